@@ -1,0 +1,131 @@
+package dev.discordbridge.app;
+
+import ch.qos.logback.classic.LoggerContext;
+import dev.discordbridge.cluster.ClusterSetup;
+import dev.discordbridge.command.CommandDispatcherVerticle;
+import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.StreamEvent;
+import dev.discordbridge.contract.StreamEventCodec;
+import dev.discordbridge.gateway.GatewayVerticle;
+import dev.discordbridge.legacy.LegacyBridgeVerticle;
+import dev.discordbridge.ops.Metrics;
+import dev.discordbridge.ratelimit.RateLimiterVerticle;
+import dev.discordbridge.sim.SimulatedHub;
+import dev.discordbridge.stream.SseRouterVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running bridge node: the composition root. Builds Vert.x (clustered or not), registers
+ * the bus codecs once, and deploys each role with its configured instance count. The only
+ * class that knows every capability package.
+ */
+public final class Node {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final Vertx vertx;
+  private final BridgeConfig config;
+  private final int httpPort;
+
+  private Node(Vertx vertx, BridgeConfig config, int httpPort) {
+    this.vertx = vertx;
+    this.config = config;
+    this.httpPort = httpPort;
+  }
+
+  public Vertx vertx() { return vertx; }
+
+  public BridgeConfig config() { return config; }
+
+  /** The HTTP port actually bound (differs from the configured one when that was 0). */
+  public int httpPort() { return httpPort; }
+
+  /**
+   * Reads the configuration (with a short-lived Vert.x, since clustering is itself configured)
+   * and starts the node. Call it from a plain thread (main, a test), not from an event loop.
+   */
+  public static Future<Node> start(Map<String, String> environment, JsonObject overrides) {
+    Vertx boot = Vertx.vertx();
+    BridgeConfig config;
+    try {
+      config = ConfigLoader.load(boot, environment, overrides).await();
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    } finally {
+      boot.close().await();
+    }
+    return start(config);
+  }
+
+  public static Future<Node> start(BridgeConfig config) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+      ctx.putProperty("node", config.node().id());
+    }
+    return buildVertx(config).compose(vertx -> deploy(vertx, config)
+        .recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err))));
+  }
+
+  public Future<Void> stop() {
+    return vertx.close();
+  }
+
+  private static Future<Vertx> buildVertx(BridgeConfig config) {
+    var options = new VertxOptions().setMetricsOptions(Metrics.options(config.node().id()));
+    if (!config.cluster().enabled()) {
+      return Future.succeededFuture(Vertx.builder().with(options).build());
+    }
+    options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0)
+        .setClusterPublicHost(config.cluster().host()));
+    return Vertx.builder().with(options)
+        .withClusterManager(ClusterSetup.clusterManager(config))
+        .buildClustered();
+  }
+
+  private static Future<Node> deploy(Vertx vertx, BridgeConfig initial) {
+    vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+    return upstream(vertx, initial).compose(config -> {
+      Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config));
+      Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config));
+      Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config));
+      Future<String> legacy = config.legacy().enabled()
+          ? deploy(vertx, config, "legacy-bridge", () -> new LegacyBridgeVerticle(config))
+          : Future.succeededFuture("legacy-bridge disabled");
+      var router = new SseRouterVerticle.PortHolder();
+      return Future.all(rateLimiter, dispatcher, gateway, legacy)
+          .compose(v -> deploy(vertx, config, "sse-router", () -> new SseRouterVerticle(config, router)))
+          .map(v -> {
+            log.info("bridge node {} listening on port {} (cluster: {}, roles: {}, legacy socket: {})",
+                config.node().id(), router.port(), config.cluster().enabled(), config.instances(),
+                config.legacy().enabled());
+            return new Node(vertx, config, router.port());
+          });
+    });
+  }
+
+  /** With no GATEWAY_WS_URL, an embedded simulated hub runs on loopback and the link points at it. */
+  private static Future<BridgeConfig> upstream(Vertx vertx, BridgeConfig config) {
+    if (!config.auth().demo()) {
+      return Future.succeededFuture(config);
+    }
+    var hub = new SimulatedHub(config.link().linkToken(), config.sim().eventsPerSecond());
+    return vertx.deployVerticle(hub).map(id -> {
+      URI url = URI.create("ws://127.0.0.1:" + hub.port() + SimulatedHub.PATH);
+      log.info("no GATEWAY_WS_URL set: an embedded simulated hub runs at {} (demo mode)", url);
+      return config.withGatewayUrl(url);
+    });
+  }
+
+  private static Future<String> deploy(Vertx vertx, BridgeConfig config, String role,
+                                       java.util.function.Supplier<io.vertx.core.Deployable> verticle) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(config.instances(role)))
+        .recover(err -> Future.failedFuture(new IllegalStateException(role + " failed to start: " + err.getMessage(), err)));
+  }
+}

@@ -1,0 +1,58 @@
+package dev.discordbridge.bus;
+
+/**
+ * Every EventBus address the bridge uses, in one place. Capability packages never import each
+ * other; they meet here. Bodies are JSON ({@code JsonObject}) unless a line says otherwise.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  // ---- events: gateway -> stream routers, legacy bridge, presence (publish) ----
+
+  /** Published by the link holder: a {@link dev.discordbridge.contract.StreamEvent} (own codec). */
+  public static final String EVENTS = "bridge.events";
+
+  /** Published on every link state change and periodically: link status JSON (see LinkStatus). */
+  public static final String LINK_STATUS = "bridge.link.status";
+
+  /** Request: current link status of the node-local gateway verticle (reply: link status JSON). */
+  public static final String LINK_STATUS_QUERY = "bridge.link.status.query";
+
+  /** Request (to the link holder): send a command frame upstream; reply when the hub acks it. */
+  public static final String GATEWAY_COMMAND = "bridge.gateway.command";
+
+  /** Request (to the link holder): fallback ingestion of events posted to /internal/events. */
+  public static final String GATEWAY_INGEST = "bridge.gateway.ingest";
+
+  /** Request: replay window snapshot, used by routers that start late (reply: events after an id). */
+  public static final String REPLAY_FETCH = "bridge.replay.fetch";
+
+  // ---- commands ----
+
+  /** Request from the HTTP edge: a command POST (reply: {status, headers, body}). */
+  public static final String COMMAND_SUBMIT = "bridge.command.submit";
+
+  /** Published by the dispatcher: command lifecycle transitions (for the page and operators). */
+  public static final String COMMAND_STATUS = "bridge.command.status";
+
+  // ---- rate limiting ----
+
+  /** Request: take one token from the user's and the channel's bucket (reply: allowed or scope + wait). */
+  public static final String RATE_LIMIT_CHECK = "bridge.ratelimit.check";
+
+  // ---- legacy socket bridge ----
+
+  /** Request from the HTTP edge: a frame a legacy /api/ws client sent (reply: what to do). */
+  public static final String LEGACY_INBOUND = "bridge.legacy.inbound";
+
+  /** Published by the legacy bridge: one legacy frame for every socket subscribed to its guild. */
+  public static final String LEGACY_BROADCAST = "bridge.legacy.broadcast";
+
+  /** Published by edges: legacy socket opened/closed, for the legacy bridge's gauges and logs. */
+  public static final String LEGACY_CONNECTIONS = "bridge.legacy.connections";
+
+  // ---- demo ----
+
+  /** Request (demo mode only, answered by the simulated hub): guilds, channels and users. */
+  public static final String DEMO_ROSTER = "bridge.demo.roster";
+}

@@ -1,0 +1,48 @@
+package dev.discordbridge.contract;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Bus codec for {@link StreamEvent}. Locally the same immutable instance reaches every consumer
+ * (no copy per consumer); across the cluster it travels as its already-serialized JSON.
+ * Registered once, right after Vert.x is built, as the default codec of the class.
+ */
+public final class StreamEventCodec implements MessageCodec<StreamEvent, StreamEvent> {
+
+  @Override
+  public void encodeToWire(Buffer buffer, StreamEvent e) {
+    byte[] json = e.json().getBytes(StandardCharsets.UTF_8);
+    buffer.appendByte((byte) e.kind().ordinal())
+        .appendLong(e.streamId())
+        .appendLong(e.receivedAt())
+        .appendInt(json.length)
+        .appendBytes(json);
+  }
+
+  @Override
+  public StreamEvent decodeFromWire(int pos, Buffer buffer) {
+    StreamEvent.Kind kind = StreamEvent.Kind.values()[buffer.getByte(pos)];
+    long streamId = buffer.getLong(pos + 1);
+    long receivedAt = buffer.getLong(pos + 9);
+    int len = buffer.getInt(pos + 17);
+    String json = buffer.getString(pos + 21, pos + 21 + len, "UTF-8");
+    return StreamEvent.fromWire(kind, streamId, receivedAt, json);
+  }
+
+  @Override
+  public StreamEvent transform(StreamEvent e) {
+    return e;
+  }
+
+  @Override
+  public String name() {
+    return "bridge-stream-event";
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}
