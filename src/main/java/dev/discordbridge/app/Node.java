@@ -65,12 +65,22 @@ public final class Node {
     return start(config);
   }
 
-  public static Future<Node> start(BridgeConfig config) {
+  public static Future<Node> start(BridgeConfig requested) {
+    // Several router instances share one port; a requested port 0 is resolved once, here.
+    BridgeConfig config = requested.http().port() == 0 ? requested.withHttpPort(freePort(requested.http().host())) : requested;
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
       ctx.putProperty("node", config.node().id());
     }
     return buildVertx(config).compose(vertx -> deploy(vertx, config)
         .recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err))));
+  }
+
+  private static int freePort(String host) {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("no free port on " + host, e);
+    }
   }
 
   public Future<Void> stop() {

@@ -78,6 +78,11 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     return new BridgeConfig(node, http, auth, l, stream, command, rateLimit, legacy, cluster, sim, instances);
   }
 
+  public BridgeConfig withHttpPort(int port) {
+    var h = new Http(http.host(), port, http.bodyLimitBytes(), http.allowedOrigins());
+    return new BridgeConfig(node, h, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances);
+  }
+
   /** A copy with some settings replaced (tests): keys as in the environment. */
   public static BridgeConfig parse(JsonObject defaults, JsonObject overrides) {
     return parse(defaults.copy().mergeIn(overrides));
