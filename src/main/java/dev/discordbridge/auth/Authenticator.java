@@ -1,0 +1,116 @@
+package dev.discordbridge.auth;
+
+import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies browser tokens (CONTRACT section 4) with vertx-auth-jwt: HS256 with
+ * {@code AUTH_JWT_SECRET}, or RS256/ES256 with {@code AUTH_JWT_PUBLIC_KEY}. Claims: {@code sub}
+ * (a snowflake), {@code guilds} (array of snowflakes), {@code exp} (required).
+ */
+public final class Authenticator {
+  public static final String COOKIE = "bridge_token";
+  public static final String QUERY_PARAM = "access_token";
+  private static final int MAX_TOKEN_CHARS = 8_192;
+  private static final int MAX_GUILDS = 1_000;
+
+  private final JWTAuth jwt;
+  private final boolean allowQueryToken;
+  private final boolean canMint;
+
+  public Authenticator(Vertx vertx, BridgeConfig.Auth config) {
+    var key = new PubSecKeyOptions().setAlgorithm(config.jwtAlgorithm())
+        .setBuffer("HS256".equals(config.jwtAlgorithm()) ? config.jwtSecret() : config.jwtPublicKey());
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(key)
+        .setJWTOptions(new JWTOptions().setLeeway(5).setIgnoreExpiration(false)));
+    this.allowQueryToken = config.allowQueryToken();
+    this.canMint = "HS256".equals(config.jwtAlgorithm());
+  }
+
+  /** The caller of {@code request}: header first, then the cookie, then (if enabled) the query. */
+  public Future<Caller> authenticate(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header != null) {
+      if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return Future.failedFuture(new AuthFailure("Authorization must be \"Bearer <token>\""));
+      }
+      return verify(header.substring(7).trim(), Caller.Via.HEADER);
+    }
+    Cookie cookie = request.getCookie(COOKIE);
+    if (cookie != null && !cookie.getValue().isEmpty()) {
+      return verify(cookie.getValue(), Caller.Via.COOKIE);
+    }
+    if (allowQueryToken) {
+      String query = request.getParam(QUERY_PARAM);
+      if (query != null) {
+        return verify(query, Caller.Via.QUERY);
+      }
+    }
+    return Future.failedFuture(new AuthFailure("a token is required (Authorization: Bearer, or the " + COOKIE + " cookie)"));
+  }
+
+  public Future<Caller> verify(String token, Caller.Via via) {
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+      return Future.failedFuture(new AuthFailure("the token is missing or too long"));
+    }
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(err -> Future.failedFuture(new AuthFailure("the token is invalid or expired")))
+        .compose(user -> {
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          try {
+            return Future.succeededFuture(caller(claims, via));
+          } catch (AuthFailure e) {
+            return Future.failedFuture(e);
+          }
+        });
+  }
+
+  static Caller caller(JsonObject claims, Caller.Via via) {
+    Object sub = claims.getValue("sub");
+    if (!Ids.isSnowflake(sub)) {
+      throw new AuthFailure("the token's sub must be a user id (snowflake)");
+    }
+    if (!(claims.getValue("exp") instanceof Number exp)) {
+      throw new AuthFailure("the token must have an exp claim");
+    }
+    if (exp.longValue() * 1000L <= System.currentTimeMillis() - 5_000) {
+      throw new AuthFailure("the token is invalid or expired");
+    }
+    if (!(claims.getValue("guilds") instanceof JsonArray guilds) || guilds.size() > MAX_GUILDS) {
+      throw new AuthFailure("the token's guilds claim must be an array of guild ids");
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (Object g : guilds) {
+      if (!Ids.isSnowflake(g)) {
+        throw new AuthFailure("the token's guilds claim must be an array of guild ids");
+      }
+      ids.add((String) g);
+    }
+    return new Caller((String) sub, Set.copyOf(ids), exp.longValue(), via);
+  }
+
+  /** Issues an HS256 token (demo mode and tests only). */
+  public String mint(String userId, List<String> guilds, long ttlSeconds) {
+    if (!canMint) {
+      throw new IllegalStateException("tokens can only be issued with an HS256 secret");
+    }
+    return jwt.generateToken(new JsonObject().put("sub", userId).put("guilds", new JsonArray(guilds)),
+        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) ttlSeconds));
+  }
+}

@@ -1,0 +1,40 @@
+package dev.discordbridge.auth;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+
+/**
+ * CONTRACT section 4: a state-changing request authenticated by cookie, or a WebSocket upgrade,
+ * is refused when {@code Sec-Fetch-Site} or {@code Origin} says cross-site and the origin is not
+ * on {@code ALLOWED_ORIGINS}.
+ */
+public final class OriginPolicy {
+  private final List<String> allowedOrigins;
+
+  public OriginPolicy(List<String> allowedOrigins) {
+    this.allowedOrigins = List.copyOf(allowedOrigins);
+  }
+
+  public boolean allowed(String origin) {
+    return origin != null && allowedOrigins.contains(origin);
+  }
+
+  /** True when the request comes from another site whose origin is not allowed. */
+  public boolean refusesCrossSite(HttpServerRequest request) {
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    String fetchSite = request.getHeader("Sec-Fetch-Site");
+    boolean crossSite = "cross-site".equalsIgnoreCase(fetchSite)
+        || (origin != null && !sameOrigin(origin, request) && !"same-origin".equalsIgnoreCase(fetchSite));
+    return crossSite && !allowed(origin);
+  }
+
+  static boolean sameOrigin(String origin, HttpServerRequest request) {
+    String host = request.getHeader(HttpHeaders.HOST);
+    if (host == null || "null".equals(origin)) {
+      return false;
+    }
+    int scheme = origin.indexOf("://");
+    return scheme > 0 && origin.substring(scheme + 3).equalsIgnoreCase(host);
+  }
+}

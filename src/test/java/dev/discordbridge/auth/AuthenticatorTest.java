@@ -1,0 +1,94 @@
+package dev.discordbridge.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.discordbridge.config.BridgeConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class AuthenticatorTest {
+  static final String SECRET = "0123456789abcdef0123456789abcdef-test";
+  static final String USER = "112233445566778899";
+  static final String GUILD = "223344556677889900";
+  static Vertx vertx;
+  static Authenticator auth;
+
+  @BeforeAll
+  static void setUp() {
+    vertx = Vertx.vertx();
+    auth = new Authenticator(vertx, new BridgeConfig.Auth(SECRET, null, "HS256", false, false));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    vertx.close().await();
+  }
+
+  private static String sign(String secret, JsonObject claims, JWTOptions options) {
+    return JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(
+        new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))).generateToken(claims, options);
+  }
+
+  @Test
+  void validTokenYieldsCaller() {
+    Caller c = auth.verify(auth.mint(USER, List.of(GUILD), 60), Caller.Via.HEADER).await();
+    assertEquals(USER, c.userId());
+    assertEquals(Set.of(GUILD), c.guilds());
+    assertTrue(c.expiresAtSeconds() > System.currentTimeMillis() / 1000);
+  }
+
+  @Test
+  void tokenWithoutExpIsRefused() {
+    String token = sign(SECRET, new JsonObject().put("sub", USER).put("guilds", new JsonArray().add(GUILD)),
+        new JWTOptions().setAlgorithm("HS256"));
+    var err = assertThrows(Exception.class, () -> auth.verify(token, Caller.Via.HEADER).await());
+    assertInstanceOf(AuthFailure.class, err);
+  }
+
+  @Test
+  void expiredTokenIsRefused() {
+    long past = System.currentTimeMillis() / 1000 - 120;
+    String token = sign(SECRET, new JsonObject().put("sub", USER).put("guilds", new JsonArray().add(GUILD))
+        .put("exp", past), new JWTOptions().setAlgorithm("HS256"));
+    assertThrows(AuthFailure.class, () -> auth.verify(token, Caller.Via.HEADER).await());
+  }
+
+  @Test
+  void wrongSecretIsRefused() {
+    String token = sign("another-secret-another-secret-xxxx", new JsonObject().put("sub", USER)
+        .put("guilds", new JsonArray().add(GUILD)), new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(60));
+    assertThrows(AuthFailure.class, () -> auth.verify(token, Caller.Via.HEADER).await());
+  }
+
+  @Test
+  void unsignedTokenIsRefused() {
+    String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes());
+    String body = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new JsonObject().put("sub", USER)
+        .put("guilds", new JsonArray().add(GUILD)).put("exp", System.currentTimeMillis() / 1000 + 60).encode().getBytes());
+    assertThrows(AuthFailure.class, () -> auth.verify(header + "." + body + ".", Caller.Via.HEADER).await());
+  }
+
+  @Test
+  void malformedClaimsAreRefused() {
+    JWTOptions opts = new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(60);
+    assertThrows(AuthFailure.class, () -> auth.verify(sign(SECRET, new JsonObject().put("sub", "ana")
+        .put("guilds", new JsonArray().add(GUILD)), opts), Caller.Via.HEADER).await());
+    assertThrows(AuthFailure.class, () -> auth.verify(sign(SECRET, new JsonObject().put("sub", USER)
+        .put("guilds", GUILD), opts), Caller.Via.HEADER).await());
+    assertThrows(AuthFailure.class, () -> auth.verify(sign(SECRET, new JsonObject().put("sub", USER)
+        .put("guilds", new JsonArray().add(42)), opts), Caller.Via.HEADER).await());
+  }
+}
