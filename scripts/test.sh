@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The project's test command (README): installs what the tests need, then runs every test.
+#   unit + integration tests (surefire), browser and multi-JVM cluster tests (failsafe),
+#   and a smoke-size run of the fan-out benchmark so it cannot rot.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  echo "== installing chromium and chromium-driver (browser tests)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+export SE_OFFLINE=true
+
+echo "== mvn verify (unit, integration, browser and cluster tests)"
+mvn -B -ntp verify
+
+if [ -f bench/run.sh ]; then
+  echo "== benchmark smoke run"
+  bash bench/run.sh --smoke
+fi
