@@ -6,7 +6,7 @@ package dev.discordbridge.gateway;
  */
 public final class LogThrottle {
   private final int perSecond;
-  private long windowStart = Long.MIN_VALUE;
+  private long windowStart = Long.MIN_VALUE / 2; // far past, without overflow in now - windowStart
   private int inWindow;
   private long suppressed;
 
