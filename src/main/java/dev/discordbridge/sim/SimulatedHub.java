@@ -63,6 +63,7 @@ public final class SimulatedHub extends VerticleBase {
   private volatile boolean rejectWithClose;
   private volatile Function<JsonObject, JsonObject> commandAnswer;
   private final AtomicLong invalidation = new AtomicLong();
+  private final AtomicInteger handshakes = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
   private final List<JsonObject> received = Collections.synchronizedList(new ArrayList<>());
@@ -224,6 +225,9 @@ public final class SimulatedHub extends VerticleBase {
 
   public int connectionsOpen() { return open.get(); }
 
+  /** Upgrade requests seen so far, refused ones included (a test asserts a refused bridge does not spin). */
+  public int handshakes() { return handshakes.get(); }
+
   /** The demo roster: guilds, channels, users (the {@code bridge.demo.roster} reply). */
   public JsonObject roster() {
     return roster.toJson();
@@ -273,6 +277,7 @@ public final class SimulatedHub extends VerticleBase {
   // ---- the link ----
 
   private void handshake(ServerWebSocketHandshake h) {
+    handshakes.incrementAndGet();
     if (!PATH.equals(h.path())) {
       h.reject(404);
     } else if (authorized(h.headers().get(HttpHeaders.AUTHORIZATION)) || rejectWithClose) {
