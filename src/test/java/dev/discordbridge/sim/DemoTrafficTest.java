@@ -26,7 +26,7 @@ class DemoTrafficTest {
     Set<String> reasons = new HashSet<>();
     Set<String> contents = new HashSet<>();
     Set<String> ids = new HashSet<>();
-    for (int i = 0; i < 20_000; i++) {
+    for (int i = 0; i < 5_000; i++) {
       List<JsonObject> burst = traffic.next();
       for (int j = 0; j < burst.size(); j++) {
         JsonObject raw = burst.get(j);
