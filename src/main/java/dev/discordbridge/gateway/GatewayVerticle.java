@@ -13,6 +13,8 @@ import dev.discordbridge.contract.Text;
 import dev.discordbridge.contract.Times;
 import dev.discordbridge.ops.TraceLog;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +137,10 @@ public final class GatewayVerticle extends VerticleBase {
    * failover where the former holder published its session in the link status).
    */
   public Future<Void> becomeHolder(String previousSessionId, Long previousSeq) {
+    return onContext(() -> takeLink(previousSessionId, previousSeq));
+  }
+
+  private Future<Void> takeLink(String previousSessionId, Long previousSeq) {
     if (holder) {
       return Future.succeededFuture();
     }
@@ -153,6 +160,10 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Gives the link up: closes the socket, fails pending commands, stops taking commands and ingestion. */
   public Future<Void> standDown() {
+    return onContext(this::releaseLink);
+  }
+
+  private Future<Void> releaseLink() {
     if (!holder) {
       return Future.succeededFuture();
     }
@@ -682,6 +693,16 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   // ---- helpers ----
+
+  /** Runs {@code action} on this verticle's context (the lease callbacks of a cluster run elsewhere). */
+  private <T> Future<T> onContext(Supplier<Future<T>> action) {
+    if (Vertx.currentContext() == context) {
+      return action.get();
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
+  }
 
   /** The hub's address without user info or query (which could hold secrets). */
   private static String shown(URI url) {

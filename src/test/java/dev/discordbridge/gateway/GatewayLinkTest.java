@@ -219,6 +219,34 @@ class GatewayLinkTest {
     assertFalse(h.status().getBoolean("usable"));
   }
 
+  @Test
+  void standingDownReleasesTheLinkAndANewTermTakesALargerEpoch(Vertx vertx) throws Exception {
+    var h = LinkHarness.start(vertx, 1_000);
+    h.awaitUsable();
+    h.emit(message("first term"));
+    StreamEvent first = h.nextEvent();
+
+    h.gateway.standDown().await();
+    JsonObject standby = h.status();
+    assertFalse(standby.getBoolean("holder"));
+    assertEquals("standby", standby.getString("state"));
+    assertFalse(standby.getBoolean("usable"));
+    assertEquals(StreamIds.format(first.streamId()), standby.getString("headStreamId"), "a standby node tracks the head");
+    eventually("the socket closed", () -> h.hub.connectionsOpen() == 0);
+    Throwable noHolder = vertx.eventBus().request(dev.discordbridge.bus.Addresses.GATEWAY_COMMAND, new JsonObject())
+        .transform(io.vertx.core.Future::succeededFuture).await().cause();
+    assertEquals(io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS,
+        ((io.vertx.core.eventbus.ReplyException) noHolder).failureType(), "commands go to the holder only");
+
+    h.gateway.becomeHolder().await();
+    JsonObject held = h.awaitStatus(s -> s.getBoolean("usable"));
+    assertTrue(held.getLong("epoch") > StreamIds.epoch(first.streamId()));
+    h.emit(message("second term"));
+    StreamEvent second = h.nextEvent();
+    assertEquals("second term", second.data().getString("content"));
+    assertTrue(second.streamId() > first.streamId());
+  }
+
   private static List<JsonObject> heartbeats(SimulatedHub hub) {
     return hub.received().stream().filter(f -> "heartbeat".equals(f.getString("type"))).toList();
   }
