@@ -1,0 +1,73 @@
+package dev.discordbridge.gateway;
+
+import dev.discordbridge.contract.EventName;
+import dev.discordbridge.contract.StreamEvent;
+import dev.discordbridge.ops.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/** The link's meters, tagged with the node id. Label values come from closed sets only. */
+final class LinkMetrics {
+  private final MeterRegistry registry = Metrics.registry();
+  private final String node;
+  private final Counter reconnects;
+  private final Map<String, Counter> received = new ConcurrentHashMap<>();
+  private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
+  private final Map<String, Counter> published = new ConcurrentHashMap<>();
+  private final Map<String, Counter> ingest = new ConcurrentHashMap<>();
+
+  LinkMetrics(String node, Supplier<LinkState> state, IntSupplier pendingCommands) {
+    this.node = node;
+    reconnects = Counter.builder("bridge_link_reconnects_total").description("Reconnect attempts of the upstream link")
+        .tag("node", node).register(registry);
+    Gauge.builder("bridge_link_up", () -> state.get() == LinkState.CONNECTED ? 1 : 0)
+        .description("1 while the upstream link is connected and handshaken").tag("node", node).strongReference(true)
+        .register(registry);
+    for (LinkState s : LinkState.values()) {
+      Gauge.builder("bridge_link_state", () -> state.get() == s ? 1 : 0)
+          .description("1 for the current state of the upstream link").tag("node", node).tag("state", s.wire())
+          .strongReference(true).register(registry);
+    }
+    Gauge.builder("bridge_link_commands_pending", pendingCommands::getAsInt)
+        .description("Commands written upstream and waiting for their ack").tag("node", node).strongReference(true)
+        .register(registry);
+  }
+
+  void reconnect() {
+    reconnects.increment();
+  }
+
+  void received(String type) {
+    String t = InboundFrame.HUB_TYPES.contains(type) ? type : "other";
+    received.computeIfAbsent(t, k -> counter("bridge_link_frames_received_total", "type", k,
+        "Frames received from the hub")).increment();
+  }
+
+  void dropped(String reason) {
+    dropped.computeIfAbsent(reason, k -> counter("bridge_link_frames_dropped_total", "reason", k,
+        "Frames from the hub that were dropped")).increment();
+  }
+
+  void published(StreamEvent e) {
+    String name = e.kind() == StreamEvent.Kind.RESET ? StreamEvent.RESET_NAME
+        : EventName.of(e.name()) != null ? e.name() : "other";
+    published.computeIfAbsent(name, k -> counter("bridge_events_published_total", "name", k,
+        "Events published to the stream")).increment();
+  }
+
+  void ingest(String outcome, int n) {
+    if (n > 0) {
+      ingest.computeIfAbsent(outcome, k -> counter("bridge_ingest_events_total", "outcome", k,
+          "Events posted to fallback ingestion")).increment(n);
+    }
+  }
+
+  private Counter counter(String name, String tag, String value, String description) {
+    return Counter.builder(name).description(description).tag("node", node).tag(tag, value).register(registry);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.discordbridge.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.StreamEvent;
+import dev.discordbridge.contract.StreamEventCodec;
+import dev.discordbridge.ops.Metrics;
+import dev.discordbridge.sim.SimulatedHub;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/** A real SimulatedHub and a real GatewayVerticle on one Vertx, with the bus outputs captured. */
+final class LinkHarness {
+  static final String TOKEN = "test-link-token-0123456789abcdef";
+  static final String JWT_SECRET = "0123456789abcdef0123456789abcdef";
+  static final String GUILD = "1181471853712130048";
+  static final String CHANNEL = "1181471853712130052";
+  static final String VOICE = "1181471853712130054";
+  static final String USER = "1098764523409876481";
+
+  final Vertx vertx;
+  final SimulatedHub hub;
+  final String nodeId = "test-" + UUID.randomUUID();
+  final BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
+  final BlockingQueue<JsonObject> statuses = new LinkedBlockingQueue<>();
+  BridgeConfig config;
+  GatewayVerticle gateway;
+
+  private LinkHarness(Vertx vertx, SimulatedHub hub) {
+    this.vertx = vertx;
+    this.hub = hub;
+  }
+
+  /** Starts a hub (heartbeat {@code heartbeatMs}) and a gateway using {@code gatewayToken}. */
+  static LinkHarness start(Vertx vertx, long heartbeatMs, String gatewayToken, JsonObject overrides) {
+    vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+    var h = new LinkHarness(vertx, new SimulatedHub(TOKEN, 0, heartbeatMs));
+    vertx.deployVerticle(h.hub).await();
+    vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> h.events.add(m.body())).completion().await();
+    vertx.eventBus().<JsonObject>consumer(Addresses.LINK_STATUS, m -> h.statuses.add(m.body())).completion().await();
+    JsonObject raw = new JsonObject()
+        .put("GATEWAY_WS_URL", "ws://127.0.0.1:" + h.hub.port() + SimulatedHub.PATH)
+        .put("LINK_TOKEN", gatewayToken)
+        .put("AUTH_JWT_SECRET", JWT_SECRET)
+        .put("NODE_ID", h.nodeId)
+        .put("LINK_BACKOFF_BASE_MS", "20")
+        .put("LINK_BACKOFF_MAX_MS", "200")
+        .put("LINK_HELLO_TIMEOUT_MS", "2000")
+        .put("COMMAND_ATTEMPT_TIMEOUT_MS", "2000")
+        .mergeIn(overrides);
+    h.config = BridgeConfig.parse(raw);
+    h.gateway = new GatewayVerticle(h.config);
+    vertx.deployVerticle(h.gateway).await();
+    return h;
+  }
+
+  static LinkHarness start(Vertx vertx, long heartbeatMs) {
+    return start(vertx, heartbeatMs, TOKEN, new JsonObject());
+  }
+
+  /** The next link status (published on change and every second) that matches, within 5 s. */
+  JsonObject awaitStatus(Predicate<JsonObject> match) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      JsonObject s = statuses.poll(100, TimeUnit.MILLISECONDS);
+      if (s != null && match.test(s)) {
+        return s;
+      }
+    }
+    return fail("no link status matched within 5 s; last query: " + status());
+  }
+
+  JsonObject awaitUsable() throws InterruptedException {
+    return awaitStatus(s -> s.getBoolean("usable"));
+  }
+
+  JsonObject status() {
+    return vertx.eventBus().<JsonObject>request(Addresses.LINK_STATUS_QUERY, new JsonObject()).await().body();
+  }
+
+  StreamEvent nextEvent() throws InterruptedException {
+    StreamEvent e = events.poll(5, TimeUnit.SECONDS);
+    assertNotNull(e, "no event published within 5 s");
+    return e;
+  }
+
+  long emit(JsonObject event) {
+    return hub.emit(event).await();
+  }
+
+  double dropped(String reason) {
+    Counter c = Metrics.registry().find("bridge_link_frames_dropped_total").tag("node", nodeId).tag("reason", reason).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  double counter(String name, String tag, String value) {
+    Counter c = Metrics.registry().find(name).tag("node", nodeId).tag(tag, value).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** Polls a condition that has no event to await (e.g. frames the hub received). */
+  static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("not within 5 s: " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  static JsonObject message(String content) {
+    return SimulatedHub.messageCreate(GUILD, CHANNEL, USER, "ana", content);
+  }
+}
