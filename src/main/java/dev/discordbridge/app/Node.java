@@ -2,6 +2,10 @@ package dev.discordbridge.app;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.discordbridge.cluster.ClusterSetup;
+import dev.discordbridge.cluster.HazelcastLinkLease;
+import dev.discordbridge.cluster.LinkLease;
+import dev.discordbridge.cluster.LocalLinkLease;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.discordbridge.command.CommandDispatcherVerticle;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
@@ -76,8 +80,13 @@ public final class Node {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
       ctx.putProperty("node", config.node().id());
     }
-    return buildVertx(config).compose(vertx -> deploy(vertx, config)
-        .recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err))));
+    HazelcastClusterManager cluster = config.cluster().enabled() ? ClusterSetup.clusterManager(config) : null;
+    return buildVertx(config, cluster).compose(vertx -> {
+      LinkLease lease = cluster == null ? new LocalLinkLease()
+          : new HazelcastLinkLease(vertx, cluster.getHazelcastInstance(), config.cluster().leaseMs());
+      return deploy(vertx, config, lease)
+          .recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err)));
+    });
   }
 
   private static int freePort(String host) {
@@ -92,7 +101,7 @@ public final class Node {
     return vertx.close();
   }
 
-  private static Future<Vertx> buildVertx(BridgeConfig config) {
+  private static Future<Vertx> buildVertx(BridgeConfig config, HazelcastClusterManager cluster) {
     var options = new VertxOptions().setMetricsOptions(Metrics.options(config.node().id()));
     if (!config.cluster().enabled()) {
       return Future.succeededFuture(Vertx.builder().with(options).build());
@@ -100,18 +109,18 @@ public final class Node {
     options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0)
         .setClusterPublicHost(config.cluster().host()));
     return Vertx.builder().with(options)
-        .withClusterManager(ClusterSetup.clusterManager(config))
+        .withClusterManager(cluster)
         .buildClustered();
   }
 
-  private static Future<Node> deploy(Vertx vertx, BridgeConfig initial) {
+  private static Future<Node> deploy(Vertx vertx, BridgeConfig initial, LinkLease lease) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     SimulatedHub hub = initial.auth().demo()
         ? new SimulatedHub(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
     return upstream(vertx, initial, hub).compose(config -> {
       Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config));
       Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config));
-      Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config));
+      Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config, lease));
       Future<String> legacy = config.legacy().enabled()
           ? deploy(vertx, config, "legacy-bridge", () -> new LegacyBridgeVerticle(config))
           : Future.succeededFuture("legacy-bridge disabled");

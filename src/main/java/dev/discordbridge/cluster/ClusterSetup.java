@@ -17,7 +17,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 public final class ClusterSetup {
   private ClusterSetup() {}
 
-  public static ClusterManager clusterManager(BridgeConfig config) {
+  public static HazelcastClusterManager clusterManager(BridgeConfig config) {
     return new HazelcastClusterManager(hazelcastConfig(config.cluster()));
   }
 

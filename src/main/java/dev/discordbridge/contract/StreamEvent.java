@@ -9,15 +9,25 @@ import io.vertx.core.json.JsonObject;
  * shared by every consumer.
  *
  * @param json the SSE {@code data:} line for EVENT; {@code {"reason": ...}} for RESET
+ * @param eventId the hub's event id (null for RESET): a standby link holder de-duplicates on it
+ * @param linkSeq the event's seq on the upstream link, or null (fallback ingestion, RESET): a
+ *     standby that takes over resumes the upstream session after the highest one it saw
  */
 public record StreamEvent(Kind kind, long streamId, String name, String guildId, String channelId,
-                          long occurredAt, JsonObject data, String traceId, long receivedAt, String json) {
+                          long occurredAt, JsonObject data, String traceId, long receivedAt, String json,
+                          String eventId, Long linkSeq) {
 
   public enum Kind { EVENT, RESET }
 
   public static final String RESET_NAME = "reset";
 
   public static StreamEvent of(GatewayEvent e, long streamId, Long upstreamSeq, long receivedAt, long publishedAt) {
+    return of(e, streamId, upstreamSeq, false, receivedAt, publishedAt);
+  }
+
+  /** @param fromLink true for an event received on the link (its seq moves the resume position) */
+  public static StreamEvent of(GatewayEvent e, long streamId, Long upstreamSeq, boolean fromLink, long receivedAt,
+                               long publishedAt) {
     JsonObject wire = new JsonObject()
         .put("v", 1)
         .put("id", StreamIds.format(streamId))
@@ -32,14 +42,14 @@ public record StreamEvent(Kind kind, long streamId, String name, String guildId,
             .put("receivedAt", Times.format(receivedAt))
             .put("publishedAt", Times.format(publishedAt)));
     return new StreamEvent(Kind.EVENT, streamId, e.name(), e.guildId(), e.channelId(), e.occurredAt(),
-        e.data(), e.traceId(), receivedAt, wire.encode());
+        e.data(), e.traceId(), receivedAt, wire.encode(), e.id(), fromLink ? upstreamSeq : null);
   }
 
   /** Every open stream must be told to refetch state: events may have been lost upstream. */
   public static StreamEvent reset(long headStreamId, String reason) {
     return new StreamEvent(Kind.RESET, headStreamId, RESET_NAME, null, null, System.currentTimeMillis(),
         null, Ids.newTraceId(), System.currentTimeMillis(),
-        new JsonObject().put("reason", reason).encode());
+        new JsonObject().put("reason", reason).encode(), null, null);
   }
 
   public boolean ephemeral() {
@@ -50,14 +60,15 @@ public record StreamEvent(Kind kind, long streamId, String name, String guildId,
   public String streamIdText() { return StreamIds.format(streamId); }
 
   /** Rebuilds an event from its wire form (used by the cluster codec). */
-  static StreamEvent fromWire(Kind kind, long streamId, long receivedAt, String json) {
+  static StreamEvent fromWire(Kind kind, long streamId, long receivedAt, String json, String eventId, Long linkSeq) {
     JsonObject o = new JsonObject(json);
     if (kind == Kind.RESET) {
-      return new StreamEvent(kind, streamId, RESET_NAME, null, null, receivedAt, null, Ids.newTraceId(), receivedAt, json);
+      return new StreamEvent(kind, streamId, RESET_NAME, null, null, receivedAt, null, Ids.newTraceId(), receivedAt, json,
+          null, null);
     }
     JsonObject trace = o.getJsonObject("trace");
     return new StreamEvent(kind, streamId, o.getString("name"), o.getString("guildId"), o.getString("channelId"),
         Times.parse("occurredAt", o.getString("occurredAt")), o.getJsonObject("data"), trace.getString("traceId"),
-        receivedAt, json);
+        receivedAt, json, eventId, linkSeq);
   }
 }

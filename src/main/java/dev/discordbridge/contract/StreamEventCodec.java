@@ -14,9 +14,13 @@ public final class StreamEventCodec implements MessageCodec<StreamEvent, StreamE
   @Override
   public void encodeToWire(Buffer buffer, StreamEvent e) {
     byte[] json = e.json().getBytes(StandardCharsets.UTF_8);
+    byte[] eventId = e.eventId() == null ? new byte[0] : e.eventId().getBytes(StandardCharsets.UTF_8);
     buffer.appendByte((byte) e.kind().ordinal())
         .appendLong(e.streamId())
         .appendLong(e.receivedAt())
+        .appendLong(e.linkSeq() == null ? -1 : e.linkSeq())
+        .appendInt(eventId.length)
+        .appendBytes(eventId)
         .appendInt(json.length)
         .appendBytes(json);
   }
@@ -26,9 +30,13 @@ public final class StreamEventCodec implements MessageCodec<StreamEvent, StreamE
     StreamEvent.Kind kind = StreamEvent.Kind.values()[buffer.getByte(pos)];
     long streamId = buffer.getLong(pos + 1);
     long receivedAt = buffer.getLong(pos + 9);
-    int len = buffer.getInt(pos + 17);
-    String json = buffer.getString(pos + 21, pos + 21 + len, "UTF-8");
-    return StreamEvent.fromWire(kind, streamId, receivedAt, json);
+    long linkSeq = buffer.getLong(pos + 17);
+    int idLen = buffer.getInt(pos + 25);
+    String eventId = idLen == 0 ? null : buffer.getString(pos + 29, pos + 29 + idLen, "UTF-8");
+    int at = pos + 29 + idLen;
+    int len = buffer.getInt(at);
+    String json = buffer.getString(at + 4, at + 4 + len, "UTF-8");
+    return StreamEvent.fromWire(kind, streamId, receivedAt, json, eventId, linkSeq < 0 ? null : linkSeq);
   }
 
   @Override

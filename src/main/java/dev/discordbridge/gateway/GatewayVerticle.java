@@ -1,6 +1,9 @@
 package dev.discordbridge.gateway;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.cluster.LeaseKeeper;
+import dev.discordbridge.cluster.LinkLease;
+import dev.discordbridge.cluster.LocalLinkLease;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.ContractViolation;
 import dev.discordbridge.contract.GatewayCommand;
@@ -85,11 +88,22 @@ public final class GatewayVerticle extends VerticleBase {
   private long statusTimer = -1;
   private MessageConsumer<JsonObject> commandConsumer;
   private MessageConsumer<JsonObject> ingestConsumer;
+  private final LinkLease lease;
+  private LeaseKeeper keeper;
+  /** The upstream session of the last holder seen on the bus, and the highest link seq it published. */
+  private String observedSession;
+  private Long observedSeq;
 
   /** Requests waiting for the hub's ack of one command id (a retry may join an earlier try). */
   private record Pending(List<Message<JsonObject>> waiters, long timer, String traceId) {}
 
   public GatewayVerticle(BridgeConfig config) {
+    this(config, new LocalLinkLease());
+  }
+
+  /** @param lease who may hold the link: always this node alone, or a Hazelcast lease in a cluster */
+  public GatewayVerticle(BridgeConfig config, LinkLease lease) {
+    this.lease = lease;
     this.config = config;
     this.link = config.link();
     this.backoff = new Backoff(link.backoffBaseMs(), link.backoffMaxMs());
@@ -106,20 +120,55 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxFrameSize(MAX_WIRE_MESSAGE)
         .setMaxMessageSize(MAX_WIRE_MESSAGE)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, link.helloTimeoutMs())));
-    var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> sequencer.observe(m.body().streamId()));
+    var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> observe(m.body()));
+    var statuses = vertx.eventBus().<JsonObject>consumer(Addresses.LINK_STATUS, m -> observeStatus(m.body()));
     var query = vertx.eventBus().<JsonObject>localConsumer(Addresses.LINK_STATUS_QUERY, m -> m.reply(status()));
     statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS, id -> {
       if (holder) {
         publishStatus();
       }
     });
-    return Future.all(events.completion(), query.completion()).compose(v -> becomeHolder());
+    keeper = new LeaseKeeper(vertx, lease, config.node().id(),
+        () -> StreamIds.nextEpoch(System.currentTimeMillis(), sequencer.highestSeen()),
+        epoch -> takeLink(observedSession, observedSeq, epoch), this::releaseLink);
+    return Future.all(events.completion(), statuses.completion(), query.completion()).compose(v -> keeper.start());
+  }
+
+  /**
+   * Every event published by any holder: ids seen (so a future term starts above them and never
+   * publishes an event twice) and, while another node holds the link, how far its session got.
+   */
+  private void observe(StreamEvent e) {
+    sequencer.observe(e.streamId());
+    if (holder) {
+      return;
+    }
+    if (e.eventId() != null) {
+      seen.firstSeen(e.eventId());
+    }
+    if (e.linkSeq() != null && (observedSeq == null || e.linkSeq() > observedSeq)) {
+      observedSeq = e.linkSeq();
+    }
+  }
+
+  private void observeStatus(JsonObject s) {
+    if (holder || !s.getBoolean("holder", false) || config.node().id().equals(s.getString("nodeId"))) {
+      return;
+    }
+    String session = s.getString("sessionId");
+    Long seq = s.getLong("lastSeq");
+    if (session != null && !session.equals(observedSession)) {
+      observedSession = session;
+      observedSeq = seq;
+    } else if (seq != null && (observedSeq == null || seq > observedSeq)) {
+      observedSeq = seq;
+    }
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(statusTimer);
-    return standDown().compose(v -> {
+    return keeper.stop().compose(v -> {
       setState(LinkState.STOPPED);
       return client.close();
     });
@@ -137,10 +186,11 @@ public final class GatewayVerticle extends VerticleBase {
    * failover where the former holder published its session in the link status).
    */
   public Future<Void> becomeHolder(String previousSessionId, Long previousSeq) {
-    return onContext(() -> takeLink(previousSessionId, previousSeq));
+    return onContext(() -> takeLink(previousSessionId, previousSeq, -1));
   }
 
-  private Future<Void> takeLink(String previousSessionId, Long previousSeq) {
+  /** @param leaseEpoch the epoch the lease granted (a fencing token), or -1 to take one from the clock */
+  private Future<Void> takeLink(String previousSessionId, Long previousSeq, long leaseEpoch) {
     if (holder) {
       return Future.succeededFuture();
     }
@@ -149,7 +199,7 @@ public final class GatewayVerticle extends VerticleBase {
       sessionId = previousSessionId;
       lastSeq = previousSeq;
     }
-    long epoch = sequencer.startTerm(System.currentTimeMillis());
+    long epoch = sequencer.startTerm(System.currentTimeMillis(), leaseEpoch);
     log.info("holding the upstream link (epoch {}), connecting to {}", epoch, shown(link.gatewayUrl()));
     commandConsumer = vertx.eventBus().consumer(Addresses.GATEWAY_COMMAND, this::onCommand);
     ingestConsumer = vertx.eventBus().consumer(Addresses.GATEWAY_INGEST, this::onIngest);
@@ -449,7 +499,7 @@ public final class GatewayVerticle extends VerticleBase {
       awaitHandshake(ws, "resumed"); // a long replay keeps the resume alive
     }
     try {
-      if (!accept(frame.getValue("event"), seq, receivedAt)) {
+      if (!accept(frame.getValue("event"), seq, true, receivedAt)) {
         metrics.dropped("duplicate");
       }
     } catch (ContractViolation v) {
@@ -462,13 +512,13 @@ public final class GatewayVerticle extends VerticleBase {
    *
    * @return false when the event id was already seen
    */
-  private boolean accept(Object raw, Long upstreamSeq, long receivedAt) {
+  private boolean accept(Object raw, Long upstreamSeq, boolean fromLink, long receivedAt) {
     GatewayEvent event = GatewayEvent.fromJson(raw, link::forwardsUnknown);
     if (!seen.firstSeen(event.id())) {
       return false;
     }
     long now = System.currentTimeMillis();
-    publish(StreamEvent.of(event, sequencer.next(now), upstreamSeq, receivedAt, now));
+    publish(StreamEvent.of(event, sequencer.next(now), upstreamSeq, fromLink, receivedAt, now));
     return true;
   }
 
@@ -638,7 +688,7 @@ public final class GatewayVerticle extends VerticleBase {
           throw new ContractViolation("unknown_type", "type", "type must be \"event\"");
         }
         // A seq here is informative only: it never moves the link's resume position.
-        if (accept(frame.getValue("event"), InboundFrame.integer(frame.getValue("seq")), receivedAt)) {
+        if (accept(frame.getValue("event"), InboundFrame.integer(frame.getValue("seq")), false, receivedAt)) {
           accepted++;
         } else {
           duplicates++;

@@ -14,7 +14,12 @@ public final class Sequencer {
 
   /** Starts a term as holder: an epoch above every id seen so far. */
   public long startTerm(long nowMillis) {
-    epoch = StreamIds.nextEpoch(nowMillis, highestSeen);
+    return startTerm(nowMillis, -1);
+  }
+
+  /** Starts a term with at least {@code minEpoch} (the fencing token a cluster lease granted). */
+  public long startTerm(long nowMillis, long minEpoch) {
+    epoch = Math.max(minEpoch, StreamIds.nextEpoch(nowMillis, highestSeen));
     counter = 0;
     highestSeen = Math.max(highestSeen, StreamIds.of(epoch, 0));
     return epoch;
