@@ -34,12 +34,17 @@ public final class Node {
   private final Vertx vertx;
   private final BridgeConfig config;
   private final int httpPort;
+  private final SimulatedHub hub;
 
-  private Node(Vertx vertx, BridgeConfig config, int httpPort) {
+  private Node(Vertx vertx, BridgeConfig config, int httpPort, SimulatedHub hub) {
     this.vertx = vertx;
     this.config = config;
     this.httpPort = httpPort;
+    this.hub = hub;
   }
+
+  /** The embedded simulated hub, in demo mode (tests drive it); null when a real hub is configured. */
+  public SimulatedHub simulatedHub() { return hub; }
 
   public Vertx vertx() { return vertx; }
 
@@ -101,7 +106,9 @@ public final class Node {
 
   private static Future<Node> deploy(Vertx vertx, BridgeConfig initial) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
-    return upstream(vertx, initial).compose(config -> {
+    SimulatedHub hub = initial.auth().demo()
+        ? new SimulatedHub(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
+    return upstream(vertx, initial, hub).compose(config -> {
       Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config));
       Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config));
       Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config));
@@ -115,17 +122,16 @@ public final class Node {
             log.info("bridge node {} listening on port {} (cluster: {}, roles: {}, legacy socket: {})",
                 config.node().id(), router.port(), config.cluster().enabled(), config.instances(),
                 config.legacy().enabled());
-            return new Node(vertx, config, router.port());
+            return new Node(vertx, config, router.port(), hub);
           });
     });
   }
 
   /** With no GATEWAY_WS_URL, an embedded simulated hub runs on loopback and the link points at it. */
-  private static Future<BridgeConfig> upstream(Vertx vertx, BridgeConfig config) {
-    if (!config.auth().demo()) {
+  private static Future<BridgeConfig> upstream(Vertx vertx, BridgeConfig config, SimulatedHub hub) {
+    if (hub == null) {
       return Future.succeededFuture(config);
     }
-    var hub = new SimulatedHub(config.link().linkToken(), config.sim().eventsPerSecond());
     return vertx.deployVerticle(hub).map(id -> {
       URI url = URI.create("ws://127.0.0.1:" + hub.port() + SimulatedHub.PATH);
       log.info("no GATEWAY_WS_URL set: an embedded simulated hub runs at {} (demo mode)", url);

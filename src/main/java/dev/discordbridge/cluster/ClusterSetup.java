@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import dev.discordbridge.config.BridgeConfig;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -40,6 +41,14 @@ public final class ClusterSetup {
     var tcp = join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
     c.members().forEach(tcp::addMember);
 
+    if (c.quorum() > 1) {
+      hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig("bridge-quorum", true, c.quorum()));
+    }
+    var lease = new MapConfig(HazelcastLinkLease.MAP).setBackupCount(1).setAsyncBackupCount(0);
+    if (c.quorum() > 1) {
+      lease.setSplitBrainProtectionName("bridge-quorum");
+    }
+    hz.addMapConfig(lease);
     hz.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1));
     hz.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     hz.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));

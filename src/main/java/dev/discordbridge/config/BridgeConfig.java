@@ -66,8 +66,14 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
 
   public record Legacy(boolean enabled, int maxFrameBytes, long pingIntervalMs) {}
 
+  /**
+   * @param quorum members a side of a split cluster needs to hold (or renew) the link lease;
+   *     set it to a majority (2 of 3) in production
+   * @param leaseMs how long the link lease lasts without renewal (failover time is about this
+   *     plus the renewal period)
+   */
   public record Cluster(boolean enabled, String name, String host, int port, List<String> members,
-                        long memberTimeoutSeconds) {}
+                        long memberTimeoutSeconds, int quorum, long leaseMs) {}
 
   public record Sim(double eventsPerSecond) {}
 
@@ -152,7 +158,8 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     var cluster = new Cluster(r.bool("CLUSTER_ENABLED", false), r.string("CLUSTER_NAME", "discord-bridge"),
         r.string("CLUSTER_HOST", "127.0.0.1"), r.integer("CLUSTER_PORT", 5701, 0, 65535),
         r.list("CLUSTER_MEMBERS").isEmpty() ? List.of("127.0.0.1") : r.list("CLUSTER_MEMBERS"),
-        r.number("CLUSTER_MEMBER_TIMEOUT_SECONDS", 6, 2, 600));
+        r.number("CLUSTER_MEMBER_TIMEOUT_SECONDS", 6, 2, 600), r.integer("CLUSTER_QUORUM", 1, 1, 100),
+        r.number("CLUSTER_LEASE_MS", 3_000, 500, 120_000));
     var sim = new Sim(r.decimal("SIM_EVENTS_PER_SEC", 3, 0, 100_000));
 
     Map<String, Integer> instances = new LinkedHashMap<>();
