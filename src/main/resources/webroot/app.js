@@ -222,7 +222,7 @@ function renderVoice() {
       const members = v.channels.get(channelId) ?? new Map();
       const box = el('div', { className: 'voice-channel', dataset: { channelId, testid: `voice-channel-${channelId}` } });
       const title = el('h4');
-      title.append(el('span', { className: 'icon', textContent: '🔊', ariaHidden: 'true' }),
+      title.append(speakerIcon(),
         el('span', { textContent: channelName(g.id, channelId) }),
         el('span', { className: 'count', textContent: String(members.size), ariaLabel: `${members.size} connected` }));
       box.append(title);
@@ -407,7 +407,8 @@ function addToFeed(ev) {
   const d = ev.data ?? {};
   const li = el('li', { className: `item ${ev.name.replace('.', '-')}`, dataset: { eventName: ev.name, streamId: ev.id ?? '' } });
   const time = el('time', { textContent: clock(ev.occurredAt), dateTime: ev.occurredAt ?? '' });
-  const where = el('span', { className: 'where', textContent: `${guildName(ev.guildId)} · ${channelLabel(ev)}` });
+  const voice = ev.name.startsWith('voice.');
+  const where = el('span', { className: 'where', textContent: voice ? `${guildName(ev.guildId)} · voice` : `${guildName(ev.guildId)} · ${channelLabel(ev)}` });
   const body = el('div', { className: 'body' });
   switch (ev.name) {
     case 'messageCreate': {
@@ -430,11 +431,11 @@ function addToFeed(ev) {
     }
     case 'voice.joined':
       li.dataset.testid = 'feed-voice';
-      body.append(el('span', { textContent: `${d.username ?? nameOf(d.userId)} joined 🔊 ${channelName(ev.guildId, d.channelId)}` }));
+      body.append(el('span', { textContent: `${d.username ?? nameOf(d.userId)} joined ${channelName(ev.guildId, d.channelId)}` }));
       break;
     case 'voice.left':
       li.dataset.testid = 'feed-voice';
-      body.append(el('span', { textContent: `${nameOf(d.userId)} ${LEFT_TEXT[d.reason] ?? 'left'} 🔊 ${channelName(ev.guildId, d.channelId)}` }));
+      body.append(el('span', { textContent: `${nameOf(d.userId)} ${LEFT_TEXT[d.reason] ?? 'left'} ${channelName(ev.guildId, d.channelId)}` }));
       break;
     default:
       body.append(el('span', { textContent: ev.name }));
@@ -698,6 +699,19 @@ function el(tag, props = {}) {
   return node;
 }
 
+/** A small speaker glyph (SVG: no emoji font needed). */
+function speakerIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M2 6h3l4-3v10l-4-3H2z M11 5.5a3.5 3.5 0 0 1 0 5 M12.5 3.5a6 6 0 0 1 0 9');
+  svg.append(path);
+  return svg;
+}
+
 function option(value, text) {
   const o = document.createElement('option');
   o.value = value;
@@ -715,7 +729,7 @@ function guildName(guildId) {
 
 function channelLabel(ev) {
   const c = state.guilds.get(ev.guildId)?.channels.get(ev.channelId);
-  return c ? (c.type === 'voice' ? `🔊 ${c.name}` : `#${c.name}`) : `#…${String(ev.channelId ?? '').slice(-4)}`;
+  return c ? (c.type === 'voice' ? `voice: ${c.name}` : `#${c.name}`) : `#…${String(ev.channelId ?? '').slice(-4)}`;
 }
 
 function initial(name) {
