@@ -224,6 +224,39 @@ class LegacySocketTest {
   }
 
   @Test
+  void aSocketThatNeverAnswersPingsIsClosed() throws Exception {
+    start(true, new JsonObject().put("WS_PING_INTERVAL_MS", 150));
+    // A raw TCP client: it upgrades, then ignores every ping (a real client library would pong).
+    var received = new java.io.ByteArrayOutputStream();
+    var closeFrame = new CompletableFuture<byte[]>();
+    var socket = vertx.createNetClient().connect(port, "127.0.0.1").await();
+    socket.handler(b -> {
+      synchronized (received) {
+        received.writeBytes(b.getBytes());
+        byte[] all = received.toByteArray();
+        String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int body = text.indexOf("\r\n\r\n");
+        for (int i = body < 0 ? all.length : body + 4; i + 3 < all.length; ) {
+          int op = all[i] & 0x0f;
+          int len = all[i + 1] & 0x7f;
+          if (op == 0x8) {
+            closeFrame.complete(new byte[] {all[i + 2], all[i + 3]});
+          }
+          i += 2 + len;
+        }
+      }
+    });
+    socket.write("GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + "Authorization: Bearer " + token(GUILD_A) + "\r\n\r\n").await();
+    byte[] code = closeFrame.get(5, TimeUnit.SECONDS);
+    assertEquals(1001, ((code[0] & 0xff) << 8) | (code[1] & 0xff), "closed as going away after the missed pong");
+    String head = new String(received.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertTrue(head.startsWith("HTTP/1.1 101"), head);
+    assertTrue(head.indexOf((char) 0x89) > 0, "a ping came before the close");
+  }
+
+  @Test
   void flagOffRefusesWith410AndNeverUpgrades() {
     start(false, new JsonObject());
     var err = assertThrows(Exception.class, () -> vertx.createWebSocketClient().connect(options(token(GUILD_A))).await());
