@@ -130,7 +130,7 @@ async function signIn(event) {
       $('sign-in-error').textContent = res.body?.error?.message ?? `Sign-in failed (HTTP ${res.status}).`;
       return;
     }
-    state.me = { id: userId, username: res.body?.username ?? state.names.get(userId) ?? userId };
+    state.me = { id: userId, username: res.body?.user?.username ?? state.names.get(userId) ?? userId };
     sessionStorage.setItem('bridge.me', JSON.stringify(state.me));
     if (!(await start())) $('sign-in-error').textContent = 'Signed in, but the bridge refused the session.';
   } finally {
