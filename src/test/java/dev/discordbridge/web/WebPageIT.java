@@ -233,19 +233,27 @@ class WebPageIT {
     }
     new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100)).until(ExpectedConditions
         .presenceOfElementLocated(By.cssSelector("[data-testid='outbox-item'][data-status='delivered']")));
+    // The hub's echo of the delivered message reaches the feed once.
+    waiter().until(d -> d.findElements(By.cssSelector("[data-testid='feed-message']")).stream()
+        .anyMatch(e -> e.getText().contains("sent while Discord is away")));
+    assertEquals(1, driver.findElements(By.cssSelector("[data-testid='feed-message']")).stream()
+        .filter(e -> e.getText().contains("sent while Discord is away")).count(), "delivered once, shown once");
   }
 
   // ---- link control (one place to change when the hub grows a "refuse reconnects" switch) ----
 
-  /** Commands get no ack while "down", and the socket is dropped: the dispatcher has to queue. */
+  /**
+   * The hub stops acknowledging commands and drops the bridge's socket: the bridge reconnects, but
+   * no command gets through, so the dispatcher has to queue (202) and retry.
+   */
   static void takeLinkDown() {
     hub().onCommand(command -> null);
     hub().dropLink().toCompletionStage().toCompletableFuture().join();
   }
 
+  /** Back to the hub's default: acknowledge, and echo messages into the stream. */
   static void bringLinkUp() {
-    hub().onCommand(command -> new JsonObject().put("v", 1).put("type", "ack")
-        .put("commandId", command.getString("id")).put("ok", true).put("result", new JsonObject()));
+    hub().onCommand(null);
   }
 
   // ---- helpers ----
