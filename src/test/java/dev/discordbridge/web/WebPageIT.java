@@ -55,6 +55,9 @@ class WebPageIT {
       const ES = window.EventSource;
       if (ES) { window.EventSource = function (...a) { window.__opened.es++; return new ES(...a); };
                 window.EventSource.prototype = ES.prototype; }
+      window.__voiceFetches = 0;
+      const F = window.fetch;
+      window.fetch = function (u, o) { if (String(u).endsWith('/voice')) window.__voiceFetches++; return F.call(this, u, o); };
       """;
 
   static Node node;
@@ -206,6 +209,24 @@ class WebPageIT {
     assertEquals(1L, ((Number) opened.get("es")).longValue(), "one EventSource");
     assertEquals(0L, ((Number) opened.get("ws")).longValue(), "no legacy WebSocket while EventSource exists");
     assertEquals(1.0, metric("bridge_sse_connections"), "the bridge sees exactly one stream");
+  }
+
+  @Test
+  void aStreamResetRefetchesTheVoiceSnapshot() {
+    long before = voiceFetches();
+    hub().invalidateSessions();
+    hub().dropLink().toCompletionStage().toCompletableFuture().join();
+    // The bridge cannot resume upstream: every stream gets `reset`, the page reloads the snapshot.
+    new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50)).until(d -> voiceFetches() > before);
+    waiter().until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+    voiceJoined(other, otherName);
+    waiter().until(ExpectedConditions.visibilityOfElementLocated(member(other)));
+    voiceLeft(other, "left");
+    waiter().until(ExpectedConditions.numberOfElementsToBe(member(other), 0));
+  }
+
+  long voiceFetches() {
+    return ((Number) ((JavascriptExecutor) driver).executeScript("return window.__voiceFetches")).longValue();
   }
 
   @Test
