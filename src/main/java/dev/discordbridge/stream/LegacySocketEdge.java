@@ -1,24 +1,335 @@
 package dev.discordbridge.stream;
 
+import dev.discordbridge.auth.AuthFailure;
 import dev.discordbridge.auth.Authenticator;
+import dev.discordbridge.auth.Caller;
 import dev.discordbridge.auth.OriginPolicy;
+import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.Ids;
+import dev.discordbridge.ops.TraceLog;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The edge side of the legacy {@code /api/ws} socket (CONTRACT section 5): 410 when the bridge
  * is off; otherwise origin check, token, upgrade with deprecation headers, frames relayed to the
  * legacy bridge verticle, per-guild broadcasts fanned out to the sockets of this instance.
  *
- * STUB: the web/legacy engineer implements it; the SSE router mounts it.
+ * <p>One instance per SSE router instance; every method runs on that verticle's event loop, so
+ * the socket bookkeeping needs no locks. Bus traffic of the legacy socket stays on this node
+ * ({@code localOnly}): each node's legacy bridge serves the sockets of that node.
  */
 public final class LegacySocketEdge {
+  private static final Logger log = LoggerFactory.getLogger(LegacySocketEdge.class);
+
+  public static final String PATH = "/api/ws";
+  public static final String SUCCESSOR = "/api/stream";
+  static final String LINK = "<" + SUCCESSOR + ">; rel=\"successor-version\"";
+  static final short CLOSE_POLICY = 1008;
+  static final short CLOSE_TOO_BIG = 1009;
+  static final short CLOSE_UNSUPPORTED = 1003;
+  static final short CLOSE_GOING_AWAY = 1001;
+  static final short CLOSE_TRY_LATER = 1013;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final Vertx vertx;
+  private final BridgeConfig config;
+  private final Authenticator authenticator;
+  private final OriginPolicy origins;
+  private final DeliveryOptions inboundOptions;
+  private final Map<String, Connection> connections = new HashMap<>();
+  private final Map<String, Set<Connection>> byGuild = new HashMap<>();
+
   public LegacySocketEdge(Vertx vertx, BridgeConfig config, Authenticator authenticator, OriginPolicy origins) {
+    this.vertx = vertx;
+    this.config = config;
+    this.authenticator = authenticator;
+    this.origins = origins;
+    this.inboundOptions = new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000);
+  }
+
+  /**
+   * Server options the public port should use so that Netty itself refuses oversized frames
+   * (the edge checks the size again per message). Optional for the caller.
+   */
+  public static HttpServerOptions applyLimits(HttpServerOptions options, BridgeConfig config) {
+    int max = config.legacy().maxFrameBytes();
+    return options.setMaxWebSocketFrameSize(Math.max(max, 1024)).setMaxWebSocketMessageSize(Math.max(max, 1024));
   }
 
   /** Adds {@code GET /api/ws} to {@code router} and starts consuming broadcasts (when enabled). */
-  public io.vertx.core.Future<Void> mount(Router router) {
-    return io.vertx.core.Future.succeededFuture();
+  public Future<Void> mount(Router router) {
+    if (!config.legacy().enabled()) {
+      router.route(PATH).handler(this::gone);
+      return Future.succeededFuture();
+    }
+    router.get(PATH).handler(this::upgrade);
+    router.route(PATH).handler(ctx -> refuse(ctx.response(), 405, "METHOD_NOT_ALLOWED", "use GET with a WebSocket upgrade"));
+    var broadcasts = vertx.eventBus().<JsonObject>localConsumer(Addresses.LEGACY_BROADCAST, m -> fanOut(m.body()));
+    vertx.setPeriodic(config.legacy().pingIntervalMs(), id -> pingIdle());
+    return broadcasts.completion();
+  }
+
+  /** Sockets open on this edge instance (tests, diagnostics). */
+  public int openSockets() {
+    return connections.size();
+  }
+
+  // ---- HTTP side ----
+
+  private void gone(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    deprecation(response);
+    response.setStatusCode(410).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("error", new JsonObject()
+            .put("code", "GONE")
+            .put("message", "the legacy WebSocket bridge is turned off; use the Server-Sent Events stream at " + SUCCESSOR)
+            .put("successor", SUCCESSOR)).encode());
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    HttpServerResponse response = ctx.response();
+    deprecation(response);
+    if (origins.refusesCrossSite(request)) {
+      refuse(response, 403, "FORBIDDEN", "cross-site WebSocket upgrades are refused for this origin");
+      return;
+    }
+    if (!request.canUpgradeToWebSocket()) {
+      response.putHeader(HttpHeaders.UPGRADE, "websocket");
+      refuse(response, 426, "UPGRADE_REQUIRED", "this endpoint speaks WebSocket only; new clients use " + SUCCESSOR);
+      return;
+    }
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    String userAgent = request.getHeader(HttpHeaders.USER_AGENT);
+    request.pause();
+    authenticator.authenticate(request)
+        .onFailure(err -> {
+          request.resume();
+          refuse(response, 401, "UNAUTHENTICATED", err instanceof AuthFailure ? err.getMessage() : "the token could not be verified");
+        })
+        .onSuccess(caller -> {
+          request.resume();
+          // Headers put on the response before the upgrade are written with the 101.
+          request.toWebSocket()
+              .onSuccess(ws -> open(ws, caller, origin, userAgent))
+              .onFailure(err -> log.warn("legacy socket upgrade failed: {}", err.getMessage()));
+        });
+  }
+
+  private static void deprecation(HttpServerResponse response) {
+    response.putHeader("Deprecation", "true").putHeader("Link", LINK);
+  }
+
+  private static void refuse(HttpServerResponse response, int status, String code, String message) {
+    if (response.ended()) {
+      return;
+    }
+    deprecation(response);
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)
+            .put("successor", SUCCESSOR)).encode());
+  }
+
+  // ---- socket side ----
+
+  private void open(ServerWebSocket ws, Caller caller, String origin, String userAgent) {
+    var c = new Connection("ws_" + Ids.newTraceId().substring(0, 20), ws, caller);
+    connections.put(c.id, c);
+    long untilExpiry = Math.max(1, caller.expiresAtMillis() - System.currentTimeMillis());
+    c.expiryTimer = vertx.setTimer(untilExpiry, t -> c.close(CLOSE_POLICY, "token expired"));
+    ws.frameHandler(f -> onFrame(c, f));
+    ws.pongHandler(b -> c.alive());
+    ws.exceptionHandler(err -> log.debug("legacy socket {} error: {}", c.id, err.getMessage()));
+    ws.closeHandler(v -> closed(c));
+    vertx.eventBus().publish(Addresses.LEGACY_CONNECTIONS, connectionEvent("open", c)
+        .put("origin", origin).put("userAgent", userAgent), LOCAL);
+  }
+
+  private void onFrame(Connection c, WebSocketFrame frame) {
+    c.alive();
+    if (frame.isPing() || frame.type() == io.vertx.core.http.WebSocketFrameType.PONG || frame.isClose()) {
+      return;
+    }
+    if (frame.isBinary()) {
+      c.close(CLOSE_UNSUPPORTED, "text frames only");
+      return;
+    }
+    if (frame.isText()) {
+      c.partial = Buffer.buffer();
+    } else if (c.partial == null) {
+      return; // a continuation without a start: the codec would have refused it
+    }
+    c.partial.appendBuffer(frame.binaryData());
+    if (c.partial.length() > config.legacy().maxFrameBytes()) {
+      c.partial = null;
+      c.close(CLOSE_TOO_BIG, "message larger than " + config.legacy().maxFrameBytes() + " bytes");
+      return;
+    }
+    if (frame.isFinal()) {
+      String text = c.partial.toString(java.nio.charset.StandardCharsets.UTF_8);
+      c.partial = null;
+      relay(c, text);
+    }
+  }
+
+  private void relay(Connection c, String text) {
+    String traceId = Ids.newTraceId();
+    JsonObject envelope = new JsonObject()
+        .put("traceId", traceId)
+        .put("name", "frame")
+        .put("caller", c.caller.toJson())
+        .put("headers", new JsonObject())
+        .put("connectionId", c.id)
+        .put("frame", text);
+    try {
+      Object parsed = io.vertx.core.json.Json.decodeValue(text);
+      if (parsed instanceof JsonObject body) {
+        envelope.put("body", body);
+      }
+    } catch (DecodeException ignored) {
+      // the legacy bridge answers malformed frames with an error frame
+    }
+    // One frame at a time per socket: replies keep the order of the frames they answer.
+    c.ws.pause();
+    vertx.eventBus().<JsonObject>request(Addresses.LEGACY_INBOUND, envelope, inboundOptions)
+        .onComplete(ar -> {
+          if (!c.closed) {
+            c.ws.resume();
+          }
+          if (ar.succeeded()) {
+            act(c, ar.result().body());
+          } else {
+            String code = ar.cause() instanceof ReplyException re ? re.failureType().name() : "FAILURE";
+            TraceLog.warn(log, traceId, "legacy frame from {} not answered: {} {}", c.id, code, ar.cause().getMessage());
+            c.send(new JsonObject().put("type", "error").put("code", "UNAVAILABLE")
+                .put("message", "the legacy bridge is not available; try again later").encode());
+          }
+        });
+  }
+
+  /** Carries out the legacy bridge's answer: {@code {send, subscribe, close}}. */
+  private void act(Connection c, JsonObject reply) {
+    if (reply == null || c.closed) {
+      return;
+    }
+    String guild = reply.getString("subscribe");
+    if (guild != null && c.caller.mayRead(guild) && c.guilds.add(guild)) {
+      byGuild.computeIfAbsent(guild, g -> new LinkedHashSet<>()).add(c);
+      vertx.eventBus().publish(Addresses.LEGACY_CONNECTIONS, connectionEvent("subscribe", c).put("guildId", guild), LOCAL);
+    }
+    String send = reply.getString("send");
+    if (send != null) {
+      c.send(send);
+    }
+    JsonObject close = reply.getJsonObject("close");
+    if (close != null) {
+      c.close(close.getInteger("code", (int) CLOSE_POLICY).shortValue(), close.getString("reason", ""));
+    }
+  }
+
+  private void fanOut(JsonObject broadcast) {
+    Set<Connection> subscribers = byGuild.get(broadcast.getString("guildId"));
+    String frame = broadcast.getString("frame");
+    if (subscribers == null || frame == null) {
+      return;
+    }
+    for (Connection c : subscribers.toArray(Connection[]::new)) {
+      if (c.ws.writeQueueFull()) {
+        c.close(CLOSE_TRY_LATER, "too slow: write queue full");
+      } else {
+        c.send(frame);
+      }
+    }
+  }
+
+  private void pingIdle() {
+    long now = System.currentTimeMillis();
+    long interval = config.legacy().pingIntervalMs();
+    for (Connection c : connections.values().toArray(Connection[]::new)) {
+      if (c.pingSentAt > 0 && c.lastSeen < c.pingSentAt) {
+        c.close(CLOSE_GOING_AWAY, "no pong within " + interval + " ms");
+      } else if (now - c.lastSeen >= interval) {
+        c.pingSentAt = now;
+        c.ws.writePing(Buffer.buffer("ping"));
+      }
+    }
+  }
+
+  private void closed(Connection c) {
+    if (connections.remove(c.id) == null) {
+      return;
+    }
+    c.closed = true;
+    vertx.cancelTimer(c.expiryTimer);
+    for (String g : c.guilds) {
+      Set<Connection> set = byGuild.get(g);
+      if (set != null && set.remove(c) && set.isEmpty()) {
+        byGuild.remove(g);
+      }
+    }
+    vertx.eventBus().publish(Addresses.LEGACY_CONNECTIONS, connectionEvent("close", c)
+        .put("guilds", new io.vertx.core.json.JsonArray(c.guilds.stream().toList())), LOCAL);
+  }
+
+  private JsonObject connectionEvent(String event, Connection c) {
+    return new JsonObject().put("event", event).put("connectionId", c.id).put("userId", c.caller.userId())
+        .put("nodeId", config.node().id());
+  }
+
+  private static final class Connection {
+    final String id;
+    final ServerWebSocket ws;
+    final Caller caller;
+    final Set<String> guilds = new HashSet<>();
+    Buffer partial;
+    long lastSeen = System.currentTimeMillis();
+    long pingSentAt;
+    long expiryTimer = -1;
+    boolean closed;
+
+    Connection(String id, ServerWebSocket ws, Caller caller) {
+      this.id = id;
+      this.ws = ws;
+      this.caller = caller;
+    }
+
+    void alive() {
+      lastSeen = System.currentTimeMillis();
+    }
+
+    void send(String frame) {
+      if (!closed) {
+        ws.writeTextMessage(frame);
+      }
+    }
+
+    void close(short code, String reason) {
+      if (!closed) {
+        closed = true;
+        ws.close(code, reason);
+      }
+    }
   }
 }

@@ -1,0 +1,306 @@
+package dev.discordbridge.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.discordbridge.app.Node;
+import dev.discordbridge.contract.Ids;
+import dev.discordbridge.contract.Times;
+import dev.discordbridge.sim.SimulatedHub;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The page at {@code /} in real headless Chromium against a whole bridge node started in-process
+ * in demo mode; the test drives the embedded simulated hub (no generated traffic).
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class WebPageIT {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Counts the sockets the page opens (installed before any page script runs). */
+  static final String SOCKET_COUNTER = """
+      window.__opened = {ws: 0, es: 0};
+      const WS = window.WebSocket;
+      if (WS) { window.WebSocket = function (...a) { window.__opened.ws++; return new WS(...a); };
+                window.WebSocket.prototype = WS.prototype; }
+      const ES = window.EventSource;
+      if (ES) { window.EventSource = function (...a) { window.__opened.es++; return new ES(...a); };
+                window.EventSource.prototype = ES.prototype; }
+      window.__voiceFetches = 0;
+      const F = window.fetch;
+      window.fetch = function (u, o) { if (String(u).endsWith('/voice')) window.__voiceFetches++; return F.call(this, u, o); };
+      """;
+
+  static Node node;
+  static ChromeDriver driver;
+  static HttpClient http;
+  static String base;
+  static JsonObject roster;
+  static String guildId;
+  static String voiceChannelId;
+  static String textChannelId;
+  static String me;
+  static String other;
+  static String otherName;
+
+  @BeforeAll
+  static void startBridgeAndBrowser() throws Exception {
+    assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed at " + CHROMIUM);
+    node = Node.start(Map.of(), new JsonObject()
+        .put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", 0)
+        .put("SIM_EVENTS_PER_SEC", 0)
+        .put("COMMAND_ACK_WAIT_MS", 300)
+        .put("COMMAND_ATTEMPT_TIMEOUT_MS", 600)
+        .put("COMMAND_BACKOFF_MAX_MS", 500)
+        .put("COMMAND_MAX_ATTEMPTS", 50)
+        .put("NODE_ID", "web-it")).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    base = "http://127.0.0.1:" + node.httpPort();
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    roster = hub().roster();
+    JsonObject guild = roster.getJsonArray("guilds").getJsonObject(0);
+    guildId = guild.getString("id");
+    for (Object o : guild.getJsonArray("channels")) {
+      JsonObject c = (JsonObject) o;
+      if ("voice".equals(c.getString("type")) && voiceChannelId == null) {
+        voiceChannelId = c.getString("id");
+      }
+      if ("text".equals(c.getString("type")) && textChannelId == null) {
+        textChannelId = c.getString("id");
+      }
+    }
+    JsonArray users = roster.getJsonArray("users");
+    me = users.getJsonObject(0).getString("id");
+    other = users.getJsonObject(1).getString("id");
+    otherName = users.getJsonObject(1).getString("username");
+
+    var options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--window-size=1400,900");
+    var service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+        .usingAnyFreePort().build();
+    driver = new ChromeDriver(service, options);
+    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", SOCKET_COUNTER));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (node != null) {
+      node.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The hub the bridge is linked to: the one seam between this test and the simulator. */
+  static SimulatedHub hub() {
+    return node.simulatedHub();
+  }
+
+  @BeforeEach
+  void signIn() {
+    driver.manage().deleteAllCookies();
+    driver.get(base + "/");
+    var wait = waiter();
+    WebElement picker = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("demo-user")));
+    new Select(picker).selectByValue(me);
+    driver.findElement(By.id("sign-in-button")).click();
+    wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+  }
+
+  WebDriverWait waiter() {
+    return new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(50));
+  }
+
+  static void emit(String name, String channelId, JsonObject data) {
+    hub().emit(new JsonObject().put("id", Ids.newEventId()).put("name", name).put("guildId", guildId)
+            .put("channelId", channelId).put("occurredAt", Times.now()).put("data", data)
+            .put("trace", new JsonObject().put("traceId", Ids.newTraceId())))
+        .toCompletionStage().toCompletableFuture().join();
+  }
+
+  static void voiceJoined(String userId, String username) {
+    emit("voice.joined", voiceChannelId, new JsonObject().put("userId", userId).put("username", username)
+        .put("channelId", voiceChannelId));
+  }
+
+  static void voiceLeft(String userId, String reason) {
+    emit("voice.left", voiceChannelId, new JsonObject().put("userId", userId).put("channelId", voiceChannelId)
+        .put("reason", reason));
+  }
+
+  static By member(String userId) {
+    return By.cssSelector("[data-testid='voice-channel-" + voiceChannelId + "'] [data-user-id='" + userId + "']");
+  }
+
+  boolean modalOpen() {
+    return (Boolean) ((JavascriptExecutor) driver).executeScript("return document.getElementById('dropout-modal').open");
+  }
+
+  @Test
+  void showsMembersJoiningAndLeaving() {
+    voiceJoined(other, otherName);
+    WebElement row = waiter().until(ExpectedConditions.visibilityOfElementLocated(member(other)));
+    assertTrue(row.getText().contains(otherName));
+
+    voiceLeft(other, "left");
+    waiter().until(ExpectedConditions.numberOfElementsToBe(member(other), 0));
+    assertFalse(modalOpen(), "someone else leaving is no dropout of mine");
+    screenshot("voice");
+  }
+
+  @Test
+  void dropoutOfTheSignedInUserShowsTheModalAndADeliberateLeaveDoesNot() {
+    String myName = roster.getJsonArray("users").getJsonObject(0).getString("username");
+    voiceJoined(me, myName);
+    waiter().until(ExpectedConditions.visibilityOfElementLocated(member(me)));
+    voiceLeft(me, "disconnected");
+    waiter().until(d -> modalOpen());
+    assertEquals("dropout-rejoin", driver.switchTo().activeElement().getAttribute("id"), "focus moves into the modal");
+    screenshot("dropout");
+    driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    waiter().until(d -> !modalOpen());
+
+    voiceJoined(me, myName);
+    waiter().until(ExpectedConditions.visibilityOfElementLocated(member(me)));
+    voiceLeft(me, "left");
+    waiter().until(ExpectedConditions.numberOfElementsToBe(member(me), 0));
+    voiceJoined(me, myName);
+    voiceLeft(me, "kicked");
+    // The page has applied both: the feed shows the kick as its newest voice line.
+    waiter().until(d -> d.findElement(By.cssSelector("[data-testid='feed'] li")).getText().contains("removed"));
+    assertFalse(modalOpen(), "leaving on purpose, or being kicked, is not a dropout");
+  }
+
+  @Test
+  void opensExactlyOneStreamAndNoWebSocket() throws Exception {
+    Map<?, ?> opened = (Map<?, ?>) ((JavascriptExecutor) driver).executeScript("return window.__opened");
+    assertEquals(1L, ((Number) opened.get("es")).longValue(), "one EventSource");
+    assertEquals(0L, ((Number) opened.get("ws")).longValue(), "no legacy WebSocket while EventSource exists");
+    assertEquals(1.0, metric("bridge_sse_connections"), "the bridge sees exactly one stream");
+  }
+
+  @Test
+  void aStreamResetRefetchesTheVoiceSnapshot() {
+    long before = voiceFetches();
+    hub().invalidateSessions();
+    hub().dropLink().toCompletionStage().toCompletableFuture().join();
+    // The bridge cannot resume upstream: every stream gets `reset`, the page reloads the snapshot.
+    new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50)).until(d -> voiceFetches() > before);
+    waiter().until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+    voiceJoined(other, otherName);
+    waiter().until(ExpectedConditions.visibilityOfElementLocated(member(other)));
+    voiceLeft(other, "left");
+    waiter().until(ExpectedConditions.numberOfElementsToBe(member(other), 0));
+  }
+
+  long voiceFetches() {
+    return ((Number) ((JavascriptExecutor) driver).executeScript("return window.__voiceFetches")).longValue();
+  }
+
+  @Test
+  void feedRendersTextNeverMarkup() {
+    String content = "<img src=x onerror=\"window.__pwned=1\"> hi";
+    emit("messageCreate", textChannelId, new JsonObject().put("messageId", "900000000000000001")
+        .put("author", new JsonObject().put("id", other).put("username", otherName)).put("content", content));
+    WebElement item = waiter().until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("[data-testid='feed-message'][data-message-id='900000000000000001']")));
+    assertTrue(item.getText().contains("<img src=x"));
+    assertTrue(driver.findElements(By.cssSelector("#feed img")).isEmpty());
+  }
+
+  @Test
+  void messageSentWhileTheLinkIsDownIsQueuedThenDelivered() {
+    takeLinkDown();
+    try {
+      driver.findElement(By.id("composer-text")).sendKeys("sent while Discord is away");
+      driver.findElement(By.id("composer-send")).click();
+      waiter().until(ExpectedConditions.presenceOfElementLocated(
+          By.cssSelector("[data-testid='outbox-item'][data-status='queued']")));
+      screenshot("queued");
+    } finally {
+      bringLinkUp();
+    }
+    new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100)).until(ExpectedConditions
+        .presenceOfElementLocated(By.cssSelector("[data-testid='outbox-item'][data-status='delivered']")));
+    // The hub's echo of the delivered message reaches the feed once.
+    waiter().until(d -> d.findElements(By.cssSelector("[data-testid='feed-message']")).stream()
+        .anyMatch(e -> e.getText().contains("sent while Discord is away")));
+    assertEquals(1, driver.findElements(By.cssSelector("[data-testid='feed-message']")).stream()
+        .filter(e -> e.getText().contains("sent while Discord is away")).count(), "delivered once, shown once");
+  }
+
+  // ---- link control (one place to change when the hub grows a "refuse reconnects" switch) ----
+
+  /**
+   * The hub stops acknowledging commands and drops the bridge's socket: the bridge reconnects, but
+   * no command gets through, so the dispatcher has to queue (202) and retry.
+   */
+  static void takeLinkDown() {
+    hub().onCommand(command -> null);
+    hub().dropLink().toCompletionStage().toCompletableFuture().join();
+  }
+
+  /** Back to the hub's default: acknowledge, and echo messages into the stream. */
+  static void bringLinkUp() {
+    hub().onCommand(null);
+  }
+
+  // ---- helpers ----
+
+  static double metric(String name) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    double sum = 0;
+    boolean found = false;
+    for (String line : response.body().split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        found = true;
+      }
+    }
+    assertTrue(found, name + " is exposed on /metrics");
+    return sum;
+  }
+
+  static void screenshot(String name) {
+    try {
+      Path dir = Path.of("target", "screenshots");
+      Files.createDirectories(dir);
+      Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    } catch (Exception e) {
+      // a screenshot is a debugging aid, never a reason to fail
+    }
+  }
+}
