@@ -66,6 +66,7 @@ public final class SimulatedHub extends VerticleBase {
   private final AtomicInteger handshakes = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
+  private final AtomicInteger maxOpen = new AtomicInteger();
   private final List<JsonObject> received = Collections.synchronizedList(new ArrayList<>());
 
   // Confined to the hub's context.
@@ -225,6 +226,9 @@ public final class SimulatedHub extends VerticleBase {
 
   public int connectionsOpen() { return open.get(); }
 
+  /** The most sockets that were ever open at once. */
+  public int maxConnectionsOpen() { return maxOpen.get(); }
+
   /** Upgrade requests seen so far, refused ones included (a test asserts a refused bridge does not spin). */
   public int handshakes() { return handshakes.get(); }
 
@@ -295,7 +299,7 @@ public final class SimulatedHub extends VerticleBase {
 
   private void onConnection(ServerWebSocket ws) {
     accepted.incrementAndGet();
-    open.incrementAndGet();
+    maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
     ws.closeHandler(v -> closed(ws));
     if (!authorized(ws.headers().get(HttpHeaders.AUTHORIZATION))) {
       ws.close((short) LinkFrames.CLOSE_AUTH_FAILED, "link token rejected");
