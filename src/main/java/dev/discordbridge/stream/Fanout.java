@@ -38,6 +38,8 @@ final class Fanout {
   private final BridgeConfig.Stream config;
   private final SseMetrics metrics;
   private final Buffer retryFrame;
+  private final int eagerEvents;
+  private final int eagerBytes;
   final ReplayWindow<Buffer> window;
   final VoicePresence voice = new VoicePresence();
 
@@ -61,6 +63,8 @@ final class Fanout {
     this.config = config;
     this.metrics = metrics;
     this.retryFrame = SseFrames.retry(config.retryMs());
+    this.eagerEvents = Math.max(1, config.clientBufferEvents() / 2);
+    this.eagerBytes = Math.max(1, Math.min(config.clientBufferBytes() / 2, REPLAY_CHUNK_BYTES));
     this.window = new ReplayWindow<>(config.replayWindow());
   }
 
@@ -213,13 +217,33 @@ final class Fanout {
 
   // ---- writing ----
 
+  /**
+   * Appends a frame to the stream's pending bytes. Normally they are written once at the end of
+   * the turn; a burst that reaches half the bound is written at once while the socket accepts it.
+   * Only bytes the socket refuses count against the bound: past it, the client is cut off.
+   */
   private void enqueue(SseConnection c, Buffer frame) {
     c.append(frame);
-    if (c.pendingEvents > config.clientBufferEvents() || c.pendingBytes > config.clientBufferBytes()) {
-      disconnectSlow(c);
-      return;
+    if (c.pendingEvents >= eagerEvents || c.pendingBytes >= eagerBytes) {
+      if (!c.response.writeQueueFull()) {
+        write(c, System.currentTimeMillis());
+        return;
+      }
+      if (c.pendingEvents > config.clientBufferEvents() || c.pendingBytes > config.clientBufferBytes()) {
+        disconnectSlow(c);
+        return;
+      }
     }
     markDirty(c);
+  }
+
+  private void write(SseConnection c, long now) {
+    int deliveries = c.pendingDeliveries;
+    c.response.write(c.takePending());
+    c.lastWriteAt = now;
+    if (deliveries > 0) {
+      metrics.delivered.increment(deliveries);
+    }
   }
 
   private void markDirty(SseConnection c) {
@@ -266,12 +290,7 @@ final class Fanout {
     if (!c.hasPending() || c.response.writeQueueFull()) {
       return; // a full queue: the drain handler marks it dirty again; the bound is checked on enqueue
     }
-    int deliveries = c.pendingDeliveries;
-    c.response.write(c.takePending());
-    c.lastWriteAt = now;
-    if (deliveries > 0) {
-      metrics.delivered.increment(deliveries);
-    }
+    write(c, now);
     if (c.replaying && !c.response.writeQueueFull()) {
       markDirty(c);
     }
