@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -100,12 +101,22 @@ public final class SseRouterVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(this::traceId);
     if (!config.http().allowedOrigins().isEmpty()) {
-      router.route().handler(CorsHandler.create()
+      // CORS headers only for the allow-list, with credentials, never "*". Other origins pass
+      // through untouched (no CORS headers: the browser keeps their pages from reading answers),
+      // so that same-origin requests and non-browser clients are judged by the routes themselves.
+      CorsHandler cors = CorsHandler.create()
           .addOrigins(config.http().allowedOrigins())
           .allowCredentials(true)
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
           .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent", "Last-Event-ID"))
-          .exposedHeaders(Set.of(HttpErrors.TRACE_HEADER, "Retry-After")));
+          .exposedHeaders(Set.of(HttpErrors.TRACE_HEADER, "Retry-After"));
+      router.route().handler(ctx -> {
+        if (origins.allowed(ctx.request().getHeader(HttpHeaders.ORIGIN))) {
+          cors.handle(ctx);
+        } else {
+          ctx.next();
+        }
+      });
     }
     var streams = new StreamRoutes(context, authenticator, fanout);
     router.get("/api/stream").handler(streams::stream);
@@ -126,6 +137,7 @@ public final class SseRouterVerticle extends VerticleBase {
                 .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))));
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> HttpErrors.write(ctx, 404, "NOT_FOUND", "no such resource"));
+    router.errorHandler(403, ctx -> HttpErrors.write(ctx, 403, "FORBIDDEN", "forbidden"));
     router.errorHandler(405, ctx -> HttpErrors.write(ctx, 405, "METHOD_NOT_ALLOWED", "method not allowed here"));
     router.errorHandler(500, ctx -> {
       log.error("unhandled failure on {} {} (trace {}): {}", ctx.request().method(), ctx.request().path(),
