@@ -435,4 +435,46 @@ class SseStreamTest {
       own.close().await();
     }
   }
+
+  @Test
+  void lateStartingInstanceAdoptsASiblingsWindow() {
+    Vertx own = Vertx.vertx();
+    try {
+      StreamTestSupport.registerCodec(own);
+      int p = StreamTestSupport.freePort();
+      BridgeConfig c = BridgeConfig.parse(StreamTestSupport.baseConfig(p));
+      StreamTestSupport.deploy(own, c, 1);
+      List<StreamEvent> early = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        early.add(TestEvents.message(next()));
+        own.eventBus().publish(Addresses.EVENTS, early.get(i));
+      }
+      HttpClient client = own.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+      String t = StreamTestSupport.token(own, c, USER, List.of(GUILD), 60);
+      // The first instance has seen the events once a live stream receives a later one.
+      SseClient watcher = SseClient.open(client, p, "/api/stream", bearer(t));
+      watcher.next();
+      watcher.next();
+      StreamEvent marker = TestEvents.message(next());
+      own.eventBus().publish(Addresses.EVENTS, marker);
+      assertEquals(marker.streamIdText(), watcher.nextEvent().id());
+      watcher.close();
+
+      StreamTestSupport.deploy(own, c, 1); // a second instance on the same port, started late
+      // Connections alternate between the two instances: every one of them must resume.
+      for (int i = 0; i < 4; i++) {
+        SseClient s = SseClient.open(client, p, "/api/stream", withLastId(t, early.get(0).streamIdText()));
+        assertEquals(200, s.status);
+        s.next();
+        assertEquals(true, s.next().json().getBoolean("resumed"), "connection " + i);
+        for (int k = 1; k < early.size(); k++) {
+          assertEquals(early.get(k).streamIdText(), s.nextEvent().id());
+        }
+        assertEquals(marker.streamIdText(), s.nextEvent().id());
+        s.close();
+      }
+    } finally {
+      own.close().await();
+    }
+  }
 }
