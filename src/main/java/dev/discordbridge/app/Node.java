@@ -12,6 +12,7 @@ import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
 import dev.discordbridge.gateway.GatewayVerticle;
 import dev.discordbridge.legacy.LegacyBridgeVerticle;
+import dev.discordbridge.ops.JsonLimits;
 import dev.discordbridge.ops.Metrics;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import dev.discordbridge.sim.SimulatedHub;
@@ -75,6 +76,7 @@ public final class Node {
   }
 
   public static Future<Node> start(BridgeConfig requested) {
+    JsonLimits.apply();
     // Several router instances share one port; a requested port 0 is resolved once, here.
     BridgeConfig config = requested.http().port() == 0 ? requested.withHttpPort(freePort(requested.http().host())) : requested;
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {

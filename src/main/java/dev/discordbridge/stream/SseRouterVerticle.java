@@ -1,12 +1,42 @@
 package dev.discordbridge.stream;
 
+import dev.discordbridge.auth.Authenticator;
+import dev.discordbridge.auth.OriginPolicy;
+import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.Ids;
+import dev.discordbridge.contract.StreamEvent;
+import dev.discordbridge.ops.LinkReadiness;
+import dev.discordbridge.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** STUB: the public HTTP port: /api/stream (SSE fan-out) plus thin relays onto the bus. */
+/**
+ * The public HTTP port (N instances share it; Vert.x spreads connections over them). Each
+ * instance owns one {@link Fanout} fed by one consumer of {@code bridge.events}; everything that
+ * is not an edge concern is relayed onto the bus.
+ */
 public final class SseRouterVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(SseRouterVerticle.class);
+
   /** Receives the bound port (all instances share one server port). */
   public static final class PortHolder {
     private volatile int port;
@@ -16,6 +46,9 @@ public final class SseRouterVerticle extends VerticleBase {
 
   private final BridgeConfig config;
   private final PortHolder portHolder;
+  private final String instanceId = Ids.newTraceId();
+  private Fanout fanout;
+  private final LinkReadiness readiness = new LinkReadiness();
 
   public SseRouterVerticle(BridgeConfig config, PortHolder portHolder) {
     this.config = config;
@@ -24,8 +57,125 @@ public final class SseRouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    var authenticator = new Authenticator(vertx, config.auth());
+    var origins = new OriginPolicy(config.http().allowedOrigins());
+    fanout = new Fanout(vertx, context, config.stream(), SseMetrics.of(Metrics.registry()));
+    var bus = vertx.eventBus();
+    MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS, m -> fanout.onEvent(m.body()));
+    MessageConsumer<JsonObject> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
+    MessageConsumer<JsonObject> link = bus.consumer(Addresses.LINK_STATUS,
+        m -> readiness.update(m.body(), System.currentTimeMillis()));
+    MessageConsumer<JsonObject> peers = bus.localConsumer(Addresses.REPLAY_FETCH, m -> {
+      JsonObject snapshot = instanceId.equals(m.body().getString("from")) ? null : fanout.peerSnapshot();
+      if (snapshot == null) {
+        m.fail(404, "no window here");
+      } else {
+        m.reply(snapshot);
+      }
+    });
+    var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
+    Router router = router(authenticator, origins);
+    return Future.all(events.completion(), statuses.completion(), link.completion(), peers.completion())
+        .compose(v -> legacy.mount(router))
+        .compose(v -> bootstrapFromPeer(3))
+        .compose(v -> {
+          queryLinkStatus();
+          fanout.start();
+          return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true)
+                  .setAcceptBacklog(4096).setIdleTimeout(0))
+              .requestHandler(router)
+              .listen(config.http().port(), config.http().host());
+        })
+        .onSuccess((HttpServer s) -> portHolder.set(s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (fanout != null) {
+      fanout.stop();
+    }
+    return Future.succeededFuture();
+  }
+
+  private Router router(Authenticator authenticator, OriginPolicy origins) {
     Router router = Router.router(vertx);
-    return vertx.createHttpServer().requestHandler(router).listen(config.http().port(), config.http().host())
-        .onSuccess(s -> portHolder.set(s.actualPort()));
+    router.route().handler(this::traceId);
+    if (!config.http().allowedOrigins().isEmpty()) {
+      // CORS headers only for the allow-list, with credentials, never "*". Other origins pass
+      // through untouched (no CORS headers: the browser keeps their pages from reading answers),
+      // so that same-origin requests and non-browser clients are judged by the routes themselves.
+      CorsHandler cors = CorsHandler.create()
+          .addOrigins(config.http().allowedOrigins())
+          .allowCredentials(true)
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+          .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent", "Last-Event-ID"))
+          .exposedHeaders(Set.of(HttpErrors.TRACE_HEADER, "Retry-After"));
+      router.route().handler(ctx -> {
+        if (origins.allowed(ctx.request().getHeader(HttpHeaders.ORIGIN))) {
+          cors.handle(ctx);
+        } else {
+          ctx.next();
+        }
+      });
+    }
+    var streams = new StreamRoutes(context, authenticator, fanout);
+    router.get("/api/stream").handler(streams::stream);
+    router.get("/api/guilds/:guildId/voice").handler(streams::voice);
+    var relay = new BusRelay(vertx, authenticator, origins, config.http().bodyLimitBytes(),
+        config.command().ackWaitMs(), config.link().linkToken());
+    router.post("/api/commands/:name").handler(relay::command);
+    router.post("/internal/events").handler(relay::ingest);
+    if (config.auth().demo()) {
+      new DemoRoutes(vertx, authenticator).mount(router);
+    }
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()))));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
+            readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
+                .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))));
+    router.route("/*").handler(StaticHandler.create("webroot"));
+    router.errorHandler(404, ctx -> HttpErrors.write(ctx, 404, "NOT_FOUND", "no such resource"));
+    router.errorHandler(403, ctx -> HttpErrors.write(ctx, 403, "FORBIDDEN", "forbidden"));
+    router.errorHandler(405, ctx -> HttpErrors.write(ctx, 405, "METHOD_NOT_ALLOWED", "method not allowed here"));
+    router.errorHandler(500, ctx -> {
+      log.error("unhandled failure on {} {} (trace {}): {}", ctx.request().method(), ctx.request().path(),
+          HttpErrors.traceId(ctx), String.valueOf(ctx.failure()));
+      HttpErrors.write(ctx, 500, "INTERNAL", "internal error");
+    });
+    return router;
+  }
+
+  /** Every response carries X-Trace-Id: the caller's W3C trace id when valid, else a new one. */
+  private void traceId(RoutingContext ctx) {
+    String traceId = Ids.traceIdFromTraceparent(ctx.request().getHeader("traceparent"));
+    if (traceId == null) {
+      traceId = Ids.newTraceId();
+    }
+    ctx.put(HttpErrors.TRACE_ID, traceId);
+    ctx.response().putHeader(HttpErrors.TRACE_HEADER, traceId);
+    ctx.next();
+  }
+
+  private void queryLinkStatus() {
+    vertx.eventBus().<JsonObject>request(Addresses.LINK_STATUS_QUERY, new JsonObject(),
+            new DeliveryOptions().setSendTimeout(2_000))
+        .onSuccess(m -> readiness.update(m.body(), System.currentTimeMillis()));
+  }
+
+  /**
+   * A late-starting instance asks a sibling instance of this node for its replay window and voice
+   * state; it adopts them only when the union is provably gap-free (see ReplayWindow#adopt).
+   */
+  private Future<Void> bootstrapFromPeer(int attempts) {
+    if (attempts == 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.REPLAY_FETCH, new JsonObject().put("from", instanceId),
+            new DeliveryOptions().setSendTimeout(1_000).setLocalOnly(true))
+        .map(m -> fanout.adoptPeer(m.body()))
+        .otherwise(false)
+        .compose(adopted -> adopted || fanout.window.head() >= 0 ? Future.<Void>succeededFuture() : bootstrapFromPeer(attempts - 1));
   }
 }

@@ -1,0 +1,33 @@
+package dev.discordbridge.ops;
+
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Readiness from {@code bridge.link.status}: ready while some node recently reported a usable
+ * upstream link (the holder publishes every second; a silent holder counts as gone).
+ */
+public final class LinkReadiness {
+  public static final long STALE_AFTER_MS = 5_000;
+
+  private record Seen(boolean usable, long at) {}
+
+  private final Map<String, Seen> byNode = new HashMap<>();
+
+  public synchronized void update(JsonObject status, long nowMillis) {
+    if (status == null) {
+      return;
+    }
+    byNode.put(status.getString("nodeId", "?"), new Seen(status.getBoolean("usable", false), nowMillis));
+  }
+
+  public synchronized boolean ready(long nowMillis) {
+    for (Seen s : byNode.values()) {
+      if (s.usable && nowMillis - s.at <= STALE_AFTER_MS) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

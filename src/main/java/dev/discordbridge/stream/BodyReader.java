@@ -1,0 +1,121 @@
+package dev.discordbridge.stream;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Reads a JSON request body with the edge's checks, in the contract's order: size announced by
+ * {@code Content-Length} (413 before reading), media type (415), size while reading (413), JSON
+ * syntax (415). The request must have been paused by the first handler; this resumes it.
+ */
+final class BodyReader {
+  private BodyReader() {}
+
+  /** A failure already answered on the response. */
+  static final class Answered extends RuntimeException {
+    Answered() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The parsed JSON value (object, array or scalar); the response is already written on failure. */
+  static Future<Object> readJson(RoutingContext ctx, int limit) {
+    HttpServerRequest req = ctx.request();
+    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      long announced;
+      try {
+        announced = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        announced = Long.MAX_VALUE;
+      }
+      if (announced > limit) {
+        return tooLarge(ctx, limit);
+      }
+    }
+    if (!isJson(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
+      HttpErrors.write(ctx, 415, "UNSUPPORTED_MEDIA_TYPE", "the body must be JSON (Content-Type: application/json)");
+      discard(req);
+      return Future.failedFuture(new Answered());
+    }
+    Promise<Buffer> body = Promise.promise();
+    Buffer buf = Buffer.buffer(length != null ? (int) Math.min(limit, Math.max(0, parse(length))) : 256);
+    req.handler(chunk -> {
+      if (body.future().isComplete()) {
+        return;
+      }
+      if (buf.length() + chunk.length() > limit) {
+        body.tryFail(new IllegalStateException("too large"));
+        return;
+      }
+      buf.appendBuffer(chunk);
+    });
+    req.endHandler(v -> body.tryComplete(buf));
+    req.exceptionHandler(body::tryFail);
+    req.resume();
+    return body.future().transform(ar -> {
+      if (ar.failed()) {
+        return tooLarge(ctx, limit);
+      }
+      try {
+        return Future.succeededFuture(Json.decodeValue(ar.result()));
+      } catch (DecodeException e) {
+        HttpErrors.write(ctx, 415, "UNSUPPORTED_MEDIA_TYPE", "the body is not valid JSON");
+        return Future.failedFuture(new Answered());
+      }
+    });
+  }
+
+  private static long parse(String length) {
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return 256;
+    }
+  }
+
+  /** Past this much unread body after an early answer, the connection is closed instead of drained. */
+  static final int MAX_DISCARD_BYTES = 1 << 20;
+
+  private static <T> Future<T> tooLarge(RoutingContext ctx, int limit) {
+    HttpErrors.write(ctx, 413, "PAYLOAD_TOO_LARGE", "the body is larger than " + limit + " bytes");
+    discard(ctx.request());
+    return Future.failedFuture(new Answered());
+  }
+
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semi = contentType.indexOf(';');
+    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    return type.equalsIgnoreCase("application/json");
+  }
+
+  /**
+   * After an early answer: drain the rest of the body (so the client reads the answer rather than
+   * a connection reset), but close the connection when the body goes on and on.
+   */
+  static void discard(HttpServerRequest req) {
+    if (req.isEnded()) {
+      return;
+    }
+    long[] seen = {0};
+    req.handler(b -> {
+      seen[0] += b.length();
+      if (seen[0] > MAX_DISCARD_BYTES) {
+        req.handler(null);
+        req.connection().close();
+      }
+    });
+    req.endHandler(null);
+    req.exceptionHandler(err -> { });
+    req.resume();
+  }
+}

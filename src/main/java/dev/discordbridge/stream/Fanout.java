@@ -1,0 +1,477 @@
+package dev.discordbridge.stream;
+
+import dev.discordbridge.auth.Caller;
+import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.StreamEvent;
+import dev.discordbridge.contract.StreamEventCodec;
+import dev.discordbridge.contract.StreamIds;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SSE fan-out of one router instance: its open streams, the replay window, voice presence,
+ * write coalescing, back-pressure, heartbeats and token expiry. Everything here runs on the
+ * instance's event loop (the bus consumer, the HTTP handlers and the timer share it), which is
+ * what makes the replay-to-live hand-off atomic: nothing else runs between "replay up to the head"
+ * and "this stream is live".
+ *
+ * <p>Per event: one frame {@link Buffer} (built once, shared by every stream), one index lookup by
+ * guild, two hash checks per candidate stream, a reference append. Per event-loop turn: one flush
+ * task writes each dirty stream once.
+ */
+final class Fanout {
+  static final int REPLAY_CHUNK_BYTES = 64 * 1024;
+  private static final String RESET_OUT_OF_WINDOW = "{\"reason\":\"last_event_id_not_resumable\"}";
+
+  private final Vertx vertx;
+  private final Context context;
+  private final BridgeConfig.Stream config;
+  private final SseMetrics metrics;
+  private final Buffer retryFrame;
+  private final int eagerEvents;
+  private final int eagerBytes;
+  final ReplayWindow<Buffer> window;
+  final VoicePresence voice = new VoicePresence();
+
+  private final List<SseConnection> all = new ArrayList<>();
+  private final Map<String, List<SseConnection>> byGuild = new HashMap<>();
+  private final Map<String, List<SseConnection>> byUser = new HashMap<>();
+
+  private List<SseConnection> dirty = new ArrayList<>();
+  private List<SseConnection> flushing = new ArrayList<>();
+  private final List<StreamEvent> turnEvents = new ArrayList<>();
+  private boolean flushScheduled;
+  private final Handler<Void> flushTask = v -> flushAll();
+
+  private boolean fanningOut;
+  private final List<SseConnection> deferredDetach = new ArrayList<>();
+  private long scanTimer = -1;
+
+  Fanout(Vertx vertx, Context context, BridgeConfig.Stream config, SseMetrics metrics) {
+    this.vertx = vertx;
+    this.context = context;
+    this.config = config;
+    this.metrics = metrics;
+    this.retryFrame = SseFrames.retry(config.retryMs());
+    this.eagerEvents = Math.max(1, config.clientBufferEvents() / 2);
+    this.eagerBytes = Math.max(1, Math.min(config.clientBufferBytes() / 2, REPLAY_CHUNK_BYTES));
+    this.window = new ReplayWindow<>(config.replayWindow());
+  }
+
+  /** Starts the one periodic scan of this instance (heartbeats and token expiry). */
+  void start() {
+    long period = Math.max(10, Math.min(config.heartbeatMs() / 4, 1000));
+    scanTimer = vertx.setPeriodic(period, id -> scan());
+  }
+
+  void stop() {
+    if (scanTimer >= 0) {
+      vertx.cancelTimer(scanTimer);
+    }
+  }
+
+  int connections() {
+    return all.size();
+  }
+
+  // ---- the bus side ----
+
+  void onEvent(StreamEvent e) {
+    if (e.kind() == StreamEvent.Kind.RESET) {
+      onReset(e);
+      return;
+    }
+    if (!window.isNew(e)) {
+      return; // a duplicate (e.g. already adopted from a peer)
+    }
+    Buffer frame = SseFrames.event(e);
+    window.offer(e, frame);
+    voice.apply(e);
+    List<SseConnection> targets = byGuild.get(e.guildId());
+    if (targets == null) {
+      return;
+    }
+    boolean any = false;
+    long id = e.streamId();
+    fanningOut = true;
+    for (int i = 0, n = targets.size(); i < n; i++) {
+      SseConnection c = targets.get(i);
+      if (c.closed || c.replaying || id <= c.skipThrough || !c.filter.matchesChannelAndType(e)) {
+        continue;
+      }
+      c.pendingDeliveries++;
+      enqueue(c, frame);
+      any = true;
+    }
+    endFanout();
+    if (any) {
+      turnEvents.add(e);
+    }
+  }
+
+  private void onReset(StreamEvent e) {
+    window.reset(e.streamId());
+    voice.clear();
+    metrics.resets.increment();
+    Buffer frame = SseFrames.reset(window.resetResumeId(), e.json());
+    fanningOut = true;
+    for (int i = 0, n = all.size(); i < n; i++) {
+      SseConnection c = all.get(i);
+      if (c.closed) {
+        continue;
+      }
+      c.replaying = false;
+      c.skipThrough = -1;
+      enqueue(c, frame);
+    }
+    endFanout();
+  }
+
+  /** {@code bridge.command.status}: to the streams of that user whose filter allows the guild; live only. */
+  void onCommandStatus(JsonObject status) {
+    List<SseConnection> targets = byUser.get(status.getString("userId"));
+    if (targets == null) {
+      return;
+    }
+    String guildId = status.getString("guildId");
+    Buffer frame = null;
+    fanningOut = true;
+    for (int i = 0, n = targets.size(); i < n; i++) {
+      SseConnection c = targets.get(i);
+      if (c.closed || c.replaying || !c.filter.allowsGuild(guildId)) {
+        continue;
+      }
+      if (frame == null) {
+        frame = SseFrames.unnumbered(SseFrames.COMMAND_STATUS, status.encode());
+      }
+      enqueue(c, frame);
+    }
+    endFanout();
+  }
+
+  // ---- the HTTP side ----
+
+  /**
+   * Opens a stream: headers, {@code retry}, {@code ready}, a {@code reset} when the last id cannot
+   * be resumed, then the replay, then live events, all decided in this one call on the event loop.
+   *
+   * @param lastEventId the client's {@code Last-Event-ID}, or null
+   */
+  SseConnection open(HttpConnection connection, HttpServerResponse res, Caller caller, StreamFilter filter,
+                     String lastEventId) {
+    long now = System.currentTimeMillis();
+    res.setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    ReplayWindow.Outcome outcome = null;
+    long lastId = -1;
+    if (lastEventId != null) {
+      lastId = StreamIds.parse(lastEventId.trim());
+      outcome = lastId < 0 ? ReplayWindow.Outcome.RESET : window.resolve(lastId);
+      (outcome == ReplayWindow.Outcome.RESET ? metrics.replaysReset : metrics.replaysResumed).increment();
+    }
+    boolean resumed = outcome != null && outcome != ReplayWindow.Outcome.RESET;
+    Buffer head = Buffer.buffer(160).appendBuffer(retryFrame).appendBuffer(SseFrames.ready(resumed));
+    if (outcome == ReplayWindow.Outcome.RESET) {
+      head.appendBuffer(SseFrames.reset(window.resetResumeId(), RESET_OUT_OF_WINDOW));
+    }
+    SseConnection c = new SseConnection(connection, res, caller.userId(), filter, caller.expiresAtMillis());
+    c.lastWriteAt = now;
+    attach(c);
+    res.closeHandler(v -> detach(c));
+    res.exceptionHandler(err -> detach(c));
+    res.drainHandler(v -> {
+      if (!c.closed && (c.hasPending() || c.replaying)) {
+        markDirty(c);
+      }
+    });
+    res.write(head);
+    if (outcome == ReplayWindow.Outcome.REPLAY) {
+      c.replaying = true;
+      c.cursor = lastId;
+      flush(c, now);
+    } else if (outcome == ReplayWindow.Outcome.AHEAD) {
+      c.skipThrough = lastId;
+    }
+    return c;
+  }
+
+  /** Voice snapshot and the id it is valid at, read atomically on this loop. */
+  JsonObject voiceSnapshot(String guildId) {
+    long head = window.head();
+    return new JsonObject()
+        .put("channels", voice.channelsOf(guildId))
+        .put("streamId", StreamIds.format(Math.max(0, head)));
+  }
+
+  // ---- writing ----
+
+  /**
+   * Appends a frame to the stream's pending bytes. Normally they are written once at the end of
+   * the turn; a burst that reaches half the bound is written at once while the socket accepts it.
+   * Only bytes the socket refuses count against the bound: past it, the client is cut off.
+   */
+  private void enqueue(SseConnection c, Buffer frame) {
+    c.append(frame);
+    if (c.pendingEvents >= eagerEvents || c.pendingBytes >= eagerBytes) {
+      if (!c.response.writeQueueFull()) {
+        write(c, System.currentTimeMillis());
+        return;
+      }
+      if (c.pendingEvents > config.clientBufferEvents() || c.pendingBytes > config.clientBufferBytes()) {
+        disconnectSlow(c);
+        return;
+      }
+    }
+    markDirty(c);
+  }
+
+  private void write(SseConnection c, long now) {
+    int deliveries = c.pendingDeliveries;
+    c.response.write(c.takePending());
+    c.lastWriteAt = now;
+    if (deliveries > 0) {
+      metrics.delivered.increment(deliveries);
+    }
+  }
+
+  private void markDirty(SseConnection c) {
+    if (c.dirty) {
+      return;
+    }
+    c.dirty = true;
+    dirty.add(c);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      context.runOnContext(flushTask);
+    }
+  }
+
+  /** One task per event-loop turn: every dirty stream gets one write. */
+  private void flushAll() {
+    flushScheduled = false;
+    List<SseConnection> batch = dirty;
+    dirty = flushing;
+    flushing = batch;
+    long now = System.currentTimeMillis();
+    for (int i = 0, n = batch.size(); i < n; i++) {
+      SseConnection c = batch.get(i);
+      c.dirty = false;
+      flush(c, now);
+    }
+    batch.clear();
+    for (int i = 0, n = turnEvents.size(); i < n; i++) {
+      metrics.recordLatency(now - turnEvents.get(i).receivedAt());
+    }
+    turnEvents.clear();
+  }
+
+  private void flush(SseConnection c, long now) {
+    if (c.closed) {
+      return;
+    }
+    if (c.replaying) {
+      fillReplay(c);
+      if (c.closed) {
+        return;
+      }
+    }
+    if (!c.hasPending() || c.response.writeQueueFull()) {
+      return; // a full queue: the drain handler marks it dirty again; the bound is checked on enqueue
+    }
+    write(c, now);
+    if (c.replaying && !c.response.writeQueueFull()) {
+      markDirty(c);
+    }
+  }
+
+  /** Moves the next chunk of the replay into the pending bytes; ends the replay at the head. */
+  private void fillReplay(SseConnection c) {
+    if (c.cursor < window.minResumable()) {
+      disconnectSlow(c); // the window moved past a client that reads too slowly
+      return;
+    }
+    int i = window.indexAfter(c.cursor);
+    int n = window.size();
+    while (i < n && c.pendingBytes < REPLAY_CHUNK_BYTES) {
+      StreamEvent e = window.event(i);
+      if (c.filter.matches(e)) {
+        c.append(window.payload(i));
+        c.pendingDeliveries++;
+      }
+      c.cursor = e.streamId();
+      i++;
+    }
+    if (i >= n) {
+      c.replaying = false;
+      c.cursor = window.head();
+    }
+  }
+
+  private void disconnectSlow(SseConnection c) {
+    if (c.closed) {
+      return;
+    }
+    metrics.slowDisconnects.increment();
+    c.takePending();
+    detach(c);
+    c.connection.close();
+  }
+
+  // ---- heartbeats and expiry: one periodic scan per instance ----
+
+  void scan() {
+    long now = System.currentTimeMillis();
+    Buffer heartbeat = null;
+    List<SseConnection> expired = null;
+    int beats = 0;
+    fanningOut = true;
+    for (int i = 0, n = all.size(); i < n; i++) {
+      SseConnection c = all.get(i);
+      if (c.closed) {
+        continue;
+      }
+      if (now >= c.expiresAtMillis) {
+        if (expired == null) {
+          expired = new ArrayList<>();
+        }
+        expired.add(c);
+      } else if (!c.replaying && !c.hasPending() && now - c.lastWriteAt >= config.heartbeatMs()) {
+        if (heartbeat == null) {
+          heartbeat = SseFrames.heartbeat(now);
+        }
+        enqueue(c, heartbeat);
+        beats++;
+      }
+    }
+    endFanout();
+    if (beats > 0) {
+      metrics.heartbeats.increment(beats);
+    }
+    if (expired != null) {
+      for (SseConnection c : expired) {
+        expire(c);
+      }
+    }
+  }
+
+  /** The token expired: flush what is pending, end the response (the client's reconnect then needs a new token). */
+  private void expire(SseConnection c) {
+    detach(c);
+    if (c.hasPending()) {
+      c.response.write(c.takePending());
+    }
+    c.response.end();
+  }
+
+  // ---- bookkeeping ----
+
+  private void attach(SseConnection c) {
+    c.index = all.size();
+    all.add(c);
+    for (String g : c.filter.guilds()) {
+      byGuild.computeIfAbsent(g, k -> new ArrayList<>()).add(c);
+    }
+    byUser.computeIfAbsent(c.userId, k -> new ArrayList<>()).add(c);
+    metrics.connections.incrementAndGet();
+  }
+
+  private void detach(SseConnection c) {
+    if (c.closed) {
+      return;
+    }
+    c.closed = true;
+    if (fanningOut) {
+      deferredDetach.add(c);
+    } else {
+      unlink(c);
+    }
+  }
+
+  private void endFanout() {
+    fanningOut = false;
+    if (!deferredDetach.isEmpty()) {
+      for (SseConnection c : deferredDetach) {
+        unlink(c);
+      }
+      deferredDetach.clear();
+    }
+  }
+
+  private void unlink(SseConnection c) {
+    int last = all.size() - 1;
+    SseConnection moved = all.get(last);
+    all.set(c.index, moved);
+    moved.index = c.index;
+    all.remove(last);
+    for (String g : c.filter.guilds()) {
+      removeFrom(byGuild, g, c);
+    }
+    removeFrom(byUser, c.userId, c);
+    metrics.connections.decrementAndGet();
+  }
+
+  private static void removeFrom(Map<String, List<SseConnection>> index, String key, SseConnection c) {
+    List<SseConnection> list = index.get(key);
+    if (list == null) {
+      return;
+    }
+    for (int i = list.size() - 1; i >= 0; i--) {
+      if (list.get(i) == c) {
+        int last = list.size() - 1;
+        list.set(i, list.get(last));
+        list.remove(last);
+        break;
+      }
+    }
+    if (list.isEmpty()) {
+      index.remove(key);
+    }
+  }
+
+  // ---- late start: hand the window to a peer instance, or take one ----
+
+  private static final StreamEventCodec CODEC = new StreamEventCodec();
+
+  /** This instance's window and voice state for a peer that starts late, or null when it knows nothing. */
+  JsonObject peerSnapshot() {
+    if (window.head() < 0) {
+      return null;
+    }
+    Buffer events = Buffer.buffer();
+    for (int i = 0; i < window.size(); i++) {
+      CODEC.encodeToWire(events, window.event(i));
+    }
+    return new JsonObject().put("min", window.minResumable()).put("head", window.head())
+        .put("count", window.size()).put("events", events).put("voice", voice.toJson());
+  }
+
+  /** Adopts a peer's snapshot when the union is provably contiguous; returns whether it did. */
+  boolean adoptPeer(JsonObject snapshot) {
+    boolean empty = window.head() < 0;
+    Buffer buf = snapshot.getBuffer("events");
+    List<StreamEvent> events = new ArrayList<>(snapshot.getInteger("count"));
+    int pos = 0;
+    for (int i = 0; i < snapshot.getInteger("count"); i++) {
+      StreamEvent e = CODEC.decodeFromWire(pos, buf);
+      events.add(e);
+      pos += 21 + buf.getInt(pos + 17);
+    }
+    boolean adopted = window.adopt(snapshot.getLong("min"), snapshot.getLong("head"), events, SseFrames::event);
+    if (adopted && empty) {
+      voice.load(snapshot.getJsonObject("voice"));
+    }
+    return adopted;
+  }
+}

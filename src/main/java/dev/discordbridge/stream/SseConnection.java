@@ -1,0 +1,74 @@
+package dev.discordbridge.stream;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * One open SSE stream: its precomputed filter, its pending bytes for this event-loop turn, and
+ * where it stands in a replay. Owned by one {@link Fanout} (one event loop): no locking.
+ */
+final class SseConnection {
+  final HttpConnection connection;
+  final HttpServerResponse response;
+  final String userId;
+  final StreamFilter filter;
+  final long expiresAtMillis;
+
+  /** Pending bytes: a single shared frame (no copy) until a second one arrives in the same turn. */
+  private Buffer single;
+  private Buffer combined;
+  int pendingEvents;
+  int pendingBytes;
+
+  /** Position in the fan-out's list of all streams (O(1) removal). */
+  int index;
+  long lastWriteAt;
+  boolean dirty;
+  boolean closed;
+  /** In replay: the id of the last window entry examined; live events wait in the window meanwhile. */
+  boolean replaying;
+  long cursor = -1;
+  /** Live events with ids up to this one were already delivered by another instance (AHEAD resume). */
+  long skipThrough = -1;
+  /** Events (not control frames) among the pending bytes, for the delivered counter. */
+  int pendingDeliveries;
+
+  SseConnection(HttpConnection connection, HttpServerResponse response, String userId, StreamFilter filter, long expiresAtMillis) {
+    this.connection = connection;
+    this.response = response;
+    this.userId = userId;
+    this.filter = filter;
+    this.expiresAtMillis = expiresAtMillis;
+  }
+
+  void append(Buffer frame) {
+    if (pendingEvents == 0) {
+      single = frame;
+    } else {
+      if (combined == null) {
+        combined = Buffer.buffer(Math.max(256, (pendingBytes + frame.length()) * 2));
+        combined.appendBuffer(single);
+        single = null;
+      }
+      combined.appendBuffer(frame);
+    }
+    pendingEvents++;
+    pendingBytes += frame.length();
+  }
+
+  boolean hasPending() {
+    return pendingEvents > 0;
+  }
+
+  /** Takes the pending bytes (the caller writes them) and empties the queue. */
+  Buffer takePending() {
+    Buffer out = combined != null ? combined : single;
+    single = null;
+    combined = null;
+    pendingEvents = 0;
+    pendingBytes = 0;
+    pendingDeliveries = 0;
+    return out;
+  }
+}

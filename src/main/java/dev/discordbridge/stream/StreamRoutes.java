@@ -1,0 +1,84 @@
+package dev.discordbridge.stream;
+
+import dev.discordbridge.auth.AuthFailure;
+import dev.discordbridge.auth.Authenticator;
+import dev.discordbridge.auth.Caller;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code GET /api/stream} and {@code GET /api/guilds/:guildId/voice}: authentication, filters, then the fan-out. */
+final class StreamRoutes {
+  private final Context context;
+  private final Authenticator authenticator;
+  private final Fanout fanout;
+
+  StreamRoutes(Context context, Authenticator authenticator, Fanout fanout) {
+    this.context = context;
+    this.authenticator = authenticator;
+    this.fanout = fanout;
+  }
+
+  void stream(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    authenticator.authenticate(req).onComplete(ar -> onLoop(() -> {
+      if (ar.failed()) {
+        unauthenticated(ctx, ar.cause());
+        return;
+      }
+      if (ctx.response().closed()) {
+        return;
+      }
+      Caller caller = ar.result();
+      StreamFilter filter;
+      try {
+        filter = StreamFilter.of(caller, req.params().getAll("guild"), req.params().getAll("channel"),
+            req.params().getAll("types"));
+      } catch (StreamFilter.Forbidden e) {
+        HttpErrors.write(ctx, 403, "FORBIDDEN", e.getMessage());
+        return;
+      } catch (StreamFilter.Invalid e) {
+        HttpErrors.validation(ctx, e.field, e.getMessage());
+        return;
+      }
+      String last = req.getHeader("Last-Event-ID");
+      if (last == null || last.isBlank()) {
+        last = req.getParam("lastEventId");
+      }
+      fanout.open(req.connection(), ctx.response(), caller, filter, last == null || last.isBlank() ? null : last);
+    }));
+  }
+
+  void voice(RoutingContext ctx) {
+    String guildId = ctx.pathParam("guildId");
+    authenticator.authenticate(ctx.request()).onComplete(ar -> onLoop(() -> {
+      if (ar.failed()) {
+        unauthenticated(ctx, ar.cause());
+        return;
+      }
+      if (!ar.result().mayRead(guildId)) {
+        HttpErrors.write(ctx, 403, "FORBIDDEN", "the token does not allow this guild");
+        return;
+      }
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .end(fanout.voiceSnapshot(guildId).encode());
+    }));
+  }
+
+  static void unauthenticated(RoutingContext ctx, Throwable cause) {
+    String message = cause instanceof AuthFailure ? cause.getMessage() : "the token could not be verified";
+    HttpErrors.write(ctx, 401, "UNAUTHENTICATED", message);
+  }
+
+  /** The fan-out is owned by this instance's event loop: continue there whatever thread completed auth. */
+  private void onLoop(Runnable r) {
+    if (Vertx.currentContext() == context) {
+      r.run();
+    } else {
+      context.runOnContext(v -> r.run());
+    }
+  }
+}

@@ -1,0 +1,480 @@
+package dev.discordbridge.stream;
+
+import static dev.discordbridge.stream.StreamTestSupport.bearer;
+import static dev.discordbridge.stream.TestEvents.CHANNEL;
+import static dev.discordbridge.stream.TestEvents.GUILD;
+import static dev.discordbridge.stream.TestEvents.OTHER_GUILD;
+import static dev.discordbridge.stream.TestEvents.USER;
+import static dev.discordbridge.stream.TestEvents.USER_2;
+import static dev.discordbridge.stream.TestEvents.VOICE_CHANNEL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.StreamEvent;
+import dev.discordbridge.contract.StreamIds;
+import dev.discordbridge.ops.Metrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The SSE stream over real HTTP: two router instances share the port (as in production), the
+ * test publishes StreamEvents on the bus as the link holder would.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SseStreamTest {
+  static final int WINDOW = 50;
+  static Vertx vertx;
+  static HttpClient http;
+  static WebClient web;
+  static BridgeConfig config;
+  static int port;
+  /** Stream-id counters only grow across the tests (the routers' windows live for the whole class). */
+  static final AtomicLong counter = new AtomicLong(1);
+
+  @BeforeAll
+  static void setUp() {
+    vertx = Vertx.vertx();
+    StreamTestSupport.registerCodec(vertx);
+    port = StreamTestSupport.freePort();
+    config = BridgeConfig.parse(StreamTestSupport.baseConfig(port)
+        .put("SSE_REPLAY_WINDOW", WINDOW)
+        .put("SSE_CLIENT_BUFFER_EVENTS", 200)
+        .put("SSE_CLIENT_BUFFER_BYTES", 65_536)
+        .put("SSE_RETRY_MS", 1500)
+        .put("SSE_HEARTBEAT_MS", 30_000));
+    StreamTestSupport.deploy(vertx, config, 2);
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(50));
+    web = WebClient.create(vertx);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    vertx.close().await();
+  }
+
+  static String token(String user, String... guilds) {
+    return StreamTestSupport.token(vertx, config, user, List.of(guilds), 600);
+  }
+
+  static StreamEvent publish(StreamEvent e) {
+    vertx.eventBus().publish(Addresses.EVENTS, e);
+    return e;
+  }
+
+  static long next() {
+    return counter.getAndIncrement();
+  }
+
+  static SseClient open(String path, Map<String, String> headers) {
+    return SseClient.open(http, port, path, headers);
+  }
+
+  /** Opens a stream and consumes retry + ready; returns the client. */
+  static SseClient openReady(String path, Map<String, String> headers, boolean expectResumed) {
+    SseClient c = open(path, headers);
+    assertEquals(200, c.status, c.body);
+    SseClient.Frame retry = c.next();
+    assertEquals(1500L, retry.retry());
+    SseClient.Frame ready = c.next();
+    assertEquals("ready", ready.event());
+    assertEquals(expectResumed, ready.json().getBoolean("resumed"));
+    return c;
+  }
+
+  static Map<String, String> withLastId(String token, String lastId) {
+    Map<String, String> h = new HashMap<>(bearer(token));
+    h.put("Last-Event-ID", lastId);
+    return h;
+  }
+
+  @Test
+  void deliversEventsWithIdsAndTraceMetadata() {
+    SseClient c = openReady("/api/stream", bearer(token(USER, GUILD)), false);
+    assertEquals("text/event-stream; charset=utf-8", c.headers.get("Content-Type"));
+    assertEquals("no-cache", c.headers.get("Cache-Control"));
+    assertEquals("no", c.headers.get("X-Accel-Buffering"));
+    assertEquals(32, c.headers.get("X-Trace-Id").length());
+
+    List<StreamEvent> sent = List.of(publish(TestEvents.message(next())),
+        publish(TestEvents.joined(next(), USER, "ana", VOICE_CHANNEL)),
+        publish(TestEvents.left(next(), USER, VOICE_CHANNEL)));
+    for (StreamEvent e : sent) {
+      SseClient.Frame f = c.nextEvent();
+      assertEquals(e.streamIdText(), f.id());
+      assertEquals(e.name(), f.event());
+      JsonObject data = f.json();
+      assertEquals(1, data.getInteger("v"));
+      assertEquals(e.streamIdText(), data.getString("id"));
+      assertEquals(GUILD, data.getString("guildId"));
+      JsonObject trace = data.getJsonObject("trace");
+      assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", trace.getString("traceId"));
+      assertTrue(trace.containsKey("upstreamSeq") && trace.containsKey("receivedAt") && trace.containsKey("publishedAt"));
+    }
+    assertEquals("voice.left", new JsonObject(sent.get(2).json()).getString("name"));
+    c.close();
+  }
+
+  @Test
+  void missingTokenIs401AndForeignGuildIs403() {
+    SseClient none = open("/api/stream", Map.of());
+    assertEquals(401, none.status);
+    assertEquals("UNAUTHENTICATED", new JsonObject(none.body).getJsonObject("error").getString("code"));
+    SseClient bad = open("/api/stream", bearer("not.a.token"));
+    assertEquals(401, bad.status);
+    SseClient foreign = open("/api/stream?guild=" + OTHER_GUILD, bearer(token(USER, GUILD)));
+    assertEquals(403, foreign.status);
+    assertEquals("FORBIDDEN", new JsonObject(foreign.body).getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  void filtersNarrowTheStreamAndNothingOfAForeignGuildIsWritten() {
+    String t = token(USER, GUILD);
+    SseClient all = openReady("/api/stream", bearer(t), false);
+    SseClient narrow = openReady("/api/stream?guild=" + GUILD + "&channel=" + CHANNEL + "&types=messageCreate,reactionAdd",
+        bearer(t), false);
+    publish(TestEvents.message(next(), OTHER_GUILD, CHANNEL, "secret"));
+    publish(TestEvents.message(next(), GUILD, "334455667788990099", "other channel"));
+    publish(TestEvents.typing(next()));
+    StreamEvent wanted = publish(TestEvents.message(next(), GUILD, CHANNEL, "wanted"));
+
+    // Events arrive in order: the first thing each stream sees is from the allowed guild.
+    SseClient.Frame first = all.nextEvent();
+    assertEquals(GUILD, first.json().getString("guildId"));
+    assertEquals("other channel", first.json().getJsonObject("data").getString("content"));
+    assertEquals("typingStart", all.nextEvent().event());
+    assertEquals(wanted.streamIdText(), all.nextEvent().id());
+    assertEquals(wanted.streamIdText(), narrow.nextEvent().id());
+    assertNull(narrow.pollEvent(200));
+    all.close();
+    narrow.close();
+  }
+
+  @Test
+  void resumeInsideTheWindowHasNoGapAndNoDuplicate() throws Exception {
+    String t = token(USER, GUILD);
+    SseClient first = openReady("/api/stream", bearer(t), false);
+    int total = 40;
+    List<StreamEvent> sent = new ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      sent.add(TestEvents.message(next()));
+    }
+    // Publish from the event loop every 2 ms while the client disconnects and resumes.
+    var index = new java.util.concurrent.atomic.AtomicInteger();
+    vertx.setPeriodic(2, id -> {
+      int i = index.getAndIncrement();
+      if (i >= total) {
+        vertx.cancelTimer(id);
+      } else {
+        publish(sent.get(i));
+      }
+    });
+    List<String> received = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      received.add(first.nextEvent().id());
+    }
+    first.close();
+    SseClient second = openReady("/api/stream", withLastId(t, received.get(received.size() - 1)), true);
+    while (!received.get(received.size() - 1).equals(sent.get(total - 1).streamIdText())) {
+      received.add(second.nextEvent().id());
+    }
+    assertEquals(sent.stream().map(StreamEvent::streamIdText).toList(), received);
+    assertNull(second.pollEvent(150));
+    second.close();
+  }
+
+  @Test
+  void lastEventIdOutsideTheWindowOrUnparseableGetsReset() {
+    String t = token(USER, GUILD);
+    StreamEvent old = publish(TestEvents.message(next()));
+    StreamEvent last = null;
+    for (int i = 0; i < WINDOW + 5; i++) {
+      last = publish(TestEvents.message(next()));
+    }
+    SseClient watcher = openReady("/api/stream", bearer(t), false);
+    StreamEvent marker = publish(TestEvents.message(next()));
+    assertEquals(marker.streamIdText(), watcher.nextEvent().id()); // both instances have processed `last`
+    watcher.close();
+
+    SseClient c = openReady("/api/stream", withLastId(t, old.streamIdText()), false);
+    SseClient.Frame reset = c.nextEvent();
+    assertEquals("reset", reset.event());
+    assertEquals(marker.streamIdText(), reset.id());
+    StreamEvent live = publish(TestEvents.message(next()));
+    assertEquals(live.streamIdText(), c.nextEvent().id());
+    c.close();
+
+    SseClient junk = openReady("/api/stream?lastEventId=abc", bearer(t), false);
+    assertEquals("reset", junk.nextEvent().event());
+    junk.close();
+    assertTrue(last.streamId() < marker.streamId());
+  }
+
+  @Test
+  void resetOnTheBusResetsEveryStreamAndRestartsTheWindow() {
+    String t = token(USER, GUILD);
+    SseClient a = openReady("/api/stream", bearer(t), false);
+    SseClient b = openReady("/api/stream?types=messageCreate", bearer(t), false);
+    StreamEvent before = publish(TestEvents.message(next()));
+    assertEquals(before.streamIdText(), a.nextEvent().id());
+    assertEquals(before.streamIdText(), b.nextEvent().id());
+    StreamEvent reset = publish(TestEvents.reset(next()));
+    for (SseClient c : List.of(a, b)) {
+      SseClient.Frame f = c.nextEvent();
+      assertEquals("reset", f.event());
+      assertEquals(reset.streamIdText(), f.id());
+      assertEquals("session_invalidated", f.json().getString("reason"));
+    }
+    StreamEvent after = publish(TestEvents.message(next()));
+    assertEquals(after.streamIdText(), a.nextEvent().id());
+    a.close();
+    b.close();
+
+    SseClient stale = openReady("/api/stream", withLastId(t, before.streamIdText()), false);
+    assertEquals("reset", stale.nextEvent().event());
+    stale.close();
+    SseClient fromReset = openReady("/api/stream", withLastId(t, reset.streamIdText()), true);
+    assertEquals(after.streamIdText(), fromReset.nextEvent().id());
+    fromReset.close();
+  }
+
+  @Test
+  void typingStartIsLiveButNeverReplayed() {
+    String t = token(USER, GUILD);
+    SseClient c = openReady("/api/stream", bearer(t), false);
+    StreamEvent m1 = publish(TestEvents.message(next()));
+    StreamEvent typing = publish(TestEvents.typing(next()));
+    StreamEvent m3 = publish(TestEvents.message(next()));
+    assertEquals(m1.streamIdText(), c.nextEvent().id());
+    SseClient.Frame live = c.nextEvent();
+    assertEquals("typingStart", live.event());
+    assertEquals(typing.streamIdText(), live.id());
+    assertEquals(m3.streamIdText(), c.nextEvent().id());
+    c.close();
+
+    SseClient again = openReady("/api/stream", withLastId(t, m1.streamIdText()), true);
+    assertEquals(m3.streamIdText(), again.nextEvent().id());
+    assertNull(again.pollEvent(150));
+    again.close();
+  }
+
+  @Test
+  void commandStatusGoesOnlyToTheStreamsOfThatUser() {
+    SseClient mine = openReady("/api/stream", bearer(token(USER, GUILD)), false);
+    SseClient theirs = openReady("/api/stream", bearer(token(USER_2, GUILD)), false);
+    vertx.eventBus().publish(Addresses.COMMAND_STATUS, new JsonObject().put("commandId", "cmd_1").put("name", "sendMessage")
+        .put("userId", USER).put("guildId", GUILD).put("channelId", CHANNEL).put("status", "delivered"));
+    SseClient.Frame f = mine.nextEvent();
+    assertEquals("commandStatus", f.event());
+    assertNull(f.id());
+    assertEquals("cmd_1", f.json().getString("commandId"));
+    StreamEvent marker = publish(TestEvents.message(next()));
+    assertEquals(marker.streamIdText(), theirs.nextEvent().id());
+    mine.close();
+    theirs.close();
+  }
+
+  @Test
+  void voiceSnapshotThenResumeFromItsStreamIdLosesNothing() {
+    String t = token(USER, GUILD);
+    publish(TestEvents.joined(next(), USER, "ana", VOICE_CHANNEL));
+    publish(TestEvents.joined(next(), USER_2, "bo", VOICE_CHANNEL));
+    StreamEvent leave = publish(TestEvents.left(next(), USER, VOICE_CHANNEL));
+    // Make sure both instances applied `leave`: a live stream sees a later marker.
+    SseClient watcher = openReady("/api/stream", bearer(t), false);
+    StreamEvent marker = publish(TestEvents.message(next()));
+    assertEquals(marker.streamIdText(), watcher.nextEvent().id());
+    watcher.close();
+
+    var res = web.get(port, "127.0.0.1", "/api/guilds/" + GUILD + "/voice").putHeader("Authorization", "Bearer " + t).send().await();
+    assertEquals(200, res.statusCode());
+    JsonObject snap = res.bodyAsJsonObject();
+    assertEquals(marker.streamIdText(), snap.getString("streamId"));
+    var members = snap.getJsonObject("channels").getJsonArray(VOICE_CHANNEL);
+    assertEquals(1, members.size());
+    assertEquals(USER_2, members.getJsonObject(0).getString("userId"));
+    assertTrue(leave.streamId() < marker.streamId());
+
+    // Events after the snapshot, before the client connects: replayed from the snapshot's id.
+    StreamEvent rejoin = publish(TestEvents.joined(next(), USER, "ana", VOICE_CHANNEL));
+    SseClient c = openReady("/api/stream?types=voice.joined,voice.left", withLastId(t, snap.getString("streamId")), true);
+    assertEquals(rejoin.streamIdText(), c.nextEvent().id());
+    StreamEvent live = publish(TestEvents.left(next(), USER_2, VOICE_CHANNEL));
+    assertEquals(live.streamIdText(), c.nextEvent().id());
+    c.close();
+
+    assertEquals(403, web.get(port, "127.0.0.1", "/api/guilds/" + OTHER_GUILD + "/voice")
+        .putHeader("Authorization", "Bearer " + t).send().await().statusCode());
+    assertEquals(401, web.get(port, "127.0.0.1", "/api/guilds/" + GUILD + "/voice").send().await().statusCode());
+  }
+
+  @Test
+  void tokenExpiryClosesTheStream() {
+    String shortLived = StreamTestSupport.token(vertx, config, USER, List.of(GUILD), 2);
+    SseClient c = openReady("/api/stream", bearer(shortLived), false);
+    long opened = System.currentTimeMillis();
+    c.ended.orTimeout(10, TimeUnit.SECONDS).join();
+    assertTrue(System.currentTimeMillis() - opened >= 500, "closed too early");
+  }
+
+  @Test
+  void slowClientIsCutOffWhileAFastClientKeepsReceiving() throws Exception {
+    SseMetrics metrics = SseMetrics.of(Metrics.registry());
+    double slowBefore = metrics.slowDisconnects.count();
+    String t = token(USER, GUILD);
+    SseClient fast = openReady("/api/stream", bearer(t), false);
+
+    Socket slow = new Socket();
+    slow.setReceiveBufferSize(4096);
+    slow.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    OutputStream out = slow.getOutputStream();
+    out.write(("GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + t + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    // Wait until the slow stream is registered: its ready frame shows in the socket's buffer.
+    slow.setSoTimeout(5000);
+    InputStream in = slow.getInputStream();
+    byte[] head = new byte[64];
+    assertTrue(in.read(head) > 0);
+
+    String big = "x".repeat(1900);
+    long maxLag = 0;
+    int batches = 0;
+    while (metrics.slowDisconnects.count() == slowBefore && batches < 60) {
+      StreamEvent lastOfBatch = null;
+      long start = System.currentTimeMillis();
+      for (int i = 0; i < 100; i++) {
+        lastOfBatch = publish(TestEvents.message(next(), GUILD, CHANNEL, big));
+      }
+      String want = lastOfBatch.streamIdText();
+      while (!want.equals(fast.nextEvent().id())) {
+        // the fast client reads every event of the batch
+      }
+      maxLag = Math.max(maxLag, System.currentTimeMillis() - start);
+      batches++;
+    }
+    assertTrue(metrics.slowDisconnects.count() > slowBefore, "the slow client was never cut off");
+    assertTrue(maxLag < 3000, "the fast client lagged " + maxLag + " ms");
+
+    // The slow socket was closed by the server: reading drains what was buffered, then ends.
+    boolean closed = false;
+    try {
+      byte[] sink = new byte[65536];
+      while (in.read(sink) >= 0) {
+        // drain
+      }
+      closed = true;
+    } catch (SocketException e) {
+      closed = true; // reset by the server
+    }
+    assertTrue(closed);
+    slow.close();
+    StreamEvent after = publish(TestEvents.message(next()));
+    assertEquals(after.streamIdText(), fast.nextEvent().id());
+    fast.close();
+  }
+
+  @Test
+  void heartbeatsComeWhenNothingElseIsWritten() {
+    Vertx own = Vertx.vertx();
+    try {
+      StreamTestSupport.registerCodec(own);
+      int p = StreamTestSupport.freePort();
+      BridgeConfig c = BridgeConfig.parse(StreamTestSupport.baseConfig(p).put("SSE_HEARTBEAT_MS", 200));
+      StreamTestSupport.deploy(own, c, 1);
+      HttpClient client = own.createHttpClient();
+      SseClient s = SseClient.open(client, p, "/api/stream", bearer(StreamTestSupport.token(own, c, USER, List.of(GUILD), 60)));
+      assertEquals(200, s.status);
+      s.next();
+      long readyAt = s.next().at();
+      List<Long> at = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        SseClient.Frame f = s.next();
+        assertEquals("heartbeat", f.event());
+        assertNull(f.id());
+        assertEquals(24, f.json().getString("ts").length());
+        at.add(f.at());
+      }
+      long firstGap = at.get(0) - readyAt;
+      assertTrue(firstGap >= 150 && firstGap < 700, "first heartbeat after " + firstGap + " ms");
+      for (int i = 1; i < at.size(); i++) {
+        long gap = at.get(i) - at.get(i - 1);
+        assertTrue(gap >= 150 && gap < 700, "heartbeat gap " + gap + " ms");
+      }
+      // An event resets the clock: no heartbeat right after it.
+      own.eventBus().publish(Addresses.EVENTS, TestEvents.message(next()));
+      SseClient.Frame e = s.next();
+      assertEquals("messageCreate", e.event());
+      SseClient.Frame hb = s.next();
+      assertEquals("heartbeat", hb.event());
+      assertTrue(hb.at() - e.at() >= 150, "heartbeat " + (hb.at() - e.at()) + " ms after an event");
+      assertFalse(StreamIds.parse(e.id()) < 0);
+    } finally {
+      own.close().await();
+    }
+  }
+
+  @Test
+  void lateStartingInstanceAdoptsASiblingsWindow() {
+    Vertx own = Vertx.vertx();
+    try {
+      StreamTestSupport.registerCodec(own);
+      int p = StreamTestSupport.freePort();
+      BridgeConfig c = BridgeConfig.parse(StreamTestSupport.baseConfig(p));
+      StreamTestSupport.deploy(own, c, 1);
+      List<StreamEvent> early = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        early.add(TestEvents.message(next()));
+        own.eventBus().publish(Addresses.EVENTS, early.get(i));
+      }
+      HttpClient client = own.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+      String t = StreamTestSupport.token(own, c, USER, List.of(GUILD), 60);
+      // The first instance has seen the events once a live stream receives a later one.
+      SseClient watcher = SseClient.open(client, p, "/api/stream", bearer(t));
+      watcher.next();
+      watcher.next();
+      StreamEvent marker = TestEvents.message(next());
+      own.eventBus().publish(Addresses.EVENTS, marker);
+      assertEquals(marker.streamIdText(), watcher.nextEvent().id());
+      watcher.close();
+
+      StreamTestSupport.deploy(own, c, 1); // a second instance on the same port, started late
+      // Connections alternate between the two instances: every one of them must resume.
+      for (int i = 0; i < 4; i++) {
+        SseClient s = SseClient.open(client, p, "/api/stream", withLastId(t, early.get(0).streamIdText()));
+        assertEquals(200, s.status);
+        s.next();
+        assertEquals(true, s.next().json().getBoolean("resumed"), "connection " + i);
+        for (int k = 1; k < early.size(); k++) {
+          assertEquals(early.get(k).streamIdText(), s.nextEvent().id());
+        }
+        assertEquals(marker.streamIdText(), s.nextEvent().id());
+        s.close();
+      }
+    } finally {
+      own.close().await();
+    }
+  }
+}

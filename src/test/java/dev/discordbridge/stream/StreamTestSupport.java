@@ -1,0 +1,54 @@
+package dev.discordbridge.stream;
+
+import dev.discordbridge.auth.Authenticator;
+import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.StreamEvent;
+import dev.discordbridge.contract.StreamEventCodec;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+
+/** Shared set-up of the integration tests: a config, a deployed router, tokens. */
+final class StreamTestSupport {
+  private StreamTestSupport() {}
+
+  static final String SECRET = "0123456789abcdef0123456789abcdef-stream-tests";
+  static final String LINK_TOKEN = "link-token-for-tests-0123456789";
+
+  static JsonObject baseConfig(int port) {
+    return new JsonObject()
+        .put("GATEWAY_WS_URL", "ws://127.0.0.1:9/gateway")
+        .put("LINK_TOKEN", LINK_TOKEN)
+        .put("AUTH_JWT_SECRET", SECRET)
+        .put("HTTP_HOST", "127.0.0.1")
+        .put("HTTP_PORT", port)
+        .put("NODE_ID", "test-node");
+  }
+
+  static int freePort() {
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void registerCodec(Vertx vertx) {
+    vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+  }
+
+  static String deploy(Vertx vertx, BridgeConfig config, int instances) {
+    var holder = new SseRouterVerticle.PortHolder();
+    return vertx.deployVerticle(() -> new SseRouterVerticle(config, holder), new DeploymentOptions().setInstances(instances)).await();
+  }
+
+  static String token(Vertx vertx, BridgeConfig config, String user, List<String> guilds, long ttlSeconds) {
+    return new Authenticator(vertx, config.auth()).mint(user, guilds, ttlSeconds);
+  }
+
+  static Map<String, String> bearer(String token) {
+    return Map.of("Authorization", "Bearer " + token);
+  }
+}
