@@ -3,12 +3,14 @@ package dev.discordbridge.app;
 import ch.qos.logback.classic.LoggerContext;
 import dev.discordbridge.cluster.ClusterSetup;
 import dev.discordbridge.command.CommandDispatcherVerticle;
+import dev.discordbridge.command.HazelcastIdempotencyStore;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
 import dev.discordbridge.gateway.GatewayVerticle;
 import dev.discordbridge.legacy.LegacyBridgeVerticle;
 import dev.discordbridge.ops.Metrics;
+import dev.discordbridge.ratelimit.HazelcastBucketStore;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import dev.discordbridge.sim.SimulatedHub;
 import dev.discordbridge.stream.SseRouterVerticle;
@@ -18,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.URI;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -71,7 +74,9 @@ public final class Node {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
       ctx.putProperty("node", config.node().id());
     }
-    return buildVertx(config).compose(vertx -> deploy(vertx, config)
+    // Built here (not inside buildVertx) so that capabilities with cluster-wide state get its HazelcastInstance.
+    HazelcastClusterManager cluster = config.cluster().enabled() ? (HazelcastClusterManager) ClusterSetup.clusterManager(config) : null;
+    return buildVertx(config, cluster).compose(vertx -> deploy(vertx, config, cluster)
         .recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err))));
   }
 
@@ -87,7 +92,7 @@ public final class Node {
     return vertx.close();
   }
 
-  private static Future<Vertx> buildVertx(BridgeConfig config) {
+  private static Future<Vertx> buildVertx(BridgeConfig config, HazelcastClusterManager cluster) {
     var options = new VertxOptions().setMetricsOptions(Metrics.options(config.node().id()));
     if (!config.cluster().enabled()) {
       return Future.succeededFuture(Vertx.builder().with(options).build());
@@ -95,15 +100,18 @@ public final class Node {
     options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0)
         .setClusterPublicHost(config.cluster().host()));
     return Vertx.builder().with(options)
-        .withClusterManager(ClusterSetup.clusterManager(config))
+        .withClusterManager(cluster)
         .buildClustered();
   }
 
-  private static Future<Node> deploy(Vertx vertx, BridgeConfig initial) {
+  private static Future<Node> deploy(Vertx vertx, BridgeConfig initial, HazelcastClusterManager cluster) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     return upstream(vertx, initial).compose(config -> {
-      Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config));
-      Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config));
+      // Rate-limit buckets and idempotency keys are cluster-wide when clustered, node-wide otherwise.
+      Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config,
+          cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance())));
+      Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config,
+          cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker()));
       Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config));
       Future<String> legacy = config.legacy().enabled()
           ? deploy(vertx, config, "legacy-bridge", () -> new LegacyBridgeVerticle(config))

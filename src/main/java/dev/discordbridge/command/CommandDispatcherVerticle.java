@@ -50,7 +50,12 @@ public final class CommandDispatcherVerticle extends VerticleBase {
   private boolean owner;
 
   public CommandDispatcherVerticle(BridgeConfig config) {
-    this(config, null, CommandQueue.defaultBreaker());
+    this(config, null, defaultBreaker());
+  }
+
+  /** The breaker in front of the hub: open after 5 failed attempts (timeouts, retryable errors), probe after 10 s. */
+  public static CircuitBreakerOptions defaultBreaker() {
+    return CommandQueue.defaultBreaker();
   }
 
   /**
@@ -176,7 +181,6 @@ public final class CommandDispatcherVerticle extends VerticleBase {
         if (!admission.accepted()) {
           return refuse(c, key, "saturated", Reply.saturated(admission.retryAfterMs()));
         }
-        TraceLog.info(log, c.traceId(), "command {} {} accepted for user {} in channel {}", c.id(), c.name(), c.actorUserId(), c.channelId());
         remember(c, key, admission.outcome());
         return answer(c, admission, receivedAt);
       });

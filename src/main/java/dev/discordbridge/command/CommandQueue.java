@@ -180,7 +180,8 @@ final class CommandQueue implements Shareable {
     queue.addLast(p);
     depth = queue.size();
     boolean paused = !linkUsable || breaker.state() == CircuitBreakerState.OPEN;
-    TraceLog.info(log, command.traceId(), "command {} {} queued at depth {}{}", command.id(), command.name(), queue.size(),
+    TraceLog.info(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}{}", command.id(),
+        command.name(), command.actorUserId(), command.channelId(), queue.size(),
         paused ? (linkUsable ? " (breaker open)" : " (link down)") : "");
     status(p, "queued", null);
     pump();
