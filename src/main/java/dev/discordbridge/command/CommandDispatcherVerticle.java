@@ -177,11 +177,14 @@ public final class CommandDispatcherVerticle extends VerticleBase {
         TraceLog.info(log, c.traceId(), "command {} rate limited: scope={} retryAfterMs={}", c.name(), scope, retryAfterMs);
         return refuse(c, key, "rate_limited", Reply.rateLimited(scope, retryAfterMs));
       }
-      return queue.offer(c).compose(admission -> {
+      return queue.offer(c, settle(c, key)).compose(admission -> {
         if (!admission.accepted()) {
           return refuse(c, key, "saturated", Reply.saturated(admission.retryAfterMs()));
         }
-        remember(c, key, admission.outcome());
+        if (key != null) {
+          idempotency.record(c.actorUserId(), key, c.id(), Reply.queued(c.id()).toJson())
+              .onFailure(err -> TraceLog.warn(log, c.traceId(), "command {}: idempotency record not stored: {}", c.id(), err.toString()));
+        }
         return answer(c, admission, receivedAt);
       });
     }, err -> {
@@ -200,15 +203,9 @@ public final class CommandDispatcherVerticle extends VerticleBase {
     return released.map(reply);
   }
 
-  /** Stores 202 under the key now and the final answer once there is one (never the other way round). */
-  private void remember(GatewayCommand c, String key, Future<CommandQueue.Outcome> outcome) {
-    if (key == null) {
-      return;
-    }
-    idempotency.record(c.actorUserId(), key, c.id(), Reply.queued(c.id()).toJson())
-        .compose(v -> outcome)
-        .compose(o -> idempotency.record(c.actorUserId(), key, c.id(), replyFor(c, o).toJson()))
-        .onFailure(err -> TraceLog.warn(log, c.traceId(), "command {}: idempotency record not stored: {}", c.id(), err.toString()));
+  /** Stores the final answer under the key (before the final status is published). */
+  private java.util.function.Function<CommandQueue.Outcome, Future<?>> settle(GatewayCommand c, String key) {
+    return key == null ? null : o -> idempotency.record(c.actorUserId(), key, c.id(), replyFor(c, o).toJson());
   }
 
   /** 200/502 when the outcome comes within the ack wait (measured from the POST), else 202. */

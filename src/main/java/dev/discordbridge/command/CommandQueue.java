@@ -26,6 +26,7 @@ import io.vertx.core.shareddata.Shareable;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +62,14 @@ final class CommandQueue implements Shareable {
   private static final class Pending {
     final GatewayCommand command;
     final Context origin;
+    final Function<Outcome, Future<?>> settle;
     final Promise<Outcome> outcome = Promise.promise();
     int attempts;
 
-    Pending(GatewayCommand command, Context origin) {
+    Pending(GatewayCommand command, Context origin, Function<Outcome, Future<?>> settle) {
       this.command = command;
       this.origin = origin;
+      this.settle = settle;
     }
   }
 
@@ -151,12 +154,16 @@ final class CommandQueue implements Shareable {
     return !linkUsable || breaker.state() != CircuitBreakerState.CLOSED ? 5_000 : 1_000;
   }
 
-  /** Offers a command from any context; the admission (and later the outcome) completes on the caller's context. */
-  Future<Admission> offer(GatewayCommand command) {
+  /**
+   * Offers a command from any context; the admission (and later the outcome) completes on the
+   * caller's context. {@code settle} runs when the command ends, before its final status is
+   * published, so that whoever sees the status also sees what {@code settle} stored.
+   */
+  Future<Admission> offer(GatewayCommand command, Function<Outcome, Future<?>> settle) {
     Context origin = vertx.getOrCreateContext();
     Promise<Admission> admission = Promise.promise();
     context.runOnContext(v -> {
-      Admission a = admit(command, origin);
+      Admission a = admit(command, origin, settle);
       origin.runOnContext(x -> admission.complete(a));
     });
     return admission.future();
@@ -172,11 +179,11 @@ final class CommandQueue implements Shareable {
 
   // ---- everything below runs on the owner context ----
 
-  private Admission admit(GatewayCommand command, Context origin) {
+  private Admission admit(GatewayCommand command, Context origin, Function<Outcome, Future<?>> settle) {
     if (queue.size() >= settings.queueCapacity()) {
       return new Admission(false, false, null, retryAfterMs());
     }
-    Pending p = new Pending(command, origin);
+    Pending p = new Pending(command, origin, settle);
     queue.addLast(p);
     depth = queue.size();
     boolean paused = !linkUsable || breaker.state() == CircuitBreakerState.OPEN;
@@ -289,24 +296,36 @@ final class CommandQueue implements Shareable {
     depth = queue.size();
     GatewayCommand c = p.command;
     long ageMs = System.currentTimeMillis() - c.requestedAt();
-    switch (o.kind()) {
+    String status = switch (o.kind()) {
       case DELIVERED -> {
         TraceLog.info(log, c.traceId(), "command {} {} acked: delivered after {} attempt(s), {} ms", c.id(), c.name(), o.attempts(), ageMs);
-        status(p, "delivered", null);
+        yield "delivered";
       }
       case REJECTED -> {
         TraceLog.warn(log, c.traceId(), "command {} {} failed: rejected by the hub ({}) after {} attempt(s)", c.id(), c.name(),
             o.error().getString("code"), o.attempts());
-        status(p, "rejected", o.error());
+        yield "rejected";
       }
       case FAILED -> {
         TraceLog.error(log, c.traceId(), "command {} {} failed: gave up after {} attempt(s), last error {}", c.id(), c.name(),
             o.attempts(), o.error().getString("code"));
-        status(p, "failed", o.error());
+        yield "failed";
       }
-    }
-    Counter.builder("bridge_commands").tag("name", c.name()).tag("outcome", o.kind().name().toLowerCase())
+    };
+    Counter.builder("bridge_commands").tag("name", c.name()).tag("outcome", status)
         .description("Commands by final outcome").register(registry).increment();
+    Future<?> settled;
+    try {
+      settled = p.settle == null ? Future.succeededFuture() : p.settle.apply(o);
+    } catch (RuntimeException e) {
+      settled = Future.failedFuture(e);
+    }
+    settled.onComplete(ar -> {
+      if (ar.failed()) {
+        TraceLog.warn(log, c.traceId(), "command {}: settling the outcome failed: {}", c.id(), ar.cause().toString());
+      }
+      status(p, status, o.kind() == Kind.DELIVERED ? null : o.error());
+    });
     p.origin.runOnContext(v -> p.outcome.complete(o));
     busy = false;
     pump();

@@ -74,7 +74,11 @@ public final class HazelcastIdempotencyStore implements IdempotencyStore {
       if (!commandId.equals(owner(entry.getValue()))) {
         return false;
       }
-      String value = new Entry(commandId, new JsonObject(reply)).toJson().encode();
+      JsonObject incoming = new JsonObject(reply);
+      if (!IdempotencyStore.replaces(incoming, Entry.fromJson(new JsonObject(entry.getValue())).reply())) {
+        return false;
+      }
+      String value = new Entry(commandId, incoming).toJson().encode();
       ((ExtendedMapEntry<String, String>) entry).setValueWithoutChangingExpiryTime(value);
       return true;
     }

@@ -29,7 +29,10 @@ public interface IdempotencyStore {
   /** Claims the key for {@code commandId} for {@code ttlMs}; returns null when claimed, else the entry already there. */
   Future<Entry> claim(String userId, String key, String commandId, long ttlMs);
 
-  /** Stores {@code reply} for the key if {@code commandId} still holds it; the expiry does not move. */
+  /**
+   * Stores {@code reply} for the key if {@code commandId} still holds it; the expiry does not move.
+   * A 202 never replaces a reply already stored (the final answer may be recorded first).
+   */
   Future<Void> record(String userId, String key, String commandId, JsonObject reply);
 
   /** Forgets the key if {@code commandId} still holds it. */
@@ -38,6 +41,11 @@ public interface IdempotencyStore {
   /** Drops expired entries; returns how many (stores that expire by themselves return 0). */
   default int evictExpired() {
     return 0;
+  }
+
+  /** Whether {@code incoming} may replace {@code stored}: anything replaces nothing; a 202 replaces nothing else. */
+  static boolean replaces(JsonObject incoming, JsonObject stored) {
+    return stored == null || incoming.getInteger("status", 0) != 202;
   }
 
   /** One map key per (user, key): the NUL cannot occur in either part. */

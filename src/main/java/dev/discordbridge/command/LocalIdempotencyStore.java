@@ -39,7 +39,7 @@ public final class LocalIdempotencyStore implements IdempotencyStore, Shareable 
   @Override
   public Future<Void> record(String userId, String key, String commandId, JsonObject reply) {
     entries.computeIfPresent(IdempotencyStore.mapKey(userId, key), (k, held) -> held.commandId().equals(commandId)
-        ? new Held(commandId, reply.copy(), held.expiresAtMs()) : held);
+        && IdempotencyStore.replaces(reply, held.reply()) ? new Held(commandId, reply.copy(), held.expiresAtMs()) : held);
     return Future.succeededFuture();
   }
 

@@ -51,4 +51,12 @@ class LocalIdempotencyStoreTest {
     assertEquals(1, store.evictExpired());
     assertEquals(1, store.size());
   }
+
+  @Test
+  void aLate202NeverReplacesTheFinalAnswer() {
+    store.claim("u", "k", "cmd_1", 1_000);
+    store.record("u", "k", "cmd_1", new JsonObject().put("status", 200));
+    store.record("u", "k", "cmd_1", new JsonObject().put("status", 202));
+    assertEquals(200, store.claim("u", "k", "cmd_2", 1_000).result().reply().getInteger("status"));
+  }
 }
