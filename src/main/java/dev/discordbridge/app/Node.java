@@ -5,8 +5,8 @@ import dev.discordbridge.cluster.ClusterSetup;
 import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.discordbridge.command.CommandDispatcherVerticle;
+import dev.discordbridge.command.HazelcastIdempotencyStore;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
@@ -14,6 +14,7 @@ import dev.discordbridge.gateway.GatewayVerticle;
 import dev.discordbridge.legacy.LegacyBridgeVerticle;
 import dev.discordbridge.ops.JsonLimits;
 import dev.discordbridge.ops.Metrics;
+import dev.discordbridge.ratelimit.HazelcastBucketStore;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import dev.discordbridge.sim.SimulatedHub;
 import dev.discordbridge.stream.SseRouterVerticle;
@@ -23,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.URI;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -86,7 +88,7 @@ public final class Node {
     return buildVertx(config, cluster).compose(vertx -> {
       LinkLease lease = cluster == null ? new LocalLinkLease()
           : new HazelcastLinkLease(vertx, cluster.getHazelcastInstance(), config.cluster().leaseMs());
-      return deploy(vertx, config, lease)
+      return deploy(vertx, config, cluster, lease)
           .recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err)));
     });
   }
@@ -115,13 +117,16 @@ public final class Node {
         .buildClustered();
   }
 
-  private static Future<Node> deploy(Vertx vertx, BridgeConfig initial, LinkLease lease) {
+  private static Future<Node> deploy(Vertx vertx, BridgeConfig initial, HazelcastClusterManager cluster, LinkLease lease) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     SimulatedHub hub = initial.auth().demo()
         ? new SimulatedHub(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
     return upstream(vertx, initial, hub).compose(config -> {
-      Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config));
-      Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config));
+      // Rate-limit buckets and idempotency keys are cluster-wide when clustered, node-wide otherwise.
+      Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config,
+          cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance())));
+      Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config,
+          cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker()));
       Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config, lease));
       Future<String> legacy = config.legacy().enabled()
           ? deploy(vertx, config, "legacy-bridge", () -> new LegacyBridgeVerticle(config))

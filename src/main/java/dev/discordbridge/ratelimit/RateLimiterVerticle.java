@@ -1,19 +1,89 @@
 package dev.discordbridge.ratelimit;
 
+import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.config.RateLimitConfig;
+import dev.discordbridge.ops.Metrics;
+import dev.discordbridge.ops.TraceLog;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Shareable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** STUB: to be implemented. */
+/**
+ * Answers {@code bridge.ratelimit.check}: token buckets per user ({@code RATE_LIMIT_USER}) and per
+ * channel ({@code RATE_LIMIT_CHANNEL}). The buckets live in a {@link BucketStore} shared by every
+ * instance (the node's {@link LocalBucketStore}, or a cluster-wide one passed in), so running
+ * several instances neither splits nor multiplies a bucket.
+ */
 public final class RateLimiterVerticle extends VerticleBase {
-  private final BridgeConfig config;
+  private static final Logger log = LoggerFactory.getLogger(RateLimiterVerticle.class);
+  private static final String SHARED = "bridge.ratelimit.node";
+  private static final long SWEEP_MS = 30_000;
 
+  private final BridgeConfig config;
+  private final BucketStore clustered;
+  private BucketPair buckets;
+
+  /** Buckets in this JVM, shared by every instance on this Vert.x. */
   public RateLimiterVerticle(BridgeConfig config) {
+    this(config, null);
+  }
+
+  /** Buckets in {@code store} (e.g. a {@link HazelcastBucketStore} when clustered); null means in this JVM. */
+  public RateLimiterVerticle(BridgeConfig config, BucketStore store) {
     this.config = config;
+    this.clustered = store;
   }
 
   @Override
   public Future<?> start() {
-    return Future.succeededFuture();
+    BucketStore store = clustered != null ? clustered : nodeStore();
+    buckets = new BucketPair(store, bucket(config.rateLimit().user()), bucket(config.rateLimit().channel()));
+    // Every instance sweeps the shared store; sweeps are cheap and idempotent.
+    vertx.setPeriodic(SWEEP_MS, id -> store.evictIdle());
+    return vertx.eventBus().<JsonObject>consumer(Addresses.RATE_LIMIT_CHECK, this::check).completion();
+  }
+
+  private BucketStore nodeStore() {
+    return (BucketStore) vertx.sharedData().<String, Shareable>getLocalMap(SHARED)
+        .computeIfAbsent("buckets", k -> new LocalBucketStore(System::currentTimeMillis));
+  }
+
+  private static TokenBucket bucket(RateLimitConfig.Bucket b) {
+    return new TokenBucket(b.capacity(), b.periodSeconds() * 1000L);
+  }
+
+  private void check(Message<JsonObject> m) {
+    JsonObject body = m.body() == null ? new JsonObject() : m.body();
+    String userId = body.getString("userId");
+    String channelId = body.getString("channelId");
+    String traceId = body.getString("traceId");
+    if (userId == null || channelId == null) {
+      m.fail(400, "userId and channelId are required");
+      return;
+    }
+    buckets.check(userId, channelId).onComplete(ar -> {
+      if (ar.failed()) {
+        TraceLog.error(log, traceId, "rate limit check failed for user {} channel {}: {}", userId, channelId, ar.cause().toString());
+        m.fail(500, "rate limit store unavailable");
+        return;
+      }
+      var d = ar.result();
+      if (!d.allowed()) {
+        refusals(d.scope()).increment();
+        TraceLog.info(log, traceId, "rate limited: scope={} user={} channel={} retryAfterMs={}", d.scope(), userId, channelId, d.retryAfterMs());
+      }
+      m.reply(d.toJson());
+    });
+  }
+
+  private static Counter refusals(String scope) {
+    return Counter.builder("bridge_ratelimit_refusals").tag("scope", scope)
+        .description("Commands refused because a token bucket was empty").register(Metrics.registry());
   }
 }

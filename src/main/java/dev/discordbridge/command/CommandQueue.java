@@ -1,0 +1,352 @@
+package dev.discordbridge.command;
+
+import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.GatewayCommand;
+import dev.discordbridge.contract.Times;
+import dev.discordbridge.ops.Metrics;
+import dev.discordbridge.ops.TraceLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Shareable;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one command queue: accepted commands go to the hub strictly in acceptance order,
+ * one at a time (the head is retried until it is delivered, refused or out of attempts; the
+ * rest wait behind it). Capacity ({@code COMMAND_QUEUE_CAPACITY}) counts waiting and in-flight
+ * commands of the whole node.
+ *
+ * <p>Threading: the queue belongs to one Vert.x context (the dispatcher instance that created
+ * it). Other instances reach it through {@link #offer}, which hops onto that context and hands
+ * the answers back on the caller's context; everything else runs on the owner context only, so
+ * the state needs no locks.
+ *
+ * <p>Sending pauses while the link is not usable (from {@code bridge.link.status}) and while the
+ * circuit breaker is open; commands then wait, none is dropped. A half-open breaker lets the
+ * head through as the probe.
+ */
+final class CommandQueue implements Shareable {
+  private static final Logger log = LoggerFactory.getLogger(CommandQueue.class);
+
+  enum Kind { DELIVERED, REJECTED, FAILED }
+
+  /** How a command ended: {@code result} when delivered, the hub's (last) {@code error} otherwise. */
+  record Outcome(Kind kind, JsonObject result, JsonObject error, int attempts) {}
+
+  /**
+   * What {@link #offer} says. {@code paused}: the link is down or the breaker open, so no ack can
+   * come soon and the caller should answer 202 at once.
+   */
+  record Admission(boolean accepted, boolean paused, Future<Outcome> outcome, long retryAfterMs) {}
+
+  private static final class Pending {
+    final GatewayCommand command;
+    final Context origin;
+    final Function<Outcome, Future<?>> settle;
+    final Promise<Outcome> outcome = Promise.promise();
+    int attempts;
+
+    Pending(GatewayCommand command, Context origin, Function<Outcome, Future<?>> settle) {
+      this.command = command;
+      this.origin = origin;
+      this.settle = settle;
+    }
+  }
+
+  /** One try's result, as the breaker sees it: only hub failures (timeouts, retryable errors) fail. */
+  private record Attempt(String kind, JsonObject result, JsonObject error, long retryAfterMs) {
+    static Attempt delivered(JsonObject result) { return new Attempt("delivered", result, null, 0); }
+    static Attempt rejected(JsonObject error) { return new Attempt("rejected", null, error, 0); }
+    static Attempt linkDown(String code) { return new Attempt("linkDown", null, new JsonObject().put("code", code).put("retryable", true), 0); }
+    static Attempt breakerOpen() { return new Attempt("breakerOpen", null, null, 0); }
+  }
+
+  /** A failure that counts against the hub in the breaker. */
+  private static final class HubFailure extends RuntimeException {
+    final JsonObject error;
+
+    HubFailure(JsonObject error) {
+      super(error.getString("code"), null, false, false);
+      this.error = error;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final BridgeConfig.Command settings;
+  private final RetrySchedule schedule;
+  private final CircuitBreaker breaker;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final MessageConsumer<JsonObject> linkStatus;
+  private final MeterRegistry registry = Metrics.registry();
+  private final Gauge depthGauge;
+  private final Gauge breakerGauge;
+  private final Counter retries;
+  private final Timer ackLatency;
+
+  /** Read from other threads only for the early "full?" check; exact checks run on the owner. */
+  private volatile int depth;
+  private boolean linkUsable = true;
+  private boolean busy;
+
+  /** Must be called on the owner context (a dispatcher instance's {@code start()}). */
+  CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.settings = settings;
+    this.schedule = new RetrySchedule(settings.backoffBaseMs(), settings.backoffMaxMs(),
+        () -> ThreadLocalRandom.current().nextDouble());
+    this.breaker = CircuitBreaker.create("bridge-command-hub", vertx, breakerOptions)
+        .openHandler(v -> log.warn("command breaker open: the hub keeps failing; commands wait in the queue ({} waiting)", queue.size()))
+        .halfOpenHandler(v -> context.runOnContext(x -> {
+          log.info("command breaker half-open: probing the hub with the next command");
+          pump();
+        }))
+        .closeHandler(v -> context.runOnContext(x -> {
+          log.info("command breaker closed");
+          pump();
+        }));
+    this.linkStatus = vertx.eventBus().consumer(Addresses.LINK_STATUS, m -> onLinkStatus(m.body()));
+    this.depthGauge = Gauge.builder("bridge_command_queue_depth", this, q -> q.depth)
+        .description("Commands accepted and not yet finished (waiting or in flight), this node").register(registry);
+    this.breakerGauge = Gauge.builder("bridge_command_breaker_state", this, q -> q.breakerValue())
+        .description("Command circuit breaker: 0 closed, 1 half-open, 2 open").register(registry);
+    this.retries = Counter.builder("bridge_command_retries").description("Command attempts retried").register(registry);
+    this.ackLatency = Timer.builder("bridge_command_ack_latency").description("From writing a command attempt to the hub's ack")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  static CircuitBreakerOptions defaultBreaker() {
+    return new CircuitBreakerOptions().setMaxFailures(5).setResetTimeout(10_000).setTimeout(-1)
+        .setNotificationAddress(null).setFallbackOnFailure(false);
+  }
+
+  Future<Void> ready() {
+    return linkStatus.completion();
+  }
+
+  /** A cheap, possibly stale look: used to refuse before taking rate-limit tokens. */
+  boolean looksFull() {
+    return depth >= settings.queueCapacity();
+  }
+
+  long retryAfterMs() {
+    return !linkUsable || breaker.state() != CircuitBreakerState.CLOSED ? 5_000 : 1_000;
+  }
+
+  /**
+   * Offers a command from any context; the admission (and later the outcome) completes on the
+   * caller's context. {@code settle} runs when the command ends, before its final status is
+   * published, so that whoever sees the status also sees what {@code settle} stored.
+   */
+  Future<Admission> offer(GatewayCommand command, Function<Outcome, Future<?>> settle) {
+    Context origin = vertx.getOrCreateContext();
+    Promise<Admission> admission = Promise.promise();
+    context.runOnContext(v -> {
+      Admission a = admit(command, origin, settle);
+      origin.runOnContext(x -> admission.complete(a));
+    });
+    return admission.future();
+  }
+
+  /** Stops listening and unregisters the gauges (the owner was undeployed). */
+  void close() {
+    linkStatus.unregister();
+    registry.remove(depthGauge);
+    registry.remove(breakerGauge);
+    breaker.close();
+  }
+
+  // ---- everything below runs on the owner context ----
+
+  private Admission admit(GatewayCommand command, Context origin, Function<Outcome, Future<?>> settle) {
+    if (queue.size() >= settings.queueCapacity()) {
+      return new Admission(false, false, null, retryAfterMs());
+    }
+    Pending p = new Pending(command, origin, settle);
+    queue.addLast(p);
+    depth = queue.size();
+    boolean paused = !linkUsable || breaker.state() == CircuitBreakerState.OPEN;
+    TraceLog.info(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}{}", command.id(),
+        command.name(), command.actorUserId(), command.channelId(), queue.size(),
+        paused ? (linkUsable ? " (breaker open)" : " (link down)") : "");
+    status(p, "queued", null);
+    pump();
+    return new Admission(true, paused, p.outcome.future(), 0);
+  }
+
+  private void onLinkStatus(JsonObject s) {
+    if (s == null || Boolean.FALSE.equals(s.getBoolean("holder"))) {
+      return; // a standby node's view says nothing about the link
+    }
+    boolean usable = Boolean.TRUE.equals(s.getBoolean("usable"));
+    if (usable != linkUsable) {
+      log.info("upstream link {}: {} command(s) queued", usable ? "usable, sending" : "not usable, holding commands", queue.size());
+      linkUsable = usable;
+    }
+    pump();
+  }
+
+  private void pump() {
+    if (busy || queue.isEmpty() || !linkUsable || breaker.state() == CircuitBreakerState.OPEN) {
+      return;
+    }
+    busy = true;
+    attempt(queue.peekFirst());
+  }
+
+  private void attempt(Pending p) {
+    p.attempts++;
+    GatewayCommand c = p.command;
+    TraceLog.info(log, c.traceId(), "command {} {} sent, attempt {}", c.id(), c.name(), p.attempts);
+    status(p, "sent", null);
+    long started = System.nanoTime();
+    breaker.<Attempt>execute(() -> send(c, started))
+        .recover(err -> Future.succeededFuture(err instanceof HubFailure f
+            ? new Attempt("retryable", null, f.error, f.error.getLong("retryAfterMs", 0L))
+            : err instanceof OpenCircuitException ? Attempt.breakerOpen()
+            : new Attempt("retryable", null, new JsonObject().put("code", "INTERNAL").put("message", String.valueOf(err)), 0)))
+        .onSuccess(a -> handle(p, a));
+  }
+
+  private Future<Attempt> send(GatewayCommand c, long started) {
+    var options = new DeliveryOptions().setSendTimeout(settings.attemptTimeoutMs());
+    return vertx.eventBus().<JsonObject>request(Addresses.GATEWAY_COMMAND, c.toJson(), options).transform(ar -> {
+      if (ar.succeeded()) {
+        ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        JsonObject ack = ar.result().body() == null ? new JsonObject() : ar.result().body();
+        if (Boolean.TRUE.equals(ack.getBoolean("ok"))) {
+          return Future.succeededFuture(Attempt.delivered(ack.getJsonObject("result", new JsonObject())));
+        }
+        JsonObject error = ack.getJsonObject("error", new JsonObject().put("code", "UNKNOWN"));
+        return Boolean.TRUE.equals(error.getBoolean("retryable"))
+            ? Future.failedFuture(new HubFailure(error))
+            : Future.succeededFuture(Attempt.rejected(error));
+      }
+      if (ar.cause() instanceof ReplyException re) {
+        switch (re.failureType()) {
+          case NO_HANDLERS:
+            return Future.succeededFuture(Attempt.linkDown("NO_LINK_HOLDER"));
+          case TIMEOUT:
+            return Future.failedFuture(new HubFailure(new JsonObject().put("code", "TIMEOUT").put("retryable", true)
+                .put("message", "no ack within " + settings.attemptTimeoutMs() + " ms")));
+          default:
+            if (re.failureCode() == 503 || "LINK_DOWN".equals(re.getMessage())) {
+              return Future.succeededFuture(Attempt.linkDown("LINK_DOWN"));
+            }
+        }
+      }
+      return Future.failedFuture(new HubFailure(new JsonObject().put("code", "GATEWAY_ERROR").put("retryable", true)
+          .put("message", String.valueOf(ar.cause().getMessage()))));
+    });
+  }
+
+  private void handle(Pending p, Attempt a) {
+    GatewayCommand c = p.command;
+    switch (a.kind()) {
+      case "delivered" -> finish(p, new Outcome(Kind.DELIVERED, a.result(), null, p.attempts));
+      case "rejected" -> finish(p, new Outcome(Kind.REJECTED, null, a.error(), p.attempts));
+      case "breakerOpen" -> {
+        p.attempts--; // nothing was sent; the half-open handler pumps again
+        busy = false;
+      }
+      default -> {
+        if ("linkDown".equals(a.kind())) {
+          linkUsable = false; // wait for the holder to say the link is usable again
+        }
+        if (p.attempts >= settings.maxAttempts()) {
+          finish(p, new Outcome(Kind.FAILED, null, a.error(), p.attempts));
+          return;
+        }
+        long delay = schedule.delayMs(p.attempts, a.retryAfterMs());
+        retries.increment();
+        TraceLog.warn(log, c.traceId(), "command {} {} attempt {} failed ({}), retrying in {} ms", c.id(), c.name(),
+            p.attempts, a.error().getString("code"), delay);
+        status(p, "retrying", a.error());
+        vertx.setTimer(Math.max(1, delay), id -> {
+          busy = false;
+          pump();
+        });
+      }
+    }
+  }
+
+  private void finish(Pending p, Outcome o) {
+    queue.remove(p);
+    depth = queue.size();
+    GatewayCommand c = p.command;
+    long ageMs = System.currentTimeMillis() - c.requestedAt();
+    String status = switch (o.kind()) {
+      case DELIVERED -> {
+        TraceLog.info(log, c.traceId(), "command {} {} acked: delivered after {} attempt(s), {} ms", c.id(), c.name(), o.attempts(), ageMs);
+        yield "delivered";
+      }
+      case REJECTED -> {
+        TraceLog.warn(log, c.traceId(), "command {} {} failed: rejected by the hub ({}) after {} attempt(s)", c.id(), c.name(),
+            o.error().getString("code"), o.attempts());
+        yield "rejected";
+      }
+      case FAILED -> {
+        TraceLog.error(log, c.traceId(), "command {} {} failed: gave up after {} attempt(s), last error {}", c.id(), c.name(),
+            o.attempts(), o.error().getString("code"));
+        yield "failed";
+      }
+    };
+    Counter.builder("bridge_commands").tag("name", c.name()).tag("outcome", status)
+        .description("Commands by final outcome").register(registry).increment();
+    Future<?> settled;
+    try {
+      settled = p.settle == null ? Future.succeededFuture() : p.settle.apply(o);
+    } catch (RuntimeException e) {
+      settled = Future.failedFuture(e);
+    }
+    settled.onComplete(ar -> {
+      if (ar.failed()) {
+        TraceLog.warn(log, c.traceId(), "command {}: settling the outcome failed: {}", c.id(), ar.cause().toString());
+      }
+      status(p, status, o.kind() == Kind.DELIVERED ? null : o.error());
+    });
+    p.origin.runOnContext(v -> p.outcome.complete(o));
+    busy = false;
+    pump();
+  }
+
+  private void status(Pending p, String status, JsonObject error) {
+    GatewayCommand c = p.command;
+    var body = new JsonObject().put("commandId", c.id()).put("name", c.name()).put("userId", c.actorUserId())
+        .put("guildId", c.guildId()).put("channelId", c.channelId()).put("status", status)
+        .put("attempt", p.attempts).put("traceId", c.traceId()).put("at", Times.now());
+    if (error != null) {
+      body.put("error", error);
+    }
+    vertx.eventBus().publish(Addresses.COMMAND_STATUS, body);
+  }
+
+  private double breakerValue() {
+    return switch (breaker.state()) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
+  }
+}

@@ -1,0 +1,49 @@
+package dev.discordbridge.ratelimit;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The limiter's rule: one token from the user's bucket and one from the channel's, or none.
+ * The user's bucket is tried first; when the channel's then refuses, the user's token is given
+ * back. A refusal names the scope whose wait is longer (retrying any sooner would be refused
+ * again) and that exact wait.
+ */
+public final class BucketPair {
+  public static final String USER = "user";
+  public static final String CHANNEL = "channel";
+
+  private final BucketStore store;
+  private final TokenBucket user;
+  private final TokenBucket channel;
+
+  public BucketPair(BucketStore store, TokenBucket user, TokenBucket channel) {
+    this.store = store;
+    this.user = user;
+    this.channel = channel;
+  }
+
+  /** The reply of {@code bridge.ratelimit.check}. */
+  public record Decision(boolean allowed, String scope, long retryAfterMs) {
+    static final Decision ALLOWED = new Decision(true, null, 0);
+
+    public JsonObject toJson() {
+      return allowed ? new JsonObject().put("allowed", true)
+          : new JsonObject().put("allowed", false).put("scope", scope).put("retryAfterMs", retryAfterMs);
+    }
+  }
+
+  public Future<Decision> check(String userId, String channelId) {
+    String userKey = "u:" + userId;
+    String channelKey = "c:" + channelId;
+    return store.take(userKey, user).compose(u -> {
+      if (!u.taken()) {
+        return store.waitMs(channelKey, channel).map(cw -> cw > u.waitMs()
+            ? new Decision(false, CHANNEL, cw) : new Decision(false, USER, u.waitMs()));
+      }
+      return store.take(channelKey, channel).compose(c -> c.taken()
+          ? Future.succeededFuture(Decision.ALLOWED)
+          : store.refund(userKey, user).map(v -> new Decision(false, CHANNEL, c.waitMs())));
+    });
+  }
+}

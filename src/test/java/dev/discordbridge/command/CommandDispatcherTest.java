@@ -1,0 +1,412 @@
+package dev.discordbridge.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.Ids;
+import dev.discordbridge.ratelimit.RateLimiterVerticle;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The dispatcher and the rate limiter on a real event bus, with a scripted fake link holder:
+ * every status of contract section 3 the dispatcher decides, the frames the hub receives,
+ * queueing while the link is down, retries, idempotency and the breaker.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class CommandDispatcherTest {
+  private static final String GUILD = "112233445566778899";
+  private static final String CHANNEL = "223344556677889900";
+  private static final String USER = "334455667788990011";
+
+  private final Recorder<JsonObject> statuses = new Recorder<>();
+  private FakeGateway gateway;
+
+  // ---- set-up helpers ----
+
+  private static BridgeConfig config(Map<String, Object> overrides) {
+    var raw = new JsonObject().put("COMMAND_ACK_WAIT_MS", 1_500).put("COMMAND_ATTEMPT_TIMEOUT_MS", 200)
+        .put("COMMAND_BACKOFF_BASE_MS", 5).put("COMMAND_BACKOFF_MAX_MS", 20).put("COMMAND_MAX_ATTEMPTS", 3)
+        .put("RATE_LIMIT_USER", "1000/1s").put("RATE_LIMIT_CHANNEL", "1000/1s");
+    overrides.forEach(raw::put);
+    return BridgeConfig.parse(raw);
+  }
+
+  private void deploy(Vertx vertx, Map<String, Object> overrides) {
+    deploy(vertx, overrides, 1, new CircuitBreakerOptions(CommandQueue.defaultBreaker()));
+  }
+
+  private void deploy(Vertx vertx, Map<String, Object> overrides, int instances, CircuitBreakerOptions breaker) {
+    BridgeConfig config = config(overrides);
+    gateway = new FakeGateway();
+    vertx.eventBus().<JsonObject>consumer(Addresses.COMMAND_STATUS, m -> statuses.add(m.body()));
+    await(vertx.deployVerticle(gateway)
+        .compose(id -> vertx.deployVerticle(() -> new RateLimiterVerticle(config), new DeploymentOptions()))
+        .compose(id -> vertx.deployVerticle(() -> new CommandDispatcherVerticle(config, null, breaker),
+            new DeploymentOptions().setInstances(instances))));
+  }
+
+  private static JsonObject envelope(String name, JsonObject body, String userId, String traceId, JsonObject headers) {
+    return new JsonObject().put("traceId", traceId).put("name", name)
+        .put("caller", new JsonObject().put("userId", userId).put("guilds", new JsonArray().add(GUILD))
+            .put("exp", System.currentTimeMillis() / 1000 + 600).put("via", "header"))
+        .put("headers", headers).put("body", body);
+  }
+
+  private static JsonObject message(String content) {
+    return new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL).put("content", content);
+  }
+
+  private static JsonObject submit(Vertx vertx, String name, JsonObject body) {
+    return submit(vertx, envelope(name, body, USER, Ids.newTraceId(), new JsonObject()));
+  }
+
+  private static JsonObject submit(Vertx vertx, JsonObject envelope) {
+    return await(vertx.eventBus().<JsonObject>request(Addresses.COMMAND_SUBMIT, envelope)).body();
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("did not complete: " + e, e);
+    }
+  }
+
+  private static JsonObject error(JsonObject reply) {
+    return reply.getJsonObject("body").getJsonObject("error");
+  }
+
+  private List<JsonObject> statusesOf(String commandId, String status) {
+    return await(statuses.when(l -> l.stream().anyMatch(s -> commandId.equals(s.getString("commandId"))
+        && status.equals(s.getString("status"))))).stream().filter(s -> commandId.equals(s.getString("commandId"))).toList();
+  }
+
+  // ---- 200, frames, lifecycle ----
+
+  @Test
+  void deliveredWithinTheWaitIs200AndTheHubGetsTheContractFrame(Vertx vertx) {
+    deploy(vertx, Map.of());
+    String traceId = Ids.newTraceId();
+    var reply = submit(vertx, envelope("sendMessage", message("hello\u0007 world").put("replyTo", "445566778899001122"),
+        USER, traceId, new JsonObject()));
+
+    assertEquals(200, reply.getInteger("status"));
+    JsonObject body = reply.getJsonObject("body");
+    assertEquals("delivered", body.getString("status"));
+    assertEquals("998877665544332211", body.getJsonObject("result").getString("messageId"));
+    String id = body.getString("commandId");
+    assertTrue(id.startsWith("cmd_"));
+
+    JsonObject frame = gateway.frames.all().get(0);
+    assertEquals(id, frame.getString("id"));
+    assertEquals("sendMessage", frame.getString("name"));
+    assertEquals(GUILD, frame.getString("guildId"));
+    assertEquals(CHANNEL, frame.getString("channelId"));
+    assertEquals(USER, frame.getJsonObject("actor").getString("userId"));
+    assertEquals(new JsonObject().put("content", "hello world").put("replyTo", "445566778899001122"), frame.getJsonObject("data"));
+    assertEquals(traceId, frame.getJsonObject("trace").getString("traceId"));
+    assertNotNull(frame.getJsonObject("trace").getString("requestedAt"));
+
+    var lifecycle = statusesOf(id, "delivered").stream().map(s -> s.getString("status")).toList();
+    assertEquals(List.of("queued", "sent", "delivered"), lifecycle);
+    assertEquals(traceId, statusesOf(id, "delivered").get(0).getString("traceId"));
+  }
+
+  @Test
+  void reactionAndTypingFramesCarryTheirData(Vertx vertx) {
+    deploy(vertx, Map.of());
+    var reaction = submit(vertx, "addReaction", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL)
+        .put("messageId", "556677889900112233").put("emoji", new JsonObject().put("name", "👍")));
+    assertEquals(200, reaction.getInteger("status"));
+    assertEquals(200, submit(vertx, "typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL)).getInteger("status"));
+    var frames = gateway.frames.all();
+    assertEquals(new JsonObject().put("messageId", "556677889900112233").put("emoji", new JsonObject().put("name", "👍").putNull("id")),
+        frames.get(0).getJsonObject("data"));
+    assertEquals("typingStart", frames.get(1).getString("name"));
+    assertEquals(new JsonObject(), frames.get(1).getJsonObject("data"));
+  }
+
+  // ---- refusals before the queue ----
+
+  @Test
+  void invalidBodyIs400WithFields(Vertx vertx) {
+    deploy(vertx, Map.of());
+    var reply = submit(vertx, "sendMessage", new JsonObject().put("guildId", GUILD).put("channelId", "12").put("content", "   "));
+    assertEquals(400, reply.getInteger("status"));
+    assertEquals("VALIDATION_FAILED", error(reply).getString("code"));
+    assertEquals(new JsonArray().add(new JsonObject().put("field", "channelId")
+        .put("message", "must be a Discord id: a string of 17 to 20 digits")), error(reply).getJsonArray("fields"));
+
+    var blank = submit(vertx, "sendMessage", message(" \n "));
+    assertEquals(new JsonArray().add(new JsonObject().put("field", "content")
+        .put("message", "must contain something other than white space")), error(blank).getJsonArray("fields"));
+
+    var badKey = submit(vertx, envelope("typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL), USER,
+        Ids.newTraceId(), new JsonObject().put("idempotency-key", "x".repeat(201))));
+    assertEquals(400, badKey.getInteger("status"));
+    assertEquals("Idempotency-Key", error(badKey).getJsonArray("fields").getJsonObject(0).getString("field"));
+    assertEquals(0, gateway.frames.all().size());
+  }
+
+  @Test
+  void guildOutsideTheCallersGuildsIs403(Vertx vertx) {
+    deploy(vertx, Map.of());
+    var reply = submit(vertx, "typingStart", new JsonObject().put("guildId", "999999999999999999").put("channelId", CHANNEL));
+    assertEquals(403, reply.getInteger("status"));
+    assertEquals("FORBIDDEN", error(reply).getString("code"));
+    assertEquals(0, gateway.frames.all().size());
+  }
+
+  @Test
+  void unknownCommandIs404(Vertx vertx) {
+    deploy(vertx, Map.of());
+    var reply = submit(vertx, "deleteGuild", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL));
+    assertEquals(404, reply.getInteger("status"));
+    assertEquals("UNKNOWN_COMMAND", error(reply).getString("code"));
+  }
+
+  @Test
+  void emptyUserBucketIs429WithUserScopeAndRetryAfter(Vertx vertx) {
+    deploy(vertx, Map.of("RATE_LIMIT_USER", "2/60s"));
+    assertEquals(200, submit(vertx, "sendMessage", message("1")).getInteger("status"));
+    assertEquals(200, submit(vertx, "sendMessage", message("2")).getInteger("status"));
+    var reply = submit(vertx, "sendMessage", message("3"));
+    assertEquals(429, reply.getInteger("status"));
+    assertEquals("RATE_LIMITED", error(reply).getString("code"));
+    assertEquals("user", error(reply).getString("scope"));
+    long wait = error(reply).getLong("retryAfterMs");
+    assertTrue(wait > 29_000 && wait <= 30_000, "one token every 30 s: " + wait);
+    assertEquals("30", reply.getJsonObject("headers").getString("Retry-After"));
+    assertEquals(2, gateway.frames.all().size());
+  }
+
+  @Test
+  void emptyChannelBucketIs429WithChannelScope(Vertx vertx) {
+    deploy(vertx, Map.of("RATE_LIMIT_CHANNEL", "2/5s"));
+    for (String user : List.of("100000000000000001", "100000000000000002")) {
+      var ok = submit(vertx, envelope("typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL), user,
+          Ids.newTraceId(), new JsonObject()));
+      assertEquals(200, ok.getInteger("status"));
+    }
+    var reply = submit(vertx, envelope("typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL),
+        "100000000000000003", Ids.newTraceId(), new JsonObject()));
+    assertEquals(429, reply.getInteger("status"));
+    assertEquals("channel", error(reply).getString("scope"));
+    assertTrue(error(reply).getLong("retryAfterMs") <= 2_500);
+    assertEquals("3", reply.getJsonObject("headers").getString("Retry-After"));
+  }
+
+  // ---- hub answers ----
+
+  @Test
+  void hubRefusalIs502WithTheHubsCode(Vertx vertx) {
+    deploy(vertx, Map.of());
+    gateway.otherwise(FakeGateway.reject("MISSING_PERMISSIONS"));
+    var reply = submit(vertx, "sendMessage", message("no"));
+    assertEquals(502, reply.getInteger("status"));
+    assertEquals("UPSTREAM_REJECTED", error(reply).getString("code"));
+    assertEquals("MISSING_PERMISSIONS", error(reply).getString("upstreamCode"));
+    assertEquals(1, gateway.frames.all().size(), "a refusal is final: no retry");
+    assertEquals("rejected", statusesOf(error(reply).getString("commandId"), "rejected").get(2).getString("status"));
+  }
+
+  @Test
+  void retryableErrorsAndTimeoutsAreRetriedWithTheSameId(Vertx vertx) {
+    deploy(vertx, Map.of());
+    gateway.then(FakeGateway.retryable(0)).then(FakeGateway.silent()).then(FakeGateway.ok());
+    var reply = submit(vertx, "sendMessage", message("again"));
+    assertEquals(200, reply.getInteger("status"));
+    String id = reply.getJsonObject("body").getString("commandId");
+    var frames = gateway.frames.all();
+    assertEquals(3, frames.size());
+    frames.forEach(f -> assertEquals(id, f.getString("id")));
+    var seen = statusesOf(id, "delivered").stream().map(s -> s.getString("status") + s.getInteger("attempt")).toList();
+    assertEquals(List.of("queued0", "sent1", "retrying1", "sent2", "retrying2", "sent3", "delivered3"), seen);
+  }
+
+  @Test
+  void hubRetryAfterIsHonoured(Vertx vertx) {
+    deploy(vertx, Map.of());
+    gateway.then(FakeGateway.retryable(300)).then(FakeGateway.ok());
+    long start = System.nanoTime();
+    var reply = submit(vertx, "sendMessage", message("later"));
+    assertEquals(200, reply.getInteger("status"));
+    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "waited as long as the hub asked");
+  }
+
+  @Test
+  void lastFailedAttemptIs502RetriesExhausted(Vertx vertx) {
+    deploy(vertx, Map.of());
+    gateway.otherwise(FakeGateway.retryable(0));
+    var reply = submit(vertx, "sendMessage", message("never"));
+    assertEquals(502, reply.getInteger("status"));
+    assertEquals("UPSTREAM_REJECTED", error(reply).getString("code"));
+    assertEquals("retries_exhausted", error(reply).getString("reason"));
+    assertEquals("HUB_BUSY", error(reply).getString("upstreamCode"));
+    assertEquals(3, gateway.frames.all().size(), "COMMAND_MAX_ATTEMPTS=3");
+    assertEquals(1, statusesOf(error(reply).getString("commandId"), "failed").stream()
+        .filter(s -> "failed".equals(s.getString("status"))).count());
+  }
+
+  @Test
+  void ackAfterTheWaitIs202AndTheCommandGoesOn(Vertx vertx) {
+    deploy(vertx, Map.of("COMMAND_ACK_WAIT_MS", 100, "COMMAND_ATTEMPT_TIMEOUT_MS", 2_000));
+    gateway.then(m -> vertx.setTimer(400, t -> FakeGateway.ok().accept(m)));
+    var reply = submit(vertx, "sendMessage", message("slow"));
+    assertEquals(202, reply.getInteger("status"));
+    String id = reply.getJsonObject("body").getString("commandId");
+    assertEquals(new JsonObject().put("commandId", id).put("status", "queued"), reply.getJsonObject("body"));
+    statusesOf(id, "delivered");
+    assertEquals(1, gateway.frames.all().size());
+  }
+
+  // ---- link down: queue, drain, saturation ----
+
+  @Test
+  void whileTheLinkIsDownCommandsWaitThenDrainInOrderOnce(Vertx vertx) {
+    deploy(vertx, Map.of(), 2, new CircuitBreakerOptions(CommandQueue.defaultBreaker()));
+    gateway.link(false);
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      var reply = submit(vertx, "sendMessage", message("m" + i));
+      assertEquals(202, reply.getInteger("status"), "link down: queued at once");
+      ids.add(reply.getJsonObject("body").getString("commandId"));
+    }
+    assertEquals(0, gateway.frames.all().size());
+    gateway.link(true);
+    ids.forEach(id -> statusesOf(id, "delivered"));
+    var frames = gateway.frames.all();
+    assertEquals(List.of("m1", "m2", "m3", "m4"), frames.stream().map(f -> f.getJsonObject("data").getString("content")).toList());
+    assertEquals(ids, frames.stream().map(f -> f.getString("id")).toList(), "in acceptance order, each once");
+    assertEquals(0, gateway.framesWhileDown);
+  }
+
+  @Test
+  void linkDownReplyHoldsTheCommandUntilTheLinkIsBack(Vertx vertx) {
+    deploy(vertx, Map.of("COMMAND_ACK_WAIT_MS", 100));
+    gateway.then(m -> {
+      FakeGateway.linkDown().accept(m);
+      gateway.link(false);
+      vertx.setTimer(150, t -> gateway.link(true));
+    });
+    var reply = submit(vertx, "sendMessage", message("bumpy"));
+    String id = reply.getJsonObject("body").getString("commandId");
+    statusesOf(id, "delivered");
+    var frames = gateway.frames.all();
+    assertEquals(2, frames.size());
+    assertEquals(id, frames.get(1).getString("id"));
+    assertEquals(0, gateway.framesWhileDown, "nothing sent before the link was usable again");
+  }
+
+  @Test
+  void fullQueueIs503WithRetryAfterAcrossInstances(Vertx vertx) {
+    deploy(vertx, Map.of("COMMAND_QUEUE_CAPACITY", 2), 2, new CircuitBreakerOptions(CommandQueue.defaultBreaker()));
+    gateway.link(false);
+    assertEquals(202, submit(vertx, "typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL)).getInteger("status"));
+    assertEquals(202, submit(vertx, "typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL)).getInteger("status"));
+    for (int i = 0; i < 2; i++) { // both instances answer (round robin): the capacity is the node's
+      var reply = submit(vertx, "typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL));
+      assertEquals(503, reply.getInteger("status"));
+      assertEquals("QUEUE_SATURATED", error(reply).getString("code"));
+      assertNotNull(reply.getJsonObject("headers").getString("Retry-After"));
+    }
+    gateway.link(true);
+    await(gateway.frames.atLeast(2));
+    await(statuses.when(l -> l.stream().filter(s -> "delivered".equals(s.getString("status"))).count() == 2));
+    assertEquals(200, submit(vertx, "typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL)).getInteger("status"),
+        "room again once drained");
+  }
+
+  // ---- idempotency ----
+
+  @Test
+  void sameKeyReturnsTheFirstAnswerAndSendsNothingAgain(Vertx vertx) {
+    deploy(vertx, Map.of());
+    var headers = new JsonObject().put("idempotency-key", "key-1");
+    var first = submit(vertx, envelope("sendMessage", message("once"), USER, Ids.newTraceId(), headers));
+    var second = submit(vertx, envelope("sendMessage", message("once"), USER, Ids.newTraceId(), headers));
+    assertEquals(200, first.getInteger("status"));
+    assertEquals(first.getJsonObject("body"), second.getJsonObject("body"));
+    assertEquals(200, second.getInteger("status"));
+    assertEquals("true", second.getJsonObject("headers").getString("Idempotent-Replayed"));
+    assertEquals(1, gateway.frames.all().size());
+
+    var otherUser = submit(vertx, envelope("sendMessage", message("once"), "100000000000000009", Ids.newTraceId(), headers));
+    assertNotEquals(first.getJsonObject("body").getString("commandId"), otherUser.getJsonObject("body").getString("commandId"),
+        "keys are per user");
+    assertEquals(2, gateway.frames.all().size());
+  }
+
+  @Test
+  void repeatWhileInFlightIs202WithTheSameCommandId(Vertx vertx) {
+    deploy(vertx, Map.of("COMMAND_ACK_WAIT_MS", 50, "COMMAND_ATTEMPT_TIMEOUT_MS", 2_000));
+    gateway.then(m -> vertx.setTimer(300, t -> FakeGateway.ok().accept(m)));
+    var headers = new JsonObject().put("Idempotency-Key", "key-2");
+    var first = submit(vertx, envelope("sendMessage", message("slow"), USER, Ids.newTraceId(), headers));
+    var second = submit(vertx, envelope("sendMessage", message("slow"), USER, Ids.newTraceId(), headers));
+    assertEquals(202, first.getInteger("status"));
+    assertEquals(202, second.getInteger("status"));
+    String id = first.getJsonObject("body").getString("commandId");
+    assertEquals(id, second.getJsonObject("body").getString("commandId"));
+    statusesOf(id, "delivered");
+    var third = submit(vertx, envelope("sendMessage", message("slow"), USER, Ids.newTraceId(), headers));
+    assertEquals(200, third.getInteger("status"), "after delivery the key returns the outcome");
+    assertEquals(id, third.getJsonObject("body").getString("commandId"));
+    assertEquals(1, gateway.frames.all().size());
+  }
+
+  @Test
+  void refusedRequestDoesNotBurnTheKey(Vertx vertx) {
+    deploy(vertx, Map.of("RATE_LIMIT_USER", "1/1s"));
+    var headers = new JsonObject().put("idempotency-key", "key-3");
+    assertEquals(200, submit(vertx, "typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL)).getInteger("status"));
+    var limited = submit(vertx, envelope("sendMessage", message("x"), USER, Ids.newTraceId(), headers));
+    assertEquals(429, limited.getInteger("status"));
+    long wait = error(limited).getLong("retryAfterMs");
+    await(Future.future(p -> vertx.setTimer(wait + 5, t -> p.complete()))); // the bucket's own wait, not an event
+    var retried = submit(vertx, envelope("sendMessage", message("x"), USER, Ids.newTraceId(), headers));
+    assertEquals(200, retried.getInteger("status"));
+  }
+
+  // ---- breaker ----
+
+  @Test
+  void breakerOpensAfterRepeatedFailuresAndProbesWhenHalfOpen(Vertx vertx) {
+    var breaker = new CircuitBreakerOptions(CommandQueue.defaultBreaker()).setMaxFailures(2).setResetTimeout(400);
+    deploy(vertx, Map.of("COMMAND_MAX_ATTEMPTS", 10, "COMMAND_BACKOFF_BASE_MS", 1, "COMMAND_BACKOFF_MAX_MS", 2,
+        "COMMAND_ACK_WAIT_MS", 50), 1, breaker);
+    long[] at = new long[3];
+    gateway.then(m -> { at[0] = System.nanoTime(); FakeGateway.retryable(0).accept(m); })
+        .then(m -> { at[1] = System.nanoTime(); FakeGateway.retryable(0).accept(m); })
+        .then(m -> { at[2] = System.nanoTime(); FakeGateway.ok().accept(m); });
+    var reply = submit(vertx, "sendMessage", message("through the breaker"));
+    assertEquals(202, reply.getInteger("status"));
+    String id = reply.getJsonObject("body").getString("commandId");
+    // while open, new commands are queued at once and wait behind the head
+    var queued = submit(vertx, "sendMessage", message("behind"));
+    assertEquals(202, queued.getInteger("status"));
+    statusesOf(queued.getJsonObject("body").getString("commandId"), "delivered");
+    long pauseMs = TimeUnit.NANOSECONDS.toMillis(at[2] - at[1]);
+    assertTrue(pauseMs >= 350, "no attempt while open (backoff alone would be <= 2 ms): " + pauseMs + " ms");
+    var frames = gateway.frames.all();
+    assertEquals(List.of(id, id, id, queued.getJsonObject("body").getString("commandId")),
+        frames.stream().map(f -> f.getString("id")).toList());
+  }
+}

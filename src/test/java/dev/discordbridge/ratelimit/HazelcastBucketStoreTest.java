@@ -1,0 +1,71 @@
+package dev.discordbridge.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The entry processors against a real (single, loopback-only) Hazelcast member. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HazelcastBucketStoreTest {
+  static HazelcastInstance hz;
+
+  @BeforeAll
+  static void start() {
+    hz = Hazelcast.newHazelcastInstance(standalone());
+  }
+
+  @AfterAll
+  static void stop() {
+    hz.shutdown();
+  }
+
+  static Config standalone() {
+    var c = new Config().setClusterName("bucket-test-" + UUID.randomUUID());
+    c.setProperty("hazelcast.phone.home.enabled", "false");
+    c.setProperty("hazelcast.logging.type", "slf4j");
+    c.setProperty("hazelcast.socket.bind.any", "false");
+    c.setProperty("hazelcast.shutdownhook.enabled", "false");
+    var net = c.getNetworkConfig().setPort(0).setPortAutoIncrement(true);
+    net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    net.getJoin().getMulticastConfig().setEnabled(false);
+    net.getJoin().getAutoDetectionConfig().setEnabled(false);
+    net.getJoin().getTcpIpConfig().setEnabled(false);
+    return c;
+  }
+
+  private static <T> T get(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void bothOrNoneAcrossTheClusterMapAndIdleEntriesExpire() throws Exception {
+    var store = new HazelcastBucketStore(hz);
+    var pair = new BucketPair(store, new TokenBucket(2, 60_000), new TokenBucket(1, 60_000));
+    assertTrue(get(pair.check("u", "c1")).allowed());
+    var refused = get(pair.check("u", "c1"));
+    assertFalse(refused.allowed());
+    assertEquals("channel", refused.scope());
+    // the user's token was given back: one left for another channel, then the user is empty
+    assertTrue(get(pair.check("u", "c2")).allowed());
+    assertEquals("user", get(pair.check("u", "c3")).scope());
+
+    var quick = new TokenBucket(1, 1_500);
+    assertTrue(get(store.take("q", quick)).taken());
+    assertEquals(1, hz.getMap(HazelcastBucketStore.MAP).containsKey("q") ? 1 : 0);
+    long deadline = System.currentTimeMillis() + 8_000;
+    while (hz.getMap(HazelcastBucketStore.MAP).containsKey("q") && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50); // Hazelcast expiry has no event to await here
+    }
+    assertFalse(hz.getMap(HazelcastBucketStore.MAP).containsKey("q"), "the entry's TTL is the time to refill");
+  }
+}
