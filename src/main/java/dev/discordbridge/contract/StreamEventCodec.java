@@ -39,6 +39,12 @@ public final class StreamEventCodec implements MessageCodec<StreamEvent, StreamE
     return StreamEvent.fromWire(kind, streamId, receivedAt, json, eventId, linkSeq < 0 ? null : linkSeq);
   }
 
+  /** How many bytes the event encoded at {@code pos} takes (to read several from one buffer). */
+  public static int encodedLength(Buffer buffer, int pos) {
+    int idLen = buffer.getInt(pos + 25);
+    return 29 + idLen + 4 + buffer.getInt(pos + 29 + idLen);
+  }
+
   @Override
   public StreamEvent transform(StreamEvent e) {
     return e;

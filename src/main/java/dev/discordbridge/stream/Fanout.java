@@ -466,7 +466,7 @@ final class Fanout {
     for (int i = 0; i < snapshot.getInteger("count"); i++) {
       StreamEvent e = CODEC.decodeFromWire(pos, buf);
       events.add(e);
-      pos += 21 + buf.getInt(pos + 17);
+      pos += StreamEventCodec.encodedLength(buf, pos);
     }
     boolean adopted = window.adopt(snapshot.getLong("min"), snapshot.getLong("head"), events, SseFrames::event);
     if (adopted && empty) {
