@@ -5,6 +5,7 @@ import dev.discordbridge.cluster.ClusterSetup;
 import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
+import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.command.CommandDispatcherVerticle;
 import dev.discordbridge.command.HazelcastIdempotencyStore;
 import dev.discordbridge.config.BridgeConfig;
@@ -106,19 +107,23 @@ public final class Node {
   }
 
   private static Future<Vertx> buildVertx(BridgeConfig config, HazelcastClusterManager cluster) {
-    var options = new VertxOptions().setMetricsOptions(Metrics.options(config.node().id()));
+    var options = new VertxOptions().setMetricsOptions(Metrics.options());
+    var metrics = Metrics.factory(config.node().id());
     if (!config.cluster().enabled()) {
-      return Future.succeededFuture(Vertx.builder().with(options).build());
+      return Future.succeededFuture(Vertx.builder().with(options).withMetrics(metrics).build());
     }
     options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0)
         .setClusterPublicHost(config.cluster().host()));
-    return Vertx.builder().with(options)
+    return Vertx.builder().with(options).withMetrics(metrics)
         .withClusterManager(cluster)
         .buildClustered();
   }
 
   private static Future<Node> deploy(Vertx vertx, BridgeConfig initial, HazelcastClusterManager cluster, LinkLease lease) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+    if (cluster != null) {
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> m.reply(clusterStatus(cluster, initial)));
+    }
     SimulatedHub hub = initial.auth().demo()
         ? new SimulatedHub(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
     return upstream(vertx, initial, hub).compose(config -> {
@@ -141,6 +146,16 @@ public final class Node {
             return new Node(vertx, config, router.port(), hub);
           });
     });
+  }
+
+  /** Membership as this node sees it: ready only while it is in a cluster of at least the quorum. */
+  private static JsonObject clusterStatus(HazelcastClusterManager cluster, BridgeConfig config) {
+    int members = cluster.isActive() ? cluster.getNodes().size() : 0;
+    return new JsonObject()
+        .put("clustered", true)
+        .put("members", members)
+        .put("quorum", config.cluster().quorum())
+        .put("ok", cluster.isActive() && members >= config.cluster().quorum());
   }
 
   /** With no GATEWAY_WS_URL, an embedded simulated hub runs on loopback and the link points at it. */

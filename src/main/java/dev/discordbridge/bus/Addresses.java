@@ -51,6 +51,14 @@ public final class Addresses {
   /** Published by edges: legacy socket opened/closed, for the legacy bridge's gauges and logs. */
   public static final String LEGACY_CONNECTIONS = "bridge.legacy.connections";
 
+  // ---- node ----
+
+  /**
+   * Request (local only, answered by the node): cluster membership as this node sees it,
+   * {@code {"clustered", "members", "quorum", "ok"}}. No handler: the node is not clustered.
+   */
+  public static final String CLUSTER_STATUS_QUERY = "bridge.node.cluster.query";
+
   // ---- demo ----
 
   /** Request (demo mode only, answered by the simulated hub): guilds, channels and users. */

@@ -134,7 +134,8 @@ public final class SseRouterVerticle extends VerticleBase {
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
         HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
             readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
-                .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))));
+                .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))
+            .register("cluster", this::clusterCheck)));
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> HttpErrors.write(ctx, 404, "NOT_FOUND", "no such resource"));
     router.errorHandler(403, ctx -> HttpErrors.write(ctx, 403, "FORBIDDEN", "forbidden"));
@@ -145,6 +146,18 @@ public final class SseRouterVerticle extends VerticleBase {
       HttpErrors.write(ctx, 500, "INTERNAL", "internal error");
     });
     return router;
+  }
+
+  /** In a cluster, ready only while this node is a member of a cluster of at least the quorum. */
+  private void clusterCheck(io.vertx.core.Promise<Status> check) {
+    vertx.eventBus().<JsonObject>request(Addresses.CLUSTER_STATUS_QUERY, new JsonObject(),
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(1_000).setLocalOnly(true))
+        .onSuccess(reply -> check.complete(reply.body().getBoolean("ok", false)
+            ? Status.OK(reply.body()) : Status.KO(reply.body())))
+        .onFailure(err -> check.complete(err instanceof io.vertx.core.eventbus.ReplyException r
+            && r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+            ? Status.OK(new JsonObject().put("clustered", false))
+            : Status.KO(new JsonObject().put("reason", String.valueOf(err.getMessage())))));
   }
 
   /** Every response carries X-Trace-Id: the caller's W3C trace id when valid, else a new one. */

@@ -73,7 +73,7 @@ class LegacySocketTest {
     JsonObject raw = new JsonObject().put("AUTH_JWT_SECRET", SECRET).put("ENABLE_WS_BRIDGE", enabled)
         .put("NODE_ID", "test-node").mergeIn(extra);
     BridgeConfig config = BridgeConfig.parse(raw);
-    vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(Metrics.options("test-node")));
+    vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(Metrics.options()));
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     auth = new Authenticator(vertx, config.auth());
     if (enabled) {

@@ -46,7 +46,7 @@ class EdgeRelayTest {
   @BeforeAll
   static void setUp() {
     JsonLimits.apply();
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options("edge-test"))).build();
+    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options())).build();
     StreamTestSupport.registerCodec(vertx);
     port = StreamTestSupport.freePort();
     config = BridgeConfig.parse(StreamTestSupport.baseConfig(port)
