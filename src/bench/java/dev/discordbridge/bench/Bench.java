@@ -13,8 +13,12 @@ final class Bench {
   private Bench() {}
 
   static <T> T await(Future<T> f, long seconds) throws Exception {
+    return await(f.toCompletionStage().toCompletableFuture(), seconds);
+  }
+
+  static <T> T await(java.util.concurrent.CompletableFuture<T> f, long seconds) throws Exception {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+      return f.get(seconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       throw c instanceof Exception ex ? ex : new IllegalStateException(c);

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** Command-line flags of the fan-out benchmark. */
 record BenchOptions(int streams, List<Integer> rates, int seconds, int warmup, int drain, List<String> servers,
-                    int groups, double commandsPerSecond, int serverCpu, Path jar, Path out, Path workDir,
+                    int groups, int batchMicros, double commandsPerSecond, int serverCpu, Path jar, Path out, Path workDir,
                     List<String> bridgeJvmOptions, Map<String, String> bridgeEnv, String bridgeClass, boolean smoke) {
 
   static final Path NCHAN_MODULE = Path.of("/usr/lib/nginx/modules/ngx_nchan_module.so");
@@ -25,6 +25,8 @@ record BenchOptions(int streams, List<Integer> rates, int seconds, int warmup, i
         --drain S             at most this long to wait for in-flight events after publishing (default 5; --smoke 2)
         --servers LIST        bridge,nchan (default both; --smoke: bridge, plus nchan when it is installed)
         --groups G            client event loops holding the streams (default 2)
+        --batch-us U          a client loop that found ready sockets waits until U µs have passed
+                              before it looks again: fewer wake-ups per delivery (default 0 = off)
         --commands-per-sec R  command POSTs per second during each measurement (default 5; 0 = none)
         --server-cpu C        CPU the server is pinned to (default 0; run.sh pins this program to another)
         --jar PATH            the bridge jar (default target/bridge.jar)
@@ -75,7 +77,7 @@ record BenchOptions(int streams, List<Integer> rates, int seconds, int warmup, i
       }
     }
     List<String> unknown = new ArrayList<>(flags.keySet());
-    unknown.removeAll(List.of("streams", "rates", "seconds", "warmup", "drain", "servers", "groups", "commands-per-sec",
+    unknown.removeAll(List.of("streams", "rates", "seconds", "warmup", "drain", "servers", "groups", "batch-us", "commands-per-sec",
         "server-cpu", "jar", "out", "bridge-jvm", "bridge-class"));
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("unknown flag --" + unknown.get(0));
@@ -107,6 +109,7 @@ record BenchOptions(int streams, List<Integer> rates, int seconds, int warmup, i
         integer(flags, "drain", smoke ? 2 : 5, 0, 600),
         servers,
         integer(flags, "groups", 2, 1, 64),
+        integer(flags, "batch-us", 0, 0, 100_000),
         cps,
         integer(flags, "server-cpu", 0, 0, 1023),
         Path.of(flags.getOrDefault("jar", "target/bridge.jar")),

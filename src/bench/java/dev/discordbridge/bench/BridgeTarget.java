@@ -150,10 +150,11 @@ final class BridgeTarget implements Target {
   }
 
   @Override
-  public StreamGroup.StreamSpec streamSpec() {
-    return new StreamGroup.StreamSpec(i -> new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-        .setPort(httpPort).setURI("/api/stream?guild=" + BenchEvents.GUILD_ID)
-        .putHeader("Authorization", streamAuth[i]).putHeader("Accept", "text/event-stream"), true);
+  public SseLoop.StreamSpec streamSpec() {
+    return new SseLoop.StreamSpec(new java.net.InetSocketAddress("127.0.0.1", httpPort),
+        i -> ("GET /api/stream?guild=" + BenchEvents.GUILD_ID + " HTTP/1.1\r\nHost: 127.0.0.1:" + httpPort
+            + "\r\nAuthorization: " + streamAuth[i] + "\r\nAccept: text/event-stream\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII), true);
   }
 
   @Override

@@ -24,7 +24,7 @@ final class CommandProbe extends VerticleBase {
   private long timer = -1;
   private int n;
   private int sent;
-  private Histogram latency = StreamGroup.newHistogram();
+  private Histogram latency = SseLoop.newHistogram();
   private Map<String, Integer> outcomes = new TreeMap<>();
 
   CommandProbe(Target.CommandSpec spec, double perSecond) {
@@ -49,7 +49,7 @@ final class CommandProbe extends VerticleBase {
   /** Starts issuing commands; callable from any thread. */
   void begin() {
     context.runOnContext(v -> {
-      latency = StreamGroup.newHistogram();
+      latency = SseLoop.newHistogram();
       outcomes = new TreeMap<>();
       sent = 0;
       long interval = Math.max(1, Math.round(1000 / perSecond));

@@ -10,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
@@ -91,7 +92,7 @@ public final class FanoutBench {
 
   private List<ResultRow> runServer(String server) {
     Target target = "bridge".equals(server) ? new BridgeTarget(vertx, options) : new NchanTarget(vertx, options);
-    List<StreamGroup> groups = new ArrayList<>();
+    List<SseLoop> groups = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
     List<ResultRow> rows = new ArrayList<>();
     int n = options.streams();
@@ -102,21 +103,18 @@ public final class FanoutBench {
       Thread.sleep(500);
       long rssBefore = ProcStats.rssKb(pid);
 
-      int perGroup = (n + options.groups() - 1) / options.groups();
       for (int g = 0; g < options.groups(); g++) {
-        var group = new StreamGroup(perGroup + 8);
-        deployments.add(Bench.await(vertx.deployVerticle(group), 10));
-        groups.add(group);
+        groups.add(new SseLoop("sse-loop-" + g, options.batchMicros()));
       }
       log("%s: opening %d streams over %d event loops", target.name(), n, groups.size());
       long t0 = System.nanoTime();
-      List<Future<Void>> opening = new ArrayList<>();
+      List<CompletableFuture<Void>> opening = new ArrayList<>();
       for (int g = 0; g < groups.size(); g++) {
         final int gg = g;
         int[] mine = java.util.stream.IntStream.range(0, n).filter(i -> i % options.groups() == gg).toArray();
         opening.add(groups.get(g).open(mine, target.streamSpec(), OPEN_WINDOW / groups.size()));
       }
-      Bench.await(Future.all(opening), 60 + n / 100);
+      Bench.await(CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)), 60 + n / 100);
       log("%s: %d streams open in %.1f s", target.name(), n, (System.nanoTime() - t0) / 1e9);
 
       probe(target, groups);
@@ -148,6 +146,7 @@ public final class FanoutBench {
       for (String d : deployments) {
         Bench.awaitQuietly(vertx.undeploy(d), 10);
       }
+      groups.forEach(SseLoop::close);
       target.stop();
       log("%s: stopped", target.name());
     }
@@ -155,7 +154,7 @@ public final class FanoutBench {
   }
 
   /** Publishes probe events until every stream has received one: the path is live end to end. */
-  private void probe(Target target, List<StreamGroup> groups) throws Exception {
+  private void probe(Target target, List<SseLoop> groups) throws Exception {
     long first = nextSeq;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROBE_TIMEOUT_S);
     int reached = 0;
@@ -164,7 +163,7 @@ public final class FanoutBench {
       target.publish(BenchEvents.eventJson(seq, BenchEvents.now()));
       Thread.sleep(100);
       reached = 0;
-      for (StreamGroup g : groups) {
+      for (SseLoop g : groups) {
         reached += Bench.await(g.streamsReached(first), 10);
       }
       if (reached == options.streams()) {
@@ -175,14 +174,14 @@ public final class FanoutBench {
         + " streams received a probe event within " + PROBE_TIMEOUT_S + " s " + target.notes());
   }
 
-  private ResultRow runRate(Target target, List<StreamGroup> groups, CommandProbe commands, int rate,
+  private ResultRow runRate(Target target, List<SseLoop> groups, CommandProbe commands, int rate,
                             double rssPerStream) throws Exception {
     int n = options.streams();
     double eventsPerSecond = rate / (double) n;
     int warmEvents = (int) Math.round(eventsPerSecond * options.warmup());
     int measured = Math.max(1, (int) Math.round(eventsPerSecond * options.seconds()));
     long from = nextSeq + warmEvents;
-    for (StreamGroup g : groups) {
+    for (SseLoop g : groups) {
       Bench.await(g.beginRun(from, measured), 10);
     }
     log("%s: %,d deliveries/s = %.2f events/s x %d streams; warm-up %d s, measuring %d s", target.name(), rate,
@@ -228,13 +227,13 @@ public final class FanoutBench {
     while (System.nanoTime() < drainUntil && measuredReceived(groups) < expected) {
       Thread.sleep(20);
     }
-    List<StreamGroup.Result> results = new ArrayList<>();
-    for (StreamGroup g : groups) {
+    List<SseLoop.Result> results = new ArrayList<>();
+    for (SseLoop g : groups) {
       results.add(Bench.await(g.endRun(), 10));
     }
 
-    Histogram latency = StreamGroup.newHistogram();
-    Histogram lastStream = StreamGroup.newHistogram();
+    Histogram latency = SseLoop.newHistogram();
+    Histogram lastStream = SseLoop.newHistogram();
     long received = 0;
     int alive = 0;
     int shortStreams = 0;
@@ -303,17 +302,17 @@ public final class FanoutBench {
     return h.getTotalCount() == 0 ? null : h.getValueAtPercentile(p) / 1000.0;
   }
 
-  private static long delivered(List<StreamGroup> groups) {
+  private static long delivered(List<SseLoop> groups) {
     long sum = 0;
-    for (StreamGroup g : groups) {
+    for (SseLoop g : groups) {
       sum += g.delivered;
     }
     return sum;
   }
 
-  private static long measuredReceived(List<StreamGroup> groups) {
+  private static long measuredReceived(List<SseLoop> groups) {
     long sum = 0;
-    for (StreamGroup g : groups) {
+    for (SseLoop g : groups) {
       sum += g.measuredReceived;
     }
     return sum;
@@ -327,8 +326,9 @@ public final class FanoutBench {
         .append(cpuModel()).append("; kernel ").append(System.getProperty("os.version")).append("; Java ")
         .append(System.getProperty("java.version")).append('\n');
     sb.append(String.format("- load: %d streams, %d s measured after %d s warm-up per rate, drain ≤ %d s, "
-            + "%d client event loops, %.1f command POSTs/s (bridge); servers pinned to CPU %d, load generator to the other%n",
-        o.streams(), o.seconds(), o.warmup(), o.drain(), o.groups(), o.commandsPerSecond(), o.serverCpu()));
+            + "%d client event loops (waking at most every %d µs), %.1f command POSTs/s (bridge); servers pinned to CPU %d, "
+            + "load generator to the other%n",
+        o.streams(), o.seconds(), o.warmup(), o.drain(), o.groups(), o.batchMicros(), o.commandsPerSecond(), o.serverCpu()));
     sb.append("- events: contract-shaped messageCreate, content of ").append(BenchEvents.CONTENT_LENGTH)
         .append(" characters carrying the send time; bridge events arrive over the upstream WebSocket link, "
             + "nchan events by one keep-alive HTTP POST each\n\n");

@@ -160,9 +160,10 @@ final class NchanTarget implements Target {
   }
 
   @Override
-  public StreamGroup.StreamSpec streamSpec() {
-    return new StreamGroup.StreamSpec(i -> new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-        .setPort(port).setURI("/sub").putHeader("Accept", "text/event-stream"), false);
+  public SseLoop.StreamSpec streamSpec() {
+    byte[] request = ("GET /sub HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAccept: text/event-stream\r\n\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return new SseLoop.StreamSpec(new InetSocketAddress("127.0.0.1", port), i -> request, false);
   }
 
   @Override

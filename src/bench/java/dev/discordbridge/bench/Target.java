@@ -18,7 +18,7 @@ interface Target {
   /** The process whose CPU and memory are measured (the bridge JVM, the nginx worker). */
   long measuredPid();
 
-  StreamGroup.StreamSpec streamSpec();
+  SseLoop.StreamSpec streamSpec();
 
   /** Publishes one event (contract-shaped JSON); called from the publisher thread. */
   void publish(String eventJson);
