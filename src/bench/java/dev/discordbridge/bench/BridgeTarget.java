@@ -90,13 +90,13 @@ final class BridgeTarget implements Target {
     env.put("RATE_LIMIT_USER", "100000/1s");
     env.put("RATE_LIMIT_CHANNEL", "100000/1s");
     env.putAll(options.bridgeEnv());
-    Files.writeString(log, "---- bench: starting " + String.join(" ", cmd) + " on port " + httpPort + "\n",
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(log, "---- bench: starting " + (options.bridgeClass() == null ? jar : options.bridgeClass())
+        + " on 127.0.0.1:" + httpPort + ", hub on port " + hub.port() + "\n");
     process = pb.start();
     ChildProcesses.add(process);
 
     makeTokens();
-    awaitReady(90);
+    awaitReady(options.smoke() ? 45 : 90);
     linksAtStart = hub.linksAccepted();
   }
 

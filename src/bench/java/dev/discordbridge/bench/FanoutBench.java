@@ -326,9 +326,9 @@ public final class FanoutBench {
         .append(cpuModel()).append("; kernel ").append(System.getProperty("os.version")).append("; Java ")
         .append(System.getProperty("java.version")).append('\n');
     sb.append(String.format("- load: %d streams, %d s measured after %d s warm-up per rate, drain ≤ %d s, "
-            + "%d client event loops (waking at most every %d µs), %.1f command POSTs/s (bridge); servers pinned to CPU %d, "
-            + "load generator to the other%n",
-        o.streams(), o.seconds(), o.warmup(), o.drain(), o.groups(), o.batchMicros(), o.commandsPerSecond(), o.serverCpu()));
+            + "%d client event loops%s, %.1f command POSTs/s (bridge); servers pinned to CPU %d, load generator to the other%n",
+        o.streams(), o.seconds(), o.warmup(), o.drain(), o.groups(),
+        o.batchMicros() > 0 ? " (waking at most every " + o.batchMicros() + " µs)" : "", o.commandsPerSecond(), o.serverCpu()));
     sb.append("- events: contract-shaped messageCreate, content of ").append(BenchEvents.CONTENT_LENGTH)
         .append(" characters carrying the send time; bridge events arrive over the upstream WebSocket link, "
             + "nchan events by one keep-alive HTTP POST each\n\n");
