@@ -210,7 +210,9 @@ final class SseLoop implements Runnable, AutoCloseable {
     Stream s = (Stream) key.attachment();
     try {
       if (key.isConnectable()) {
-        s.channel.finishConnect();
+        if (!s.channel.finishConnect()) {
+          return;
+        }
         key.interestOps(SelectionKey.OP_WRITE);
       }
       if (key.isValid() && key.isWritable()) {
