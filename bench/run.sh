@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Fan-out benchmark: the bridge beside nginx + nchan under the same SSE load.
+#   bash bench/run.sh            full run (10,000 streams; 20,000 and 60,000 deliveries/s)
+#   bash bench/run.sh --smoke    tiny run for CI (50 streams, 3 s), so the benchmark cannot rot
+#   bash bench/run.sh --help     all flags (--streams, --rates, --seconds, --warmup, --servers, ...)
+# Extra for this script: --no-build (reuse target/bridge.jar and the compiled benchmark).
+# Servers are pinned to CPU 0, the load generator to CPU 1; everything runs on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+smoke=0
+build=1
+want_nchan=1
+args=()
+prev=""
+for a in "$@"; do
+  case "$a" in
+    --smoke) smoke=1; args+=("$a") ;;
+    --no-build) build=0 ;;
+    *) args+=("$a") ;;
+  esac
+  if [[ "$prev" == "--servers" && "$a" != *nchan* ]] || [[ "$a" == --servers=* && "$a" != *nchan* ]]; then
+    want_nchan=0
+  fi
+  prev="$a"
+done
+
+log() { echo "[run.sh] $*"; }
+
+# nginx + nchan from Debian (skipped when present). A smoke run goes on without them.
+if [[ $want_nchan == 1 ]] && ! { command -v nginx >/dev/null && [[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]]; }; then
+  log "installing nginx and libnginx-mod-nchan"
+  limit=300
+  [[ $smoke == 1 ]] && limit=90   # a smoke run must stay short: without nchan it measures the bridge alone
+  if ! { timeout $limit apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout $limit apt-get install -y -qq nginx libnginx-mod-nchan; } >target-apt.log 2>&1; then
+    log "could not install nginx + nchan (see target-apt.log)"
+    [[ $smoke == 1 ]] || exit 1
+  fi
+  rm -f target-apt.log
+fi
+
+# Streams need file descriptors: the hard limit here is 20,000.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+if [[ $build == 1 ]]; then
+  log "building target/bridge.jar and the benchmark (maven profile bench)"
+  mvn_args=(-B -q -Pbench package -DskipTests dependency:build-classpath
+            -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test)
+  mvn -o "${mvn_args[@]}" || mvn "${mvn_args[@]}"
+fi
+
+cpus=$(nproc)
+client_cpu=1
+if (( cpus < 2 )); then client_cpu=0; log "only one CPU: server and load generator share it"; fi
+
+rm -f target/bench-pids
+cleanup() {
+  if [[ -n "${bench_pid:-}" ]] && kill -0 "$bench_pid" 2>/dev/null; then
+    kill "$bench_pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$bench_pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$bench_pid" 2>/dev/null || true
+  fi
+  # The servers the benchmark started, should it have died before stopping them.
+  if [[ -f target/bench-pids ]]; then
+    while read -r pid; do
+      [[ -n "$pid" ]] || continue
+      if grep -qaE 'bridge\.jar|nginx' "/proc/$pid/cmdline" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+    done < target/bench-pids
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# BENCH_JAVA_OPTS: extra JVM options of the load generator (e.g. a profiler).
+taskset -c "$client_cpu" java -Xms512m -Xmx3g -Dvertx.disableDnsResolver=true ${BENCH_JAVA_OPTS:-} \
+  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  dev.discordbridge.bench.FanoutBench "${args[@]}" &
+bench_pid=$!
+set +e
+wait "$bench_pid"
+rc=$?
+set -e
+bench_pid=""
+exit $rc
