@@ -7,6 +7,7 @@ import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.command.CommandDispatcherVerticle;
+import dev.discordbridge.command.HazelcastCommandJournal;
 import dev.discordbridge.command.HazelcastIdempotencyStore;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
@@ -131,7 +132,8 @@ public final class Node {
       Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config,
           cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance())));
       Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config,
-          cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker()));
+          cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker(),
+          cluster == null ? null : new HazelcastCommandJournal(vertx, cluster.getHazelcastInstance())));
       Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config, lease));
       Future<String> legacy = config.legacy().enabled()
           ? deploy(vertx, config, "legacy-bridge", () -> new LegacyBridgeVerticle(config))

@@ -49,6 +49,8 @@ public final class ClusterSetup {
       lease.setSplitBrainProtectionName("bridge-quorum");
     }
     hz.addMapConfig(lease);
+    // Accepted commands outlive the member that accepted them (command journal).
+    hz.addMapConfig(new MapConfig("bridge.commands.pending").setBackupCount(1));
     hz.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1));
     hz.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     hz.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));

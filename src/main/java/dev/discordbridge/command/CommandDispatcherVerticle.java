@@ -44,6 +44,7 @@ public final class CommandDispatcherVerticle extends VerticleBase {
   private final BridgeConfig config;
   private final IdempotencyStore clusteredStore;
   private final CircuitBreakerOptions breakerOptions;
+  private final CommandJournal journal;
   private CommandSchemas schemas;
   private CommandQueue queue;
   private IdempotencyStore idempotency;
@@ -63,6 +64,16 @@ public final class CommandDispatcherVerticle extends VerticleBase {
    * @param breaker options of the circuit breaker in front of the hub
    */
   public CommandDispatcherVerticle(BridgeConfig config, IdempotencyStore idempotency, CircuitBreakerOptions breaker) {
+    this(config, idempotency, breaker, null);
+  }
+
+  /**
+   * @param journal where accepted commands outlive this node (a {@link HazelcastCommandJournal} in
+   *     a cluster); null keeps them only in this node's queue
+   */
+  public CommandDispatcherVerticle(BridgeConfig config, IdempotencyStore idempotency, CircuitBreakerOptions breaker,
+                                   HazelcastCommandJournal journal) {
+    this.journal = journal == null ? CommandJournal.local() : journal;
     this.config = config;
     this.clusteredStore = idempotency;
     this.breakerOptions = breaker;
@@ -76,7 +87,7 @@ public final class CommandDispatcherVerticle extends VerticleBase {
     boolean[] created = new boolean[1];
     queue = (CommandQueue) shared.computeIfAbsent("queue", k -> {
       created[0] = true;
-      return new CommandQueue(vertx, config.command(), breakerOptions);
+      return new CommandQueue(vertx, config.command(), breakerOptions, journal);
     });
     owner = created[0];
     idempotency = clusteredStore != null ? clusteredStore
@@ -185,7 +196,13 @@ public final class CommandDispatcherVerticle extends VerticleBase {
           idempotency.record(c.actorUserId(), key, c.id(), Reply.queued(c.id()).toJson())
               .onFailure(err -> TraceLog.warn(log, c.traceId(), "command {}: idempotency record not stored: {}", c.id(), err.toString()));
         }
-        return answer(c, admission, receivedAt);
+        // A 202 promises the command survives this node: answer only once it is journaled.
+        return admission.recorded()
+            .recover(err -> {
+              TraceLog.warn(log, c.traceId(), "command {}: not journaled ({}); it lives on this node only", c.id(), err.toString());
+              return Future.succeededFuture();
+            })
+            .compose(v -> answer(c, admission, receivedAt));
       });
     }, err -> {
       // Fail closed: without the limiter we cannot protect the hub (and the bot behind it).

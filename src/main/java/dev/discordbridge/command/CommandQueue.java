@@ -57,7 +57,7 @@ final class CommandQueue implements Shareable {
    * What {@link #offer} says. {@code paused}: the link is down or the breaker open, so no ack can
    * come soon and the caller should answer 202 at once.
    */
-  record Admission(boolean accepted, boolean paused, Future<Outcome> outcome, long retryAfterMs) {}
+  record Admission(boolean accepted, boolean paused, Future<Outcome> outcome, long retryAfterMs, Future<Void> recorded) {}
 
   private static final class Pending {
     final GatewayCommand command;
@@ -109,9 +109,19 @@ final class CommandQueue implements Shareable {
   private boolean linkUsable = true;
   private boolean busy;
 
+  private final CommandJournal journal;
+  private final Counter adopted;
+  private final long adoptTimer;
+
   /** Must be called on the owner context (a dispatcher instance's {@code start()}). */
   CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions) {
+    this(vertx, settings, breakerOptions, CommandJournal.local());
+  }
+
+  /** @param journal keeps accepted commands beyond this node's life (a cluster); see {@link CommandJournal} */
+  CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions, CommandJournal journal) {
     this.vertx = vertx;
+    this.journal = journal;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
     this.schedule = new RetrySchedule(settings.backoffBaseMs(), settings.backoffMaxMs(),
@@ -134,6 +144,22 @@ final class CommandQueue implements Shareable {
     this.retries = Counter.builder("bridge_command_retries").description("Command attempts retried").register(registry);
     this.ackLatency = Timer.builder("bridge_command_ack_latency").description("From writing a command attempt to the hub's ack")
         .publishPercentileHistogram().register(registry);
+    this.adopted = Counter.builder("bridge_command_adopted")
+        .description("Commands adopted from a cluster member that left before they ended").register(registry);
+    this.adoptTimer = vertx.setPeriodic(1_000, id -> journal.adoptOrphans()
+        .onSuccess(list -> list.forEach(this::adopt))
+        .onFailure(err -> log.warn("could not look for commands of departed members: {}", err.toString())));
+  }
+
+  /** A command accepted by a member that left: it goes to the back of this node's queue, same id. */
+  private void adopt(GatewayCommand command) {
+    Pending p = new Pending(command, context, null);
+    queue.addLast(p);
+    depth = queue.size();
+    adopted.increment();
+    TraceLog.warn(log, command.traceId(), "command {} {} adopted from a departed member, queued at depth {}", command.id(),
+        command.name(), queue.size());
+    pump();
   }
 
   static CircuitBreakerOptions defaultBreaker() {
@@ -171,6 +197,7 @@ final class CommandQueue implements Shareable {
 
   /** Stops listening and unregisters the gauges (the owner was undeployed). */
   void close() {
+    vertx.cancelTimer(adoptTimer);
     linkStatus.unregister();
     registry.remove(depthGauge);
     registry.remove(breakerGauge);
@@ -181,7 +208,7 @@ final class CommandQueue implements Shareable {
 
   private Admission admit(GatewayCommand command, Context origin, Function<Outcome, Future<?>> settle) {
     if (queue.size() >= settings.queueCapacity()) {
-      return new Admission(false, false, null, retryAfterMs());
+      return new Admission(false, false, null, retryAfterMs(), Future.succeededFuture());
     }
     Pending p = new Pending(command, origin, settle);
     queue.addLast(p);
@@ -190,9 +217,10 @@ final class CommandQueue implements Shareable {
     TraceLog.info(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}{}", command.id(),
         command.name(), command.actorUserId(), command.channelId(), queue.size(),
         paused ? (linkUsable ? " (breaker open)" : " (link down)") : "");
+    Future<Void> recorded = journal.record(command);
     status(p, "queued", null);
     pump();
-    return new Admission(true, paused, p.outcome.future(), 0);
+    return new Admission(true, paused, p.outcome.future(), 0, recorded);
   }
 
   private void onLinkStatus(JsonObject s) {
@@ -293,6 +321,7 @@ final class CommandQueue implements Shareable {
 
   private void finish(Pending p, Outcome o) {
     queue.remove(p);
+    journal.forget(p.command.id());
     depth = queue.size();
     GatewayCommand c = p.command;
     long ageMs = System.currentTimeMillis() - c.requestedAt();

@@ -132,7 +132,11 @@ final class BusRelay {
 
   /** Requests {@code address} and writes its {@code {status, headers, body}} reply, or maps the failure. */
   void relay(RoutingContext ctx, String address, JsonObject envelope, long timeoutMs, String traceId) {
-    vertx.eventBus().<JsonObject>request(address, envelope, new DeliveryOptions().setSendTimeout(timeoutMs))
+    // Commands go to this node's dispatcher (their state is cluster-wide: buckets, idempotency
+    // keys, the journal); ingestion goes to the link holder, wherever it is.
+    boolean localOnly = Addresses.COMMAND_SUBMIT.equals(address);
+    vertx.eventBus().<JsonObject>request(address, envelope, new DeliveryOptions().setSendTimeout(timeoutMs)
+            .setLocalOnly(localOnly))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             writeReply(ctx.response(), ar.result().body());

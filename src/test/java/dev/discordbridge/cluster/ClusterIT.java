@@ -63,10 +63,26 @@ class ClusterIT {
     vertx.deployVerticle(hub).await();
     tokens = new Authenticator(vertx, new BridgeConfig.Auth(SECRET, null, "HS256", false, false));
 
-    String cluster = "bridge-it-" + UUID.randomUUID();
-    int basePort = 16_000 + (int) (Math.random() * 20_000);
-    String members = String.join(",", List.of("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 1), "127.0.0.1:" + (basePort + 2)));
+    cluster = "bridge-it-" + UUID.randomUUID();
+    basePort = 16_000 + (int) (Math.random() * 20_000);
     for (int i = 0; i < 3; i++) {
+      nodes.add(BridgeProcess.start("node-" + i, BridgeProcess.freePort(), nodeEnv(i), "--cluster"));
+    }
+    for (BridgeProcess n : nodes) {
+      n.awaitLine("listening on port").get(90, TimeUnit.SECONDS);
+    }
+    for (BridgeProcess n : nodes) {
+      awaitReady(n, 60_000);
+    }
+  }
+
+  String cluster;
+  int basePort;
+
+  Map<String, String> nodeEnv(int i) {
+    String members = String.join(",", List.of("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 1),
+        "127.0.0.1:" + (basePort + 2), "127.0.0.1:" + (basePort + 3)));
+    {
       Map<String, String> env = new HashMap<>();
       env.put("GATEWAY_WS_URL", "ws://127.0.0.1:" + hub.port() + SimulatedHub.PATH);
       env.put("LINK_TOKEN", LINK_TOKEN);
@@ -83,13 +99,7 @@ class ClusterIT {
       env.put("LINK_BACKOFF_BASE_MS", "100");
       env.put("LINK_BACKOFF_MAX_MS", "1000");
       env.put("VERTICLES_SSE_ROUTER_INSTANCES", "1");
-      nodes.add(BridgeProcess.start("node-" + i, BridgeProcess.freePort(), env, "--cluster"));
-    }
-    for (BridgeProcess n : nodes) {
-      n.awaitLine("listening on port").get(90, TimeUnit.SECONDS);
-    }
-    for (BridgeProcess n : nodes) {
-      awaitReady(n, 60_000);
+      return env;
     }
   }
 
@@ -159,6 +169,48 @@ class ClusterIT {
 
   @Test
   @Order(3)
+  void aCommandQueuedOnANodeThatDiesIsSentByAnotherNode() throws Exception {
+    BridgeProcess extra = BridgeProcess.start("node-3", BridgeProcess.freePort(), nodeEnv(3), "--cluster");
+    try {
+      extra.awaitLine("listening on port").get(90, TimeUnit.SECONDS);
+      awaitReady(extra, 60_000);
+      // The link goes down: the hub closes new links with 4004 and drops the current one.
+      hub.rejectWithClose(true);
+      hub.dropLink().await();
+      String token = tokens.mint("900000000000000013", List.of(GUILD), 3_600);
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base(extra) + "/api/commands/sendMessage"))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL)
+              .put("content", "survives its node").encode()))
+          .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(202, r.statusCode(), r.body());
+      String commandId = new JsonObject(r.body()).getString("commandId");
+      long killedAt = System.currentTimeMillis();
+      extra.kill();
+      hub.rejectWithClose(false);
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (System.currentTimeMillis() < deadline && hub.received().stream().noneMatch(f -> isCommand(f, commandId))) {
+        Thread.sleep(100); // the hub records frames; there is no event to await from this thread
+      }
+      assertTrue(hub.received().stream().anyMatch(f -> isCommand(f, commandId)),
+          "the command accepted (202) by a node that died was sent by another node");
+      String figures = String.format("command journal: a command queued (202) on a node killed before sending reached the hub "
+          + "%d ms after the kill", System.currentTimeMillis() - killedAt);
+      System.out.println(figures);
+      java.nio.file.Files.writeString(java.nio.file.Path.of("target", "cluster-journal.txt"), figures + "\n");
+    } finally {
+      hub.rejectWithClose(false);
+      extra.close();
+    }
+  }
+
+  private static boolean isCommand(JsonObject frame, String id) {
+    return "command".equals(frame.getString("type")) && frame.getJsonObject("command") != null
+        && id.equals(frame.getJsonObject("command").getString("id"));
+  }
+
+  @Test
+  @Order(4)
   void killingTheLinkHolderLosesNothingAndAnotherNodeTakesTheLink() throws Exception {
     String token = tokens.mint("900000000000000012", List.of(GUILD), 3_600);
     BridgeProcess holder = nodes.stream().filter(n -> n.lines().stream().anyMatch(l -> l.contains(HOLDS)))
@@ -199,7 +251,9 @@ class ClusterIT {
       assertTrue(!"reset".equals(e.name()) && !SseClient.CLOSED.equals(e.name()), "unexpected " + e.name());
       if ("messageCreate".equals(e.name())) {
         String content = e.json().getJsonObject("data").getString("content");
-        assertTrue(seen.add(content), "duplicate " + content);
+        assertTrue(seen.add(content), "duplicate " + content + " (stream id " + e.id() + ", upstream seq "
+            + e.json().getJsonObject("trace").getValue("upstreamSeq") + "); resumes sent to the hub: "
+            + hub.received().stream().filter(f -> "resume".equals(f.getString("type"))).toList());
         order.add(content);
         if (Integer.parseInt(content.substring(5)) >= afterKill) {
           firstAfterKill = System.currentTimeMillis();
