@@ -57,6 +57,7 @@ class CommandContractTest {
   @AfterEach
   void defaultHub() {
     node.simulatedHub().onCommand(null);
+    E2e.linkUp(node);
   }
 
   static String snowflake() {
@@ -261,6 +262,31 @@ class CommandContractTest {
     JsonObject other = expect(E2e.command(node, "sendMessage", token(snowflake()), message(channel, "someone else"),
         "Idempotency-Key", key), 200, null);
     assertFalse(commandId.equals(other.getString("commandId")));
+  }
+
+  @Test
+  void idempotentReplayWhileQueuedIs202ThenTheFinalAnswer() {
+    String user = snowflake();
+    String key = "e2e-queued-" + Ids.newTraceId();
+    E2e.linkDown(node);
+    JsonObject first = expect(E2e.command(node, "sendMessage", token(user), message(snowflake(), "queued once"),
+        "Idempotency-Key", key), 202, null);
+    String commandId = first.getString("commandId");
+    E2e.Response inFlight = E2e.command(node, "sendMessage", token(user), message(snowflake(), "queued twice"),
+        "Idempotency-Key", key);
+    assertEquals(first, expect(inFlight, 202, null), "202 with the same command id while it is in flight");
+    assertEquals("true", inFlight.header("Idempotent-Replayed"));
+
+    E2e.linkUp(node);
+    E2e.await(10_000, "the queued command reaches the hub", () -> E2e.commandIdsAtHub(node).contains(commandId));
+    E2e.await(10_000, "the stored answer becomes the final one", () -> E2e.command(node, "sendMessage", token(user),
+        message(snowflake(), "queued thrice"), "Idempotency-Key", key).status() == 200);
+    JsonObject last = expect(E2e.command(node, "sendMessage", token(user), message(snowflake(), "queued again"),
+        "Idempotency-Key", key), 200, null);
+    assertEquals(commandId, last.getString("commandId"));
+    assertEquals("delivered", last.getString("status"));
+    assertEquals(1, E2e.commandIdsAtHub(node).stream().filter(commandId::equals).count(), "sent once");
+    assertFalse(contentsAtHub().stream().anyMatch(c -> c.startsWith("queued ") && !"queued once".equals(c)));
   }
 
   @Test

@@ -47,7 +47,11 @@ final class E2e {
   }
 
   static String token(Node node, String userId, List<String> guilds) {
-    return new Authenticator(node.vertx(), node.config().auth()).mint(userId, guilds, 3_600);
+    return token(node, userId, guilds, 3_600);
+  }
+
+  static String token(Node node, String userId, List<String> guilds, long ttlSeconds) {
+    return new Authenticator(node.vertx(), node.config().auth()).mint(userId, guilds, ttlSeconds);
   }
 
   record Response(int status, HttpHeaders headers, String body) {

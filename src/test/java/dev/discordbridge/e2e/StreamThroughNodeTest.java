@@ -45,7 +45,7 @@ class StreamThroughNodeTest {
 
   @BeforeAll
   void start() {
-    node = E2e.start(new JsonObject());
+    node = E2e.start(new JsonObject().put("SSE_HEARTBEAT_MS", "1000"));
     hub = node.simulatedHub();
     token = E2e.token(node, ANA, List.of(GUILD));
   }
@@ -209,6 +209,22 @@ class StreamThroughNodeTest {
     double now = E2e.metric(node, "bridge_link_frames_dropped_total");
     assertEquals(3.0, now - dropped, 0.0, "three frames dropped and counted");
     assertEquals(accepted, hub.connectionsAccepted(), "the link stayed up");
+  }
+
+  @Test
+  void theStreamAnswers401And403AndClosesWhenTheTokenExpires() throws Exception {
+    assertEquals(401, E2e.get(node, "/api/stream").status());
+    E2e.Response foreign = E2e.get(node, "/api/stream?guild=" + OTHER_GUILD, "Authorization", "Bearer " + token);
+    assertEquals(403, foreign.status());
+    assertEquals("FORBIDDEN", foreign.error().getString("code"));
+
+    String shortLived = E2e.token(node, ANA, List.of(GUILD), 3);
+    try (SseClient c = SseClient.open(E2e.base(node), "/api/stream", shortLived, null)) {
+      E2e.nonNull(c.next("ready", 5_000), "ready");
+      SseClient.Event beat = E2e.nonNull(c.next("heartbeat", 2_500), "a heartbeat after SSE_HEARTBEAT_MS of silence");
+      Instant.parse(beat.json().getString("ts"));
+      assertEquals(SseClient.CLOSED, E2e.nonNull(c.next(SseClient.CLOSED, 8_000), "the stream ends at exp").name());
+    }
   }
 
   @Test
