@@ -1,6 +1,7 @@
 package dev.discordbridge.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -169,6 +170,67 @@ class CommandBurstTest {
     System.out.printf("  hub saw %d command frames for %d distinct ids; %.0f acks timed%n", commandsAtHub.size(), distinct.size(), acks);
     System.out.printf("  ack latency (attempt written -> hub ack), histogram bucket bounds: p50 <= %s, p99 <= %s%n%n",
         quantile(node, "bridge_command_ack_latency_seconds", 0.50), quantile(node, "bridge_command_ack_latency_seconds", 0.99));
+  }
+
+  /**
+   * Commands flowing while the hub drops the link (acks may be lost, attempts are retried with the
+   * same id): each accepted command has exactly one effect, seen once on the stream.
+   */
+  @Test
+  void linkDropsWhileCommandsFlowYieldExactlyOneEchoEach() throws Exception {
+    int commands = 120;
+    node = E2e.start(new JsonObject().put("RATE_LIMIT_CHANNEL", "5000/1s").put("COMMAND_ACK_WAIT_MS", "300")
+        .put("COMMAND_BACKOFF_BASE_MS", "20").put("COMMAND_BACKOFF_MAX_MS", "200"));
+    E2e.awaitReady(node, 200);
+    var auth = new Authenticator(node.vertx(), node.config().auth());
+    String watcherToken = auth.mint(String.valueOf(1_300_000_000_000_009_999L), List.of(GUILD), 3_600);
+    try (SseClient stream = SseClient.open(E2e.base(node), "/api/stream?types=messageCreate&channel=" + CHANNEL, watcherToken, null)) {
+      E2e.nonNull(stream.next("ready", 5_000), "ready");
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<Future<E2e.Response>> pending = new ArrayList<>();
+      for (int i = 0; i < commands; i++) {
+        int index = i;
+        String token = auth.mint(String.valueOf(1_300_000_000_000_010_000L + i), List.of(GUILD), 3_600);
+        pending.add(pool.submit(() -> E2e.command(node, "sendMessage", token, new JsonObject().put("guildId", GUILD)
+            .put("channelId", CHANNEL).put("content", "flowing #" + index))));
+      }
+      int drops = 0;
+      while (drops < 3) {
+        int atHub = E2e.commandIdsAtHub(node).size();
+        if (atHub >= (drops + 1) * commands / 4) {
+          node.simulatedHub().dropLink().await();
+          drops++;
+        }
+        if (pending.stream().allMatch(Future::isDone)) {
+          break;
+        }
+        Thread.sleep(5);
+      }
+      Set<String> accepted = new HashSet<>();
+      for (Future<E2e.Response> f : pending) {
+        E2e.Response r = f.get(60, TimeUnit.SECONDS);
+        assertTrue(r.status() == 200 || r.status() == 202, r.status() + " " + r.body());
+        accepted.add(r.json().getString("commandId"));
+      }
+      pool.shutdown();
+      assertEquals(commands, accepted.size());
+      E2e.await(30_000, "every command at the hub", () -> new HashSet<>(E2e.commandIdsAtHub(node)).containsAll(accepted));
+
+      Map<String, Integer> echoes = new TreeMap<>();
+      while (echoes.size() < commands) {
+        SseClient.Event e = E2e.nonNull(stream.next("messageCreate", 15_000), "echoes so far: " + echoes.size());
+        assertNotEquals(SseClient.CLOSED, e.name());
+        echoes.merge(e.json().getJsonObject("data").getString("content"), 1, Integer::sum);
+      }
+      String marker = "after the flow";
+      node.simulatedHub().emit(dev.discordbridge.sim.SimulatedHub.messageCreate(GUILD, CHANNEL,
+          "1098764523409876481", "ana", marker)).await();
+      SseClient.Event last = E2e.nonNull(stream.next("messageCreate", 10_000), "the marker");
+      assertEquals(marker, last.json().getJsonObject("data").getString("content"), "no late duplicate echo before the marker");
+      assertTrue(echoes.values().stream().allMatch(n -> n == 1), "one echo per command: " + echoes);
+      System.out.printf("%nLINK DROPS WHILE FLOWING: %d commands, %d drops, %d command frames at the hub for %d ids, %d echoes%n%n",
+          commands, drops, E2e.commandIdsAtHub(node).size(), accepted.size(), echoes.size());
+    }
   }
 
   /** The upper bound of the histogram bucket holding quantile {@code q}, in ms (Prometheus buckets). */
