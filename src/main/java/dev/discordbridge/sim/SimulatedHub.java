@@ -61,6 +61,7 @@ public final class SimulatedHub extends VerticleBase {
   private volatile int port;
   private volatile boolean ackHeartbeats = true;
   private volatile boolean rejectWithClose;
+  private volatile boolean refuseConnections;
   private volatile Function<JsonObject, JsonObject> commandAnswer;
   private final AtomicLong invalidation = new AtomicLong();
   private final AtomicInteger handshakes = new AtomicInteger();
@@ -205,6 +206,14 @@ public final class SimulatedHub extends VerticleBase {
   }
 
   /**
+   * true: every upgrade is refused with HTTP 503 (the hub is unreachable for the bridge) until set
+   * back to false. Open links stay up: {@link #dropLink} after this holds the link down.
+   */
+  public void refuseConnections(boolean refuse) {
+    refuseConnections = refuse;
+  }
+
+  /**
    * How the hub answers a {@code command} frame: given the command object, return the {@code ack}
    * frame to send, or null to send none. Default (or {@code null}): ok, echoing messages,
    * reactions and typing as events. Ok acks and final errors are remembered per command id (a
@@ -284,6 +293,8 @@ public final class SimulatedHub extends VerticleBase {
     handshakes.incrementAndGet();
     if (!PATH.equals(h.path())) {
       h.reject(404);
+    } else if (refuseConnections) {
+      h.reject(503);
     } else if (authorized(h.headers().get(HttpHeaders.AUTHORIZATION)) || rejectWithClose) {
       h.accept();
     } else {
@@ -455,7 +466,7 @@ public final class SimulatedHub extends VerticleBase {
     String userId = EventName.snowflake(actor.getValue("userId"), "actor.userId");
     JsonObject data = command.getValue("data") instanceof JsonObject d ? d : new JsonObject();
     String name = String.valueOf(command.getValue("name"));
-    return switch (name) {
+    List<JsonObject> events = switch (name) {
       case GatewayCommand.SEND_MESSAGE -> List.of(messageCreate(guildId, channelId, userId, roster.username(userId),
           EventName.text(data.getValue("content"), "data.content", 1, EventName.MAX_CONTENT, true)));
       case GatewayCommand.ADD_REACTION -> {
@@ -466,6 +477,11 @@ public final class SimulatedHub extends VerticleBase {
       case GatewayCommand.TYPING_START -> List.of(typingStart(guildId, channelId, userId));
       default -> throw new ContractViolation("bad_field", "name", "unknown command \"" + name + "\"");
     };
+    // The echo continues the command's trace: a message is traced from the POST to the browser.
+    if (command.getValue("trace") instanceof JsonObject trace && Ids.isTraceId(trace.getValue("traceId"))) {
+      events.forEach(e -> e.put("trace", new JsonObject().put("traceId", trace.getString("traceId"))));
+    }
+    return events;
   }
 
   // ---- demo traffic ----

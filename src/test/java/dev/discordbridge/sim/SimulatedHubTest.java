@@ -40,12 +40,15 @@ class SimulatedHubTest {
 
   /** A raw client of the hub: every frame it receives, parsed. */
   private final class Client {
+    /** Held so that the client is not closed when it becomes unreachable (Vert.x closes collected clients). */
+    final io.vertx.core.http.WebSocketClient client;
     final ClientWebSocket ws;
     final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
 
     /** The handler is in place before the upgrade, so the hub's first frame cannot be missed. */
     Client(int port) {
-      ws = vertx.createWebSocketClient().webSocket();
+      client = vertx.createWebSocketClient();
+      ws = client.webSocket();
       ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
       ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(SimulatedHub.PATH)
           .addHeader("Authorization", "Bearer " + TOKEN)).await();
@@ -99,6 +102,16 @@ class SimulatedHubTest {
     assertEquals(401, refusal(connect(SimulatedHub.PATH, TOKEN)));
     assertEquals(404, refusal(connect("/elsewhere", "Bearer " + TOKEN)));
     assertEquals(0, hub.connectionsAccepted());
+  }
+
+  @Test
+  void refusesEveryUpgradeWhileToldTo() throws Exception {
+    hub.refuseConnections(true);
+    assertEquals(503, refusal(connect(SimulatedHub.PATH, "Bearer " + TOKEN)));
+    assertEquals(0, hub.connectionsAccepted());
+    hub.refuseConnections(false);
+    client().next("hello");
+    assertEquals(1, hub.connectionsAccepted());
   }
 
   @Test
@@ -190,6 +203,7 @@ class SimulatedHubTest {
     assertEquals("messageCreate", echo.getString("name"));
     assertEquals(messageId, echo.getJsonObject("data").getString("messageId"));
     assertEquals("bruno", echo.getJsonObject("data").getJsonObject("author").getString("username"));
+    assertEquals(command.traceId(), echo.getJsonObject("trace").getString("traceId"), "the echo continues the command's trace");
 
     c.send(LinkFrames.command(command));
     assertEquals(ack, c.next("ack"), "a retried id gets the same ack");
