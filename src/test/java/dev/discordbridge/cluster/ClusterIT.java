@@ -174,8 +174,8 @@ class ClusterIT {
     try {
       extra.awaitLine("listening on port").get(90, TimeUnit.SECONDS);
       awaitReady(extra, 60_000);
-      // The link goes down: the hub closes new links with 4004 and drops the current one.
-      hub.rejectWithClose(true);
+      // The link goes down: the hub refuses new links (503 on the upgrade) and drops the current one.
+      hub.refuseConnections(true);
       hub.dropLink().await();
       String token = tokens.mint("900000000000000013", List.of(GUILD), 3_600);
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base(extra) + "/api/commands/sendMessage"))
@@ -187,7 +187,7 @@ class ClusterIT {
       String commandId = new JsonObject(r.body()).getString("commandId");
       long killedAt = System.currentTimeMillis();
       extra.kill();
-      hub.rejectWithClose(false);
+      hub.refuseConnections(false);
       long deadline = System.currentTimeMillis() + 60_000;
       while (System.currentTimeMillis() < deadline && hub.received().stream().noneMatch(f -> isCommand(f, commandId))) {
         Thread.sleep(100); // the hub records frames; there is no event to await from this thread
@@ -199,7 +199,7 @@ class ClusterIT {
       System.out.println(figures);
       java.nio.file.Files.writeString(java.nio.file.Path.of("target", "cluster-journal.txt"), figures + "\n");
     } finally {
-      hub.rejectWithClose(false);
+      hub.refuseConnections(false);
       extra.close();
     }
   }
