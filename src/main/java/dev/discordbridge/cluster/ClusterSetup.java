@@ -6,6 +6,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import dev.discordbridge.config.BridgeConfig;
+import java.util.List;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
@@ -20,6 +21,8 @@ public final class ClusterSetup {
   public static HazelcastClusterManager clusterManager(BridgeConfig config) {
     return new HazelcastClusterManager(hazelcastConfig(config.cluster()));
   }
+
+  static final int BACKUPS = 2;
 
   public static Config hazelcastConfig(BridgeConfig.Cluster c) {
     var hz = new Config();
@@ -44,16 +47,19 @@ public final class ClusterSetup {
     if (c.quorum() > 1) {
       hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig("bridge-quorum", true, c.quorum()));
     }
-    var lease = new MapConfig(HazelcastLinkLease.MAP).setBackupCount(1).setAsyncBackupCount(0);
+    // Two synchronous backups (Hazelcast keeps at most members - 1): losing two members before
+    // the partitions re-replicate must not lose the EventBus subscriptions (a node would stop
+    // receiving events), the link lease, buckets, idempotency keys or journaled commands.
+    var lease = new MapConfig(HazelcastLinkLease.MAP).setBackupCount(BACKUPS).setAsyncBackupCount(0);
     if (c.quorum() > 1) {
       lease.setSplitBrainProtectionName("bridge-quorum");
     }
     hz.addMapConfig(lease);
-    // Accepted commands outlive the member that accepted them (command journal).
-    hz.addMapConfig(new MapConfig("bridge.commands.pending").setBackupCount(1));
-    hz.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1));
-    hz.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
-    hz.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+    for (String map : List.of("bridge.commands.pending", "bridge.command.idempotency", "bridge.ratelimit.buckets",
+        "__vertx.haInfo", "__vertx.nodeInfo")) {
+      hz.addMapConfig(new MapConfig(map).setBackupCount(BACKUPS));
+    }
+    hz.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(BACKUPS));
     return hz;
   }
 }

@@ -212,6 +212,10 @@ class ClusterIT {
   @Test
   @Order(4)
   void killingTheLinkHolderLosesNothingAndAnotherNodeTakesTheLink() throws Exception {
+    // As in a rolling restart: the previous test killed a member; let the cluster settle first.
+    for (BridgeProcess n : nodes) {
+      awaitMembers(n, nodes.size(), 60_000);
+    }
     String token = tokens.mint("900000000000000012", List.of(GUILD), 3_600);
     BridgeProcess holder = nodes.stream().filter(n -> n.lines().stream().anyMatch(l -> l.contains(HOLDS)))
         .findFirst().orElseThrow();
@@ -359,6 +363,21 @@ class ClusterIT {
 
   private static String base(BridgeProcess n) {
     return "http://127.0.0.1:" + n.httpPort();
+  }
+
+  /** Waits until {@code n}'s readiness reports {@code members} cluster members. */
+  private static void awaitMembers(BridgeProcess n, int members, long timeoutMs) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    String body = "";
+    while (System.currentTimeMillis() < deadline) {
+      body = HTTP.send(HttpRequest.newBuilder(URI.create(base(n) + "/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      if (body.contains("\"members\":" + members + ",")) {
+        return;
+      }
+      Thread.sleep(200); // polling an HTTP endpoint of another process
+    }
+    throw new AssertionError(n.name() + " never saw " + members + " members: " + body);
   }
 
   private static void awaitReady(BridgeProcess n, long timeoutMs) throws Exception {
