@@ -1,5 +1,6 @@
 package dev.discordbridge.gateway;
 
+import dev.discordbridge.backoff.FullJitter;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -9,19 +10,12 @@ import java.util.function.DoubleSupplier;
  * Not thread-safe; the gateway verticle uses it from its own context only.
  */
 public final class Backoff {
-  private final long baseMs;
-  private final long maxMs;
-  private final DoubleSupplier random;
+  private final FullJitter jitter;
   private int attempt;
 
   /** @param random values in [0, 1) */
   public Backoff(long baseMs, long maxMs, DoubleSupplier random) {
-    if (baseMs <= 0 || maxMs < baseMs) {
-      throw new IllegalArgumentException("need 0 < base <= max, got base " + baseMs + ", max " + maxMs);
-    }
-    this.baseMs = baseMs;
-    this.maxMs = maxMs;
-    this.random = random;
+    this.jitter = new FullJitter(baseMs, maxMs, random);
   }
 
   public Backoff(long baseMs, long maxMs) {
@@ -30,25 +24,21 @@ public final class Backoff {
 
   /** The upper bound of the delay for {@code attempt}: {@code min(max, base * 2^attempt)}. */
   public long ceiling(int attempt) {
-    if (attempt >= 62 || baseMs > (maxMs >> Math.min(attempt, 62))) {
-      return maxMs;
-    }
-    return Math.min(maxMs, baseMs << attempt);
+    return jitter.ceiling(attempt);
   }
 
   /** The delay before the next try; each call moves one attempt further. */
   public long next() {
-    long ceiling = ceiling(attempt);
+    long delay = jitter.delay(attempt);
     if (attempt < 62) {
       attempt++;
     }
-    double r = random.getAsDouble();
-    return Math.min(ceiling, (long) Math.floor(r * (ceiling + 1)));
+    return delay;
   }
 
   /** Jumps to the cap: used when waiting will not fix things soon (a rejected link token). */
   public void saturate() {
-    while (ceiling(attempt) < maxMs && attempt < 62) {
+    while (ceiling(attempt) < jitter.maxMs() && attempt < 62) {
       attempt++;
     }
   }
