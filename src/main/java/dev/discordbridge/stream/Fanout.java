@@ -85,9 +85,10 @@ final class Fanout {
     this.eagerEvents = Math.max(1, config.clientBufferEvents() / 2);
     this.eagerBytes = Math.max(1, Math.min(config.clientBufferBytes() / 2, REPLAY_CHUNK_BYTES));
     this.window = new ReplayWindow<>(config.replayWindow());
-    EventLoop eventLoop = context instanceof ContextInternal ci ? ci.nettyEventLoop() : null;
-    this.loop = eventLoop instanceof SingleThreadEventLoop st ? st : null;
+    // Vert.x's internal context API: the one way to reach the Netty loop that runs this context.
     ContextInternal ci = (ContextInternal) context;
+    EventLoop eventLoop = ci.nettyEventLoop();
+    this.loop = eventLoop instanceof SingleThreadEventLoop st ? st : null;
     this.flushAfterIteration = () -> ci.dispatch(flushTask);
     // From a tail task, a new tail task would run in the same iteration: go through the task queue.
     this.flushNextIteration = () -> scheduleFlush();
