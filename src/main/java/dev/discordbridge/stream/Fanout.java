@@ -5,6 +5,8 @@ import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
 import dev.discordbridge.contract.StreamIds;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SingleThreadEventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -12,7 +14,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,12 +29,21 @@ import java.util.Map;
  * what makes the replay-to-live hand-off atomic: nothing else runs between "replay up to the head"
  * and "this stream is live".
  *
- * <p>Per event: one frame {@link Buffer} (built once, shared by every stream), one index lookup by
- * guild, two hash checks per candidate stream, a reference append. Per event-loop turn: one flush
- * task writes each dirty stream once.
+ * <p>Per event: one frame {@link Buffer} (built once, off-heap, shared by every stream), one index
+ * lookup by guild, two hash checks per candidate stream, a reference append. Writing: one flush
+ * task per event-loop turn writes each dirty stream once, at most {@link #FLUSH_SLICE} streams per
+ * task; the rest follow in the next iteration of the event loop, after its socket reads and its
+ * queued tasks, so that bus messages and HTTP requests (commands!) wait for one slice, not for a
+ * whole pass over every stream. (A plain {@code runOnContext} would not do: Netty runs queued
+ * tasks for up to a second before it reads sockets again.) Under load, events that
+ * arrive during a pass join the pending bytes of the streams not yet written: one write carries
+ * several events (coalescing without a fixed delay; an idle stream is written in the turn its
+ * event arrives).
  */
 final class Fanout {
   static final int REPLAY_CHUNK_BYTES = 64 * 1024;
+  /** Streams written per flush task: a few milliseconds of socket writes. */
+  static final int FLUSH_SLICE = 256;
   private static final String RESET_OUT_OF_WINDOW = "{\"reason\":\"last_event_id_not_resumable\"}";
 
   private final Vertx vertx;
@@ -47,11 +60,17 @@ final class Fanout {
   private final Map<String, List<SseConnection>> byGuild = new HashMap<>();
   private final Map<String, List<SseConnection>> byUser = new HashMap<>();
 
-  private List<SseConnection> dirty = new ArrayList<>();
-  private List<SseConnection> flushing = new ArrayList<>();
+  /** Streams with pending bytes, in the order they became dirty; written from the head. */
+  private final ArrayDeque<SseConnection> dirty = new ArrayDeque<>();
   private final List<StreamEvent> turnEvents = new ArrayList<>();
+  /** Event frames written since the counter was last updated (one meter update per task, not per write). */
+  private long deliveredUncounted;
   private boolean flushScheduled;
   private final Handler<Void> flushTask = v -> flushAll();
+  /** The loop's "after this iteration" queue, or null (then a plain task on the context). */
+  private final SingleThreadEventLoop loop;
+  private final Runnable flushAfterIteration;
+  private final Runnable flushNextIteration;
 
   private boolean fanningOut;
   private final List<SseConnection> deferredDetach = new ArrayList<>();
@@ -66,6 +85,22 @@ final class Fanout {
     this.eagerEvents = Math.max(1, config.clientBufferEvents() / 2);
     this.eagerBytes = Math.max(1, Math.min(config.clientBufferBytes() / 2, REPLAY_CHUNK_BYTES));
     this.window = new ReplayWindow<>(config.replayWindow());
+    // Vert.x's internal context API: the one way to reach the Netty loop that runs this context.
+    ContextInternal ci = (ContextInternal) context;
+    EventLoop eventLoop = ci.nettyEventLoop();
+    this.loop = eventLoop instanceof SingleThreadEventLoop st ? st : null;
+    this.flushAfterIteration = () -> ci.dispatch(flushTask);
+    // From a tail task, a new tail task would run in the same iteration: go through the task queue.
+    this.flushNextIteration = () -> scheduleFlush();
+  }
+
+  /** Runs {@link #flushAll} once this event-loop iteration has run its I/O and its queued tasks. */
+  private void scheduleFlush() {
+    if (loop != null && loop.inEventLoop()) {
+      loop.executeAfterEventLoopIteration(flushAfterIteration);
+    } else {
+      context.runOnContext(flushTask);
+    }
   }
 
   /** Starts the one periodic scan of this instance (heartbeats and token expiry). */
@@ -238,11 +273,15 @@ final class Fanout {
   }
 
   private void write(SseConnection c, long now) {
-    int deliveries = c.pendingDeliveries;
+    deliveredUncounted += c.pendingDeliveries;
     c.response.write(c.takePending());
     c.lastWriteAt = now;
-    if (deliveries > 0) {
-      metrics.delivered.increment(deliveries);
+  }
+
+  private void countDelivered() {
+    if (deliveredUncounted > 0) {
+      metrics.delivered.increment(deliveredUncounted);
+      deliveredUncounted = 0;
     }
   }
 
@@ -254,23 +293,38 @@ final class Fanout {
     dirty.add(c);
     if (!flushScheduled) {
       flushScheduled = true;
-      context.runOnContext(flushTask);
+      scheduleFlush();
     }
   }
 
-  /** One task per event-loop turn: every dirty stream gets one write. */
+  /**
+   * One task per event-loop turn: up to {@link #FLUSH_SLICE} dirty streams get one write each; a
+   * stream marked dirty again meanwhile (a replay chunk, a new event) goes to the back of the queue.
+   */
   private void flushAll() {
-    flushScheduled = false;
-    List<SseConnection> batch = dirty;
-    dirty = flushing;
-    flushing = batch;
     long now = System.currentTimeMillis();
-    for (int i = 0, n = batch.size(); i < n; i++) {
-      SseConnection c = batch.get(i);
+    for (int i = 0; i < FLUSH_SLICE; i++) {
+      SseConnection c = dirty.poll();
+      if (c == null) {
+        break;
+      }
       c.dirty = false;
       flush(c, now);
     }
-    batch.clear();
+    countDelivered();
+    if (!dirty.isEmpty()) {
+      // flushScheduled stays true: one flush at a time. Sockets are read before the next slice.
+      if (loop != null) {
+        loop.execute(flushNextIteration);
+      } else {
+        context.runOnContext(flushTask);
+      }
+      if (turnEvents.size() < 1024) {
+        return;
+      }
+    } else {
+      flushScheduled = false;
+    }
     for (int i = 0, n = turnEvents.size(); i < n; i++) {
       metrics.recordLatency(now - turnEvents.get(i).receivedAt());
     }
@@ -356,6 +410,7 @@ final class Fanout {
       }
     }
     endFanout();
+    countDelivered();
     if (beats > 0) {
       metrics.heartbeats.increment(beats);
     }

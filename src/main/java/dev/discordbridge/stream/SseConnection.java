@@ -1,6 +1,9 @@
 package dev.discordbridge.stream;
 
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -15,9 +18,15 @@ final class SseConnection {
   final StreamFilter filter;
   final long expiresAtMillis;
 
-  /** Pending bytes: a single shared frame (no copy) until a second one arrives in the same turn. */
+  /** Composite component limit: above it Netty would consolidate (copy); a replay chunk stays below. */
+  private static final int MAX_COMPONENTS = 1024;
+
+  /**
+   * Pending bytes: a single shared frame until a second one arrives before the write; then a
+   * composite of the shared frames (no copy: one gathering write sends them all).
+   */
   private Buffer single;
-  private Buffer combined;
+  private CompositeByteBuf combined;
   int pendingEvents;
   int pendingBytes;
 
@@ -47,11 +56,11 @@ final class SseConnection {
       single = frame;
     } else {
       if (combined == null) {
-        combined = Buffer.buffer(Math.max(256, (pendingBytes + frame.length()) * 2));
-        combined.appendBuffer(single);
+        combined = Unpooled.compositeBuffer(MAX_COMPONENTS);
+        combined.addComponent(true, ((BufferInternal) single).getByteBuf());
         single = null;
       }
-      combined.appendBuffer(frame);
+      combined.addComponent(true, ((BufferInternal) frame).getByteBuf());
     }
     pendingEvents++;
     pendingBytes += frame.length();
@@ -63,7 +72,7 @@ final class SseConnection {
 
   /** Takes the pending bytes (the caller writes them) and empties the queue. */
   Buffer takePending() {
-    Buffer out = combined != null ? combined : single;
+    Buffer out = combined != null ? BufferInternal.buffer(combined) : single;
     single = null;
     combined = null;
     pendingEvents = 0;

@@ -3,13 +3,22 @@ package dev.discordbridge.stream;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamIds;
 import dev.discordbridge.contract.Times;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes of the SSE stream (CONTRACT section 2). An event frame is built once per event per
  * router instance and the same {@link Buffer} is written to every matching connection. Payloads
  * are single-line JSON (encoded JSON never holds a raw line break), so one {@code data:} line
  * carries them.
+ *
+ * <p>Frames written to many sockets (events, heartbeats) live in off-heap memory that the GC frees
+ * (a JDK direct {@link ByteBuffer}), wrapped unreleasable: Netty writes them to every
+ * socket as they are, without the copy into a direct buffer that a heap buffer costs per write, and
+ * no write can free them while the replay window still holds them.
  */
 public final class SseFrames {
   private SseFrames() {}
@@ -23,7 +32,14 @@ public final class SseFrames {
 
   /** {@code id: <stream id>\nevent: <name>\ndata: <json>\n\n}. */
   public static Buffer event(StreamEvent e) {
-    return Buffer.buffer(text(e.streamIdText(), e.name(), e.json()));
+    return shared(text(e.streamIdText(), e.name(), e.json()));
+  }
+
+  /** An immutable off-heap frame, shared by every connection it is written to. */
+  static Buffer shared(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    return BufferInternal.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
   }
 
   public static Buffer retry(long millis) {
@@ -43,7 +59,7 @@ public final class SseFrames {
   }
 
   public static Buffer heartbeat(long nowMillis) {
-    return Buffer.buffer(text(null, HEARTBEAT, "{\"ts\":\"" + Times.format(nowMillis) + "\"}"));
+    return shared(text(null, HEARTBEAT, "{\"ts\":\"" + Times.format(nowMillis) + "\"}"));
   }
 
   /** A live-only event without an id (it must not move the client's resume position). */
