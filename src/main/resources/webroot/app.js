@@ -98,6 +98,11 @@ async function boot() {
 
   const saved = readSavedUser();
   if (saved) state.me = saved;
+  // The cookie is HttpOnly: ask the bridge who the token says we are.
+  const me = await getJson('/api/me').catch(() => ({ status: 0 }));
+  if (me.status === 200 && me.body?.userId && state.me?.id !== me.body.userId) {
+    state.me = { id: me.body.userId, username: state.names.get(me.body.userId) ?? me.body.userId };
+  }
   // The cookie is HttpOnly: the only way to know whether we are signed in is to try.
   const started = await start();
   if (!started) showSignIn();

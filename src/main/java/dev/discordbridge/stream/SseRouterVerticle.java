@@ -121,6 +121,7 @@ public final class SseRouterVerticle extends VerticleBase {
     var streams = new StreamRoutes(context, authenticator, fanout);
     router.get("/api/stream").handler(streams::stream);
     router.get("/api/guilds/:guildId/voice").handler(streams::voice);
+    router.get("/api/me").handler(streams::me);
     var relay = new BusRelay(vertx, authenticator, origins, config.http().bodyLimitBytes(),
         config.command().ackWaitMs(), config.link().linkToken());
     router.post("/api/commands/:name").handler(relay::command);

@@ -68,6 +68,27 @@ final class StreamRoutes {
     }));
   }
 
+  /**
+   * {@code GET /api/me} (an addition to the contract): who the token says the caller is, so a
+   * page whose token sits in an HttpOnly cookie knows its user and guilds.
+   */
+  void me(RoutingContext ctx) {
+    authenticator.authenticate(ctx.request()).onComplete(ar -> {
+      if (ar.failed()) {
+        unauthenticated(ctx, ar.cause());
+        return;
+      }
+      var caller = ar.result();
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .end(new io.vertx.core.json.JsonObject()
+              .put("userId", caller.userId())
+              .put("guilds", new io.vertx.core.json.JsonArray(caller.guilds().stream().sorted().toList()))
+              .put("expiresAt", dev.discordbridge.contract.Times.format(caller.expiresAtMillis()))
+              .encode());
+    });
+  }
+
   static void unauthenticated(RoutingContext ctx, Throwable cause) {
     String message = cause instanceof AuthFailure ? cause.getMessage() : "the token could not be verified";
     HttpErrors.write(ctx, 401, "UNAUTHENTICATED", message);
