@@ -82,6 +82,8 @@ class WebPageIT {
         .put("COMMAND_ATTEMPT_TIMEOUT_MS", 600)
         .put("COMMAND_BACKOFF_MAX_MS", 500)
         .put("COMMAND_MAX_ATTEMPTS", 50)
+        .put("LINK_BACKOFF_BASE_MS", 100)
+        .put("LINK_BACKOFF_MAX_MS", 1_000)
         .put("NODE_ID", "web-it")).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + node.httpPort();
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -261,20 +263,17 @@ class WebPageIT {
         .filter(e -> e.getText().contains("sent while Discord is away")).count(), "delivered once, shown once");
   }
 
-  // ---- link control (one place to change when the hub grows a "refuse reconnects" switch) ----
+  // ---- link control ----
 
-  /**
-   * The hub stops acknowledging commands and drops the bridge's socket: the bridge reconnects, but
-   * no command gets through, so the dispatcher has to queue (202) and retry.
-   */
+  /** The hub refuses new links and drops the bridge's socket: the link is down until {@link #bringLinkUp}. */
   static void takeLinkDown() {
-    hub().onCommand(command -> null);
+    hub().refuseConnections(true);
     hub().dropLink().toCompletionStage().toCompletableFuture().join();
   }
 
-  /** Back to the hub's default: acknowledge, and echo messages into the stream. */
+  /** The hub accepts the link again; the bridge reconnects (resuming its session) and drains its queue. */
   static void bringLinkUp() {
-    hub().onCommand(null);
+    hub().refuseConnections(false);
   }
 
   // ---- helpers ----
