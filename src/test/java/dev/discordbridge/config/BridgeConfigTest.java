@@ -1,0 +1,112 @@
+package dev.discordbridge.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BridgeConfigTest {
+  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+  private static String error(JsonObject raw) {
+    return assertThrows(ConfigException.class, () -> BridgeConfig.parse(raw)).getMessage();
+  }
+
+  private static JsonObject real() {
+    return new JsonObject().put("GATEWAY_WS_URL", "wss://hub.example.com/gateway").put("LINK_TOKEN", "t")
+        .put("AUTH_JWT_SECRET", SECRET);
+  }
+
+  @Test
+  void noConfigurationIsDemoModeWithGeneratedSecretsAndContractDefaults() {
+    BridgeConfig c = BridgeConfig.parse(new JsonObject());
+    assertTrue(c.auth().demo());
+    assertNull(c.link().gatewayUrl());
+    assertNotNull(c.link().linkToken());
+    assertTrue(c.auth().jwtSecret().length() >= 32);
+    assertEquals(8080, c.http().port());
+    assertFalse(c.legacy().enabled());
+    assertEquals(15_000, c.stream().heartbeatMs());
+    assertEquals(1000, c.command().queueCapacity());
+    assertEquals(new RateLimitConfig.Bucket(10, 10), c.rateLimit().user());
+    assertEquals(new RateLimitConfig.Bucket(20, 10), c.rateLimit().channel());
+  }
+
+  @Test
+  void aGatewayUrlMustBeWebSocket() {
+    assertEquals("GATEWAY_WS_URL must be a ws:// or wss:// URL, got \"http://x\"",
+        error(real().put("GATEWAY_WS_URL", "http://x")));
+  }
+
+  @Test
+  void aRealHubNeedsTheLinkTokenAndTheJwtSecret() {
+    assertTrue(error(real().put("LINK_TOKEN", "")).startsWith("LINK_TOKEN is required"));
+    assertTrue(error(real().put("AUTH_JWT_SECRET", "")).startsWith("AUTH_JWT_SECRET is required"));
+    assertTrue(error(real().put("AUTH_JWT_SECRET", "short")).startsWith("AUTH_JWT_SECRET must be at least 32"));
+    BridgeConfig c = BridgeConfig.parse(real());
+    assertFalse(c.auth().demo());
+    assertEquals("t", c.link().linkToken());
+  }
+
+  @Test
+  void secretsNeverAppearInMessagesOrToString() {
+    String message = error(real().put("AUTH_JWT_SECRET", "s3cr3t-but-too-short"));
+    assertFalse(message.contains("s3cr3t"));
+    BridgeConfig c = BridgeConfig.parse(real().put("LINK_TOKEN", "link-token-value"));
+    assertFalse(c.toString().contains("link-token-value"));
+    assertFalse(c.toString().contains(SECRET));
+  }
+
+  @Test
+  void numbersAreCheckedAndNamed() {
+    assertEquals("HTTP_PORT must be a whole number from 0 to 65535, got \"abc\"", error(real().put("HTTP_PORT", "abc")));
+    assertEquals("HTTP_PORT must be from 0 to 65535, got 70000", error(real().put("HTTP_PORT", "70000")));
+    assertTrue(error(real().put("COMMAND_QUEUE_CAPACITY", "0")).startsWith("COMMAND_QUEUE_CAPACITY must be from 1"));
+    assertTrue(error(real().put("SSE_HEARTBEAT_MS", "-5")).startsWith("SSE_HEARTBEAT_MS must be from"));
+    assertTrue(error(real().put("LINK_BACKOFF_BASE_MS", "5000").put("LINK_BACKOFF_MAX_MS", "1000"))
+        .startsWith("LINK_BACKOFF_MAX_MS must be at least LINK_BACKOFF_BASE_MS"));
+  }
+
+  @Test
+  void bucketsAreCapacityOverSeconds() {
+    BridgeConfig c = BridgeConfig.parse(real().put("RATE_LIMIT_USER", "5/60s").put("RATE_LIMIT_CHANNEL", " 100 / 1s "));
+    assertEquals(new RateLimitConfig.Bucket(5, 60), c.rateLimit().user());
+    assertEquals(new RateLimitConfig.Bucket(100, 1), c.rateLimit().channel());
+    assertEquals(12_000.0, c.rateLimit().user().refillMillisPerToken());
+    assertEquals("RATE_LIMIT_USER must be a bucket like \"10/10s\" (<capacity>/<seconds>s), got \"ten\"",
+        error(real().put("RATE_LIMIT_USER", "ten")));
+    assertTrue(error(real().put("RATE_LIMIT_CHANNEL", "0/10s")).startsWith("RATE_LIMIT_CHANNEL must have a capacity"));
+  }
+
+  @Test
+  void booleansAndListsAreParsed() {
+    BridgeConfig c = BridgeConfig.parse(real().put("ENABLE_WS_BRIDGE", "true")
+        .put("ALLOWED_ORIGINS", "https://app.example.com, http://localhost:3000"));
+    assertTrue(c.legacy().enabled());
+    assertEquals(List.of("https://app.example.com", "http://localhost:3000"), c.http().allowedOrigins());
+    assertEquals("ENABLE_WS_BRIDGE must be true or false, got \"maybe\"", error(real().put("ENABLE_WS_BRIDGE", "maybe")));
+    assertTrue(error(real().put("ALLOWED_ORIGINS", "*")).startsWith("ALLOWED_ORIGINS must be a comma list of origins"));
+  }
+
+  @Test
+  void instancesPerRoleComeFromConfOrEnvironment() {
+    BridgeConfig c = BridgeConfig.parse(real().put("verticles", new JsonObject()
+        .put("sse-router", new JsonObject().put("instances", 3))).put("VERTICLES_RATE_LIMITER_INSTANCES", "2"));
+    assertEquals(3, c.instances("sse-router"));
+    assertEquals(2, c.instances("rate-limiter"));
+    assertTrue(error(real().put("VERTICLES_GATEWAY_INSTANCES", "2")).startsWith("VERTICLES_GATEWAY_INSTANCES must be from 1 to 1"));
+  }
+
+  @Test
+  void unknownEventsAreForwardedOnlyWhenNamed() {
+    assertFalse(BridgeConfig.parse(real()).link().forwardsUnknown("guildCreate"));
+    assertTrue(BridgeConfig.parse(real().put("FORWARD_UNKNOWN_EVENTS", "guildCreate")).link().forwardsUnknown("guildCreate"));
+    assertTrue(BridgeConfig.parse(real().put("FORWARD_UNKNOWN_EVENTS", "*")).link().forwardsUnknown("anything"));
+  }
+}
