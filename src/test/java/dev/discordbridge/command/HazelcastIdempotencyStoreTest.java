@@ -3,11 +3,9 @@ package dev.discordbridge.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.discordbridge.testing.LoneHazelcast;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,17 +19,7 @@ class HazelcastIdempotencyStoreTest {
 
   @BeforeAll
   static void start() {
-    var c = new Config().setClusterName("idem-test-" + UUID.randomUUID());
-    c.setProperty("hazelcast.phone.home.enabled", "false");
-    c.setProperty("hazelcast.logging.type", "slf4j");
-    c.setProperty("hazelcast.socket.bind.any", "false");
-    c.setProperty("hazelcast.shutdownhook.enabled", "false");
-    var net = c.getNetworkConfig().setPort(0).setPortAutoIncrement(true);
-    net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    net.getJoin().getMulticastConfig().setEnabled(false);
-    net.getJoin().getAutoDetectionConfig().setEnabled(false);
-    net.getJoin().getTcpIpConfig().setEnabled(false);
-    hz = Hazelcast.newHazelcastInstance(c);
+    hz = LoneHazelcast.start("idem-test");
   }
 
   @AfterAll

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import java.util.UUID;
+import dev.discordbridge.testing.LoneHazelcast;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,26 +19,12 @@ class HazelcastBucketStoreTest {
 
   @BeforeAll
   static void start() {
-    hz = Hazelcast.newHazelcastInstance(standalone());
+    hz = LoneHazelcast.start("bucket-test");
   }
 
   @AfterAll
   static void stop() {
     hz.shutdown();
-  }
-
-  static Config standalone() {
-    var c = new Config().setClusterName("bucket-test-" + UUID.randomUUID());
-    c.setProperty("hazelcast.phone.home.enabled", "false");
-    c.setProperty("hazelcast.logging.type", "slf4j");
-    c.setProperty("hazelcast.socket.bind.any", "false");
-    c.setProperty("hazelcast.shutdownhook.enabled", "false");
-    var net = c.getNetworkConfig().setPort(0).setPortAutoIncrement(true);
-    net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    net.getJoin().getMulticastConfig().setEnabled(false);
-    net.getJoin().getAutoDetectionConfig().setEnabled(false);
-    net.getJoin().getTcpIpConfig().setEnabled(false);
-    return c;
   }
 
   private static <T> T get(io.vertx.core.Future<T> f) throws Exception {

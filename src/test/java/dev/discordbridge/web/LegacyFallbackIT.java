@@ -9,7 +9,6 @@ import dev.discordbridge.app.Node;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.Times;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +22,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -53,14 +50,7 @@ class LegacyFallbackIT {
     node = Node.start(Map.of(), new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", 0)
             .put("SIM_EVENTS_PER_SEC", 0).put("ENABLE_WS_BRIDGE", "true").put("NODE_ID", "legacy-it"))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    var options = new ChromeOptions();
-    options.setBinary(WebPageIT.CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--window-size=1400,900");
-    var service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(WebPageIT.CHROMEDRIVER.toString())).usingAnyFreePort().build();
-    driver = new ChromeDriver(service, options);
-    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", NO_EVENT_SOURCE));
+    driver = WebPageIT.newDriver(NO_EVENT_SOURCE);
   }
 
   @AfterAll

@@ -105,14 +105,20 @@ class WebPageIT {
     other = users.getJsonObject(1).getString("id");
     otherName = users.getJsonObject(1).getString("username");
 
+    driver = newDriver(SOCKET_COUNTER);
+  }
+
+  /** Headless Debian Chromium through its chromedriver (no download), {@code preload} run before any page script. */
+  static ChromeDriver newDriver(String preload) {
     var options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
         "--disable-background-networking", "--disable-component-update", "--window-size=1400,900");
     var service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
         .usingAnyFreePort().build();
-    driver = new ChromeDriver(service, options);
-    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", SOCKET_COUNTER));
+    var chrome = new ChromeDriver(service, options);
+    chrome.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", preload));
+    return chrome;
   }
 
   @AfterAll
