@@ -10,7 +10,6 @@ import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.Times;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
