@@ -45,9 +45,13 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
   /**
    * @param gatewayUrl the hub, or null: then an embedded simulated hub runs
    * @param unknownEvents unknown event names to forward; "*" forwards them all
+   * @param maxFrameBytes the largest WebSocket frame (and message) the link reads; a larger one
+   *     is dropped and counted, or, sent as one frame, closes the socket (1009)
+   * @param maxFailedResumes resumes in a row that may end before any event is accepted; then the
+   *     bridge gives the session up, starts a fresh one and resets every stream
    */
   public record Link(URI gatewayUrl, String linkToken, long backoffBaseMs, long backoffMaxMs, long helloTimeoutMs,
-                     Set<String> unknownEvents, int dedupeWindow) {
+                     Set<String> unknownEvents, int dedupeWindow, int maxFrameBytes, int maxFailedResumes) {
     public boolean forwardsUnknown(String name) {
       return unknownEvents.contains("*") || unknownEvents.contains(name);
     }
@@ -80,7 +84,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
   /** The same configuration with the link pointed at {@code url} (the embedded hub in demo mode). */
   public BridgeConfig withGatewayUrl(URI url) {
     var l = new Link(url, link.linkToken(), link.backoffBaseMs(), link.backoffMaxMs(), link.helloTimeoutMs(),
-        link.unknownEvents(), link.dedupeWindow());
+        link.unknownEvents(), link.dedupeWindow(), link.maxFrameBytes(), link.maxFailedResumes());
     return new BridgeConfig(node, http, auth, l, stream, command, rateLimit, legacy, cluster, sim, instances);
   }
 
@@ -144,7 +148,8 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
       throw new ConfigException("LINK_BACKOFF_MAX_MS must be at least LINK_BACKOFF_BASE_MS (" + backoffBase + "), got " + backoffMax);
     }
     var link = new Link(gateway, linkToken, backoffBase, backoffMax, r.number("LINK_HELLO_TIMEOUT_MS", 10_000, 100, 120_000),
-        Set.copyOf(r.list("FORWARD_UNKNOWN_EVENTS")), r.integer("LINK_DEDUPE_WINDOW", 100_000, 100, 10_000_000));
+        Set.copyOf(r.list("FORWARD_UNKNOWN_EVENTS")), r.integer("LINK_DEDUPE_WINDOW", 100_000, 100, 10_000_000),
+        r.integer("LINK_MAX_FRAME_BYTES", 16_777_216, 65_536, 268_435_456), r.integer("LINK_MAX_FAILED_RESUMES", 3, 1, 100));
     var stream = new Stream(r.number("SSE_HEARTBEAT_MS", 15_000, 50, 3_600_000), r.number("SSE_RETRY_MS", 2_000, 100, 600_000),
         r.integer("SSE_REPLAY_WINDOW", 10_000, 0, 10_000_000), r.integer("SSE_CLIENT_BUFFER_EVENTS", 1_000, 1, 1_000_000),
         r.integer("SSE_CLIENT_BUFFER_BYTES", 1_048_576, 1_024, 268_435_456));

@@ -15,12 +15,15 @@ import dev.discordbridge.contract.StreamIds;
 import dev.discordbridge.contract.Text;
 import dev.discordbridge.contract.Times;
 import dev.discordbridge.ops.TraceLog;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -53,8 +56,6 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Largest batch accepted by fallback ingestion. */
   public static final int MAX_INGEST_EVENTS = 1_000;
-  /** The client accepts messages this large so that the bridge, not Netty, decides to drop them. */
-  private static final int MAX_WIRE_MESSAGE = 4 * InboundFrame.MAX_CHARS;
   private static final long MIN_HEARTBEAT_MS = 50;
   private static final long MAX_HEARTBEAT_MS = 600_000;
   private static final long STATUS_PERIOD_MS = 1_000;
@@ -80,6 +81,11 @@ public final class GatewayVerticle extends VerticleBase {
   private long heartbeatMs;
   private boolean awaitingAck;
   private boolean attempted;
+  /** A resume was sent on this socket and nothing has proven it yet (an accepted event, a stable link). */
+  private boolean resumeUnproven;
+  private int failedResumes;
+  /** Why the current socket is closing, when the bridge knows better than the close code (1006 after a 1009). */
+  private String closeCause;
   private int reconnects;
   private long heartbeatTimer = -1;
   private long handshakeTimer = -1;
@@ -116,9 +122,11 @@ public final class GatewayVerticle extends VerticleBase {
       return Future.failedFuture(new IllegalStateException("the gateway verticle needs GATEWAY_WS_URL (or the embedded hub)"));
     }
     metrics = new LinkMetrics(config.node().id(), () -> state, pending::size);
+    // Above LINK_MAX_FRAME_BYTES Vert.x drops a (fragmented) message and reports it, but Netty
+    // closes the socket (1009) on one frame that large: the failed-resume limit breaks that loop.
     client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(MAX_WIRE_MESSAGE)
-        .setMaxMessageSize(MAX_WIRE_MESSAGE)
+        .setMaxFrameSize(link.maxFrameBytes())
+        .setMaxMessageSize(link.maxFrameBytes())
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, link.helloTimeoutMs())));
     var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> observe(m.body()));
     var statuses = vertx.eventBus().<JsonObject>consumer(Addresses.LINK_STATUS, m -> observeStatus(m.body()));
@@ -271,19 +279,22 @@ public final class GatewayVerticle extends VerticleBase {
     });
   }
 
+  /** The one log line of a failed connection attempt (Vert.x's own "Connection evicted" is silenced in logback.xml). */
   private void onConnectFailed(Throwable cause) {
     if (cause instanceof UpgradeRejectedException r && (r.getStatus() == 401 || r.getStatus() == 403)) {
-      log.error("link token rejected by the hub at {} (HTTP {}): check LINK_TOKEN; retrying with backoff",
-          shown(link.gatewayUrl()), r.getStatus());
-      scheduleReconnect(true);
+      long delay = scheduleReconnect(true);
+      log.error("link token rejected by the hub at {} (HTTP {}): check LINK_TOKEN; {}",
+          shown(link.gatewayUrl()), r.getStatus(), retrying(delay));
     } else {
-      log.warn("upstream link to {} failed to connect: {}", shown(link.gatewayUrl()), describe(cause));
-      scheduleReconnect(false);
+      String reason = cause instanceof UpgradeRejectedException r ? "the hub answered HTTP " + r.getStatus() : describe(cause);
+      long delay = scheduleReconnect(false);
+      log.warn("upstream link to {} failed to connect: {}; {}", shown(link.gatewayUrl()), reason, retrying(delay));
     }
   }
 
   private void onOpen(WebSocket ws) {
     socket = ws;
+    closeCause = null;
     setState(LinkState.HANDSHAKING);
     ws.textMessageHandler(text -> onText(ws, text));
     ws.binaryMessageHandler(b -> {
@@ -293,7 +304,15 @@ public final class GatewayVerticle extends VerticleBase {
       }
     });
     ws.exceptionHandler(err -> {
-      if (ws == socket && noteLog.acquire(System.currentTimeMillis()) >= 0) {
+      if (ws != socket || err instanceof HttpClosedException) {
+        return; // the close handler logs the close, once
+      }
+      if (tooLarge(err)) {
+        if (err instanceof CorruptedWebSocketFrameException) {
+          closeCause = "a frame above LINK_MAX_FRAME_BYTES (" + link.maxFrameBytes() + ")";
+        }
+        drop("too_large", describe(err) + " (LINK_MAX_FRAME_BYTES=" + link.maxFrameBytes() + ")", null);
+      } else if (noteLog.acquire(System.currentTimeMillis()) >= 0) {
         log.warn("upstream link error: {}", describe(err));
       }
     });
@@ -307,13 +326,15 @@ public final class GatewayVerticle extends VerticleBase {
     }
     Short code = ws.closeStatusCode();
     if (code != null && code == LinkFrames.CLOSE_AUTH_FAILED) {
-      log.error("link token rejected by the hub at {} (close {}): check LINK_TOKEN; retrying with backoff",
-          shown(link.gatewayUrl()), code);
-      linkLost(ws, "auth");
+      long delay = linkLost(ws, "auth");
+      log.error("link token rejected by the hub at {} (close {}): check LINK_TOKEN; {}",
+          shown(link.gatewayUrl()), code, retrying(delay));
     } else {
-      log.warn("upstream link closed by the hub (code {}, reason \"{}\") in state {}", code,
-          ws.closeReason() == null ? "" : Text.cleanName(ws.closeReason()), state.wire());
-      linkLost(ws, "closed");
+      LinkState was = state;
+      long delay = linkLost(ws, "closed");
+      log.warn("upstream link closed (code {}, reason \"{}\"{}) in state {}; {}", code,
+          ws.closeReason() == null ? "" : cap(Text.cleanName(ws.closeReason()), 200),
+          closeCause == null ? "" : ", after " + closeCause, was.wire(), retrying(delay));
     }
   }
 
@@ -322,18 +343,20 @@ public final class GatewayVerticle extends VerticleBase {
     if (ws != socket) {
       return;
     }
-    log.warn("abandoning the upstream link ({}), reconnecting", why);
-    linkLost(ws, why);
+    long delay = linkLost(ws, why);
+    log.warn("abandoning the upstream link ({}); {}", why, retrying(delay));
     ws.close((short) 4000, why);
   }
 
   /**
-   * The socket is gone (or being closed): stop its timers, fail the commands waiting on it, and
-   * reconnect unless {@code why} is null (standing down).
+   * The socket is gone (or being closed): stop its timers, fail the commands waiting on it, count
+   * a resume it did not complete, and reconnect unless {@code why} is null (standing down).
+   *
+   * @return the delay before the reconnect, or -1 when none is scheduled
    */
-  private void linkLost(WebSocket ws, String why) {
+  private long linkLost(WebSocket ws, String why) {
     if (ws != null && ws != socket) {
-      return;
+      return -1;
     }
     socket = null;
     vertx.cancelTimer(heartbeatTimer);
@@ -341,12 +364,51 @@ public final class GatewayVerticle extends VerticleBase {
     vertx.cancelTimer(stableTimer);
     awaitingAck = false;
     failPending();
-    if (why != null && holder) {
-      scheduleReconnect("auth".equals(why));
+    if (resumeUnproven && why != null) {
+      resumeFailed();
     }
+    resumeUnproven = false;
+    if (why != null && holder) {
+      return scheduleReconnect("auth".equals(why));
+    }
+    return -1;
   }
 
-  private void scheduleReconnect(boolean authFailure) {
+  /**
+   * A resume ended before any event was accepted: the hub may replay a frame this bridge cannot
+   * read (one above LINK_MAX_FRAME_BYTES closes the socket). After LINK_MAX_FAILED_RESUMES in a
+   * row the session is given up: the next hello starts a fresh one, and every stream refetches.
+   */
+  private void resumeFailed() {
+    failedResumes++;
+    metrics.resumeFailed();
+    if (failedResumes < link.maxFailedResumes() || sessionId == null) {
+      return;
+    }
+    String lost = sessionId;
+    log.warn("giving up upstream session {} after {} failed resumes in a row (last seq {}); the next connection starts a fresh session",
+        lost, failedResumes, lastSeq);
+    metrics.sessionAbandoned("failed_resumes");
+    publishReset("upstream session " + lost + " abandoned after " + failedResumes + " failed resumes");
+    sessionId = null;
+    lastSeq = null;
+    failedResumes = 0;
+  }
+
+  private static String retrying(long delay) {
+    return delay < 0 ? "not reconnecting" : "reconnecting in " + delay + " ms";
+  }
+
+  /** True for an inbound message above the link's limit (Vert.x drops it; Netty closes the socket with 1009). */
+  private static boolean tooLarge(Throwable err) {
+    if (err instanceof CorruptedWebSocketFrameException c) {
+      return c.closeStatus() != null && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+    }
+    return err instanceof IllegalStateException && err.getMessage() != null && err.getMessage().contains("max message size");
+  }
+
+  /** @return the delay before the next attempt */
+  private long scheduleReconnect(boolean authFailure) {
     if (authFailure) {
       // A rejected token will not fix itself in milliseconds: wait as if many tries had failed.
       backoff.saturate();
@@ -356,8 +418,9 @@ public final class GatewayVerticle extends VerticleBase {
       delay = Math.max(delay, link.backoffBaseMs());
     }
     setState(LinkState.BACKOFF);
-    log.info("reconnecting to the hub in {} ms (attempt {})", delay, backoff.attempt());
-    reconnectTimer = vertx.setTimer(Math.max(1, delay), id -> connect());
+    delay = Math.max(1, delay);
+    reconnectTimer = vertx.setTimer(delay, id -> connect());
+    return delay;
   }
 
   /** The hub must send {@code what} (hello, or the end of a resume) within the hello timeout. */
@@ -420,6 +483,7 @@ public final class GatewayVerticle extends VerticleBase {
     boolean resumable = hello.getBoolean("resumable", false);
     if (sessionId != null && resumable) {
       setState(LinkState.RESUMING);
+      resumeUnproven = true;
       ws.writeTextMessage(LinkFrames.resume(sessionId, lastSeq).encode());
       awaitHandshake(ws, "resumed");
       return;
@@ -434,6 +498,8 @@ public final class GatewayVerticle extends VerticleBase {
     log.info("upstream session {} started (heartbeat every {} ms)", fresh, heartbeatMs);
     sessionId = fresh;
     lastSeq = null;
+    resumeUnproven = false;
+    failedResumes = 0;
     connected(ws);
   }
 
@@ -444,6 +510,8 @@ public final class GatewayVerticle extends VerticleBase {
     stableTimer = vertx.setTimer(stableAfter, id -> {
       if (ws == socket && state == LinkState.CONNECTED) {
         backoff.reset();
+        resumeUnproven = false;
+        failedResumes = 0;
       }
     });
   }
@@ -469,6 +537,8 @@ public final class GatewayVerticle extends VerticleBase {
     awaitingAck = false;
     sessionId = null;
     lastSeq = null;
+    resumeUnproven = false; // the hub answered the resume: not a resume that failed to read
+    failedResumes = 0;
     if (lost != null) {
       publishReset("upstream session " + lost + " could not be resumed");
     }
@@ -476,49 +546,85 @@ public final class GatewayVerticle extends VerticleBase {
     awaitHandshake(ws, "hello");
   }
 
+  /**
+   * One event frame. Only a validated event moves the resume position ({@code lastSeq}), and the
+   * event-id window, not the seq, decides what was already delivered:
+   * <ul>
+   *   <li>seq = last + 1 (or the first of a session): the normal case;
+   *   <li>seq > last + 1: the hub skipped events; counted ({@code gap}), logged, and every open
+   *       stream gets a {@code reset} before the event is published;
+   *   <li>seq <= last with an event id already seen: a replay overlap, dropped ({@code replayed});
+   *   <li>seq <= last with a new event id: counted ({@code regress}), logged, published, and the
+   *       position follows the hub back to this seq, so that a resume asks for everything after
+   *       it (what comes twice is dropped by event id; nothing is skipped).
+   * </ul>
+   */
   private void onEventFrame(WebSocket ws, JsonObject frame, long receivedAt) {
+    Object raw = frame.getValue("event");
     if (state != LinkState.CONNECTED && state != LinkState.RESUMING) {
-      drop("unexpected_frame", "event in state " + state.wire(), traceOf(frame.getValue("event")));
+      drop("unexpected_frame", "event in state " + state.wire(), traceOf(raw));
       return;
     }
     Long seq = InboundFrame.integer(frame.getValue("seq"));
     if (seq == null) {
-      drop("bad_frame", "event.seq is required on the link", traceOf(frame.getValue("event")));
+      drop("bad_frame", "event.seq is required on the link", traceOf(raw));
       return;
     }
-    if (lastSeq != null && seq <= lastSeq) {
-      metrics.dropped("replayed");
-      log.debug("event seq {} already received (last {}), dropped", seq, lastSeq);
-      return;
-    }
-    if (lastSeq != null && seq > lastSeq + 1 && noteLog.acquire(receivedAt) >= 0) {
-      log.warn("upstream seq jumped from {} to {}: the hub skipped events", lastSeq, seq);
-    }
-    lastSeq = seq;
     if (state == LinkState.RESUMING) {
       awaitHandshake(ws, "resumed"); // a long replay keeps the resume alive
     }
+    GatewayEvent event;
     try {
-      if (!accept(frame.getValue("event"), seq, true, receivedAt)) {
-        metrics.dropped("duplicate");
-      }
+      event = GatewayEvent.fromJson(raw, link::forwardsUnknown);
     } catch (ContractViolation v) {
-      drop(v.reason(), v.getMessage(), traceOf(frame.getValue("event")));
+      drop(v.reason(), v.getMessage() + " (seq " + seq + ")", traceOf(raw));
+      return;
+    }
+    boolean fresh = seen.firstSeen(event.id());
+    if (lastSeq != null && seq <= lastSeq) {
+      if (!fresh) {
+        metrics.dropped("replayed");
+        log.debug("event seq {} already received (last {}), dropped", seq, lastSeq);
+        return;
+      }
+      seqAnomaly("regress", receivedAt, "upstream seq went back from {} to {} with a new event {}: delivered; resuming from {} from now on",
+          lastSeq, seq, event.id(), seq);
+    } else if (lastSeq != null && seq > lastSeq + 1) {
+      seqAnomaly("gap", receivedAt, "upstream seq jumped from {} to {}: the hub skipped {} event(s); streams reset", lastSeq, seq,
+          seq - lastSeq - 1);
+      publishReset("upstream seq jumped from " + lastSeq + " to " + seq + ": events may have been lost");
+    }
+    lastSeq = seq;
+    resumeUnproven = false;
+    failedResumes = 0;
+    if (fresh) {
+      long now = System.currentTimeMillis();
+      publish(StreamEvent.of(event, sequencer.next(now), seq, true, receivedAt, now));
+    } else {
+      metrics.dropped("duplicate");
+    }
+  }
+
+  private void seqAnomaly(String kind, long now, String format, Object... args) {
+    metrics.seqAnomaly(kind);
+    long suppressed = noteLog.acquire(now);
+    if (suppressed >= 0) {
+      log.warn(format + (suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : ""), args);
     }
   }
 
   /**
-   * Validates, de-duplicates, sequences and publishes one event (socket or fallback ingestion).
+   * Validates, de-duplicates, sequences and publishes one event of fallback ingestion.
    *
    * @return false when the event id was already seen
    */
-  private boolean accept(Object raw, Long upstreamSeq, boolean fromLink, long receivedAt) {
+  private boolean accept(Object raw, Long upstreamSeq, long receivedAt) {
     GatewayEvent event = GatewayEvent.fromJson(raw, link::forwardsUnknown);
     if (!seen.firstSeen(event.id())) {
       return false;
     }
     long now = System.currentTimeMillis();
-    publish(StreamEvent.of(event, sequencer.next(now), upstreamSeq, fromLink, receivedAt, now));
+    publish(StreamEvent.of(event, sequencer.next(now), upstreamSeq, false, receivedAt, now));
     return true;
   }
 
@@ -688,7 +794,7 @@ public final class GatewayVerticle extends VerticleBase {
           throw new ContractViolation("unknown_type", "type", "type must be \"event\"");
         }
         // A seq here is informative only: it never moves the link's resume position.
-        if (accept(frame.getValue("event"), InboundFrame.integer(frame.getValue("seq")), false, receivedAt)) {
+        if (accept(frame.getValue("event"), InboundFrame.integer(frame.getValue("seq")), receivedAt)) {
           accepted++;
         } else {
           duplicates++;

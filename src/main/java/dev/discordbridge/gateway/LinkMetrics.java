@@ -20,11 +20,16 @@ final class LinkMetrics {
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
   private final Map<String, Counter> published = new ConcurrentHashMap<>();
   private final Map<String, Counter> ingest = new ConcurrentHashMap<>();
+  private final Map<String, Counter> seqAnomalies = new ConcurrentHashMap<>();
+  private final Map<String, Counter> abandoned = new ConcurrentHashMap<>();
+  private final Counter resumesFailed;
 
   LinkMetrics(String node, Supplier<LinkState> state, IntSupplier pendingCommands) {
     this.node = node;
     reconnects = Counter.builder("bridge_link_reconnects_total").description("Reconnect attempts of the upstream link")
         .tag("node", node).register(registry);
+    resumesFailed = Counter.builder("bridge_link_resumes_failed_total")
+        .description("Resumes whose socket was lost before any event was accepted").tag("node", node).register(registry);
     Gauge.builder("bridge_link_up", () -> state.get() == LinkState.CONNECTED ? 1 : 0)
         .description("1 while the upstream link is connected and handshaken").tag("node", node).strongReference(true)
         .register(registry);
@@ -58,6 +63,23 @@ final class LinkMetrics {
         : EventName.of(e.name()) != null ? e.name() : "other";
     published.computeIfAbsent(name, k -> counter("bridge_events_published_total", "name", k,
         "Events published to the stream")).increment();
+  }
+
+  /** A link seq that skipped ({@code gap}) or went back / repeated ({@code regress}) within a session. */
+  void seqAnomaly(String kind) {
+    seqAnomalies.computeIfAbsent(kind, k -> counter("bridge_link_seq_anomalies_total", "kind", k,
+        "Event seqs from the hub that skipped (gap) or went back (regress) within a session")).increment();
+  }
+
+  /** A resume whose socket was lost before any event was accepted or the link was stable. */
+  void resumeFailed() {
+    resumesFailed.increment();
+  }
+
+  /** The session was given up and a fresh one started; the reason is a closed set. */
+  void sessionAbandoned(String reason) {
+    abandoned.computeIfAbsent(reason, k -> counter("bridge_link_sessions_abandoned_total", "reason", k,
+        "Upstream sessions given up by the bridge (a reset went to every stream)")).increment();
   }
 
   void ingest(String outcome, int n) {

@@ -46,10 +46,24 @@ final class LinkHarness {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     var h = new LinkHarness(vertx, new SimulatedHub(TOKEN, 0, heartbeatMs));
     vertx.deployVerticle(h.hub).await();
+    return h.connect("ws://127.0.0.1:" + h.hub.port() + SimulatedHub.PATH, gatewayToken, overrides);
+  }
+
+  /**
+   * A gateway linked to another hub than the SimulatedHub (a {@link ScriptedHub} that misbehaves
+   * on purpose); {@link #hub} is null then.
+   */
+  static LinkHarness startAgainst(Vertx vertx, String hubUrl, JsonObject overrides) {
+    vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+    return new LinkHarness(vertx, null).connect(hubUrl, TOKEN, overrides);
+  }
+
+  private LinkHarness connect(String hubUrl, String gatewayToken, JsonObject overrides) {
+    var h = this;
     vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> h.events.add(m.body())).completion().await();
     vertx.eventBus().<JsonObject>consumer(Addresses.LINK_STATUS, m -> h.statuses.add(m.body())).completion().await();
     JsonObject raw = new JsonObject()
-        .put("GATEWAY_WS_URL", "ws://127.0.0.1:" + h.hub.port() + SimulatedHub.PATH)
+        .put("GATEWAY_WS_URL", hubUrl)
         .put("LINK_TOKEN", gatewayToken)
         .put("AUTH_JWT_SECRET", JWT_SECRET)
         .put("NODE_ID", h.nodeId)
