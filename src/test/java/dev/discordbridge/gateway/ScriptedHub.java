@@ -33,7 +33,6 @@ final class ScriptedHub extends VerticleBase {
   private final String token;
   private final long heartbeatMs;
   private final AtomicInteger accepted = new AtomicInteger();
-  private final AtomicInteger resumes = new AtomicInteger();
   private final List<JsonObject> received = Collections.synchronizedList(new ArrayList<>());
   private volatile int port;
   private volatile String currentSession;
@@ -76,8 +75,6 @@ final class ScriptedHub extends VerticleBase {
 
   int connectionsAccepted() { return accepted.get(); }
 
-  int resumes() { return resumes.get(); }
-
   /** The session events go to now (null before any). */
   String session() { return currentSession; }
 
@@ -119,7 +116,6 @@ final class ScriptedHub extends VerticleBase {
       String type = frame.getString("type");
       if (LinkFrames.RESUME.equals(type) && !committed[0]) {
         committed[0] = true;
-        resumes.incrementAndGet();
         long after = frame.getLong("seq") == null ? 0 : frame.getLong("seq");
         if (!frame.getString("sessionId").equals(currentSession)) {
           ws.writeFrame(WebSocketFrame.textFrame(LinkFrames.frame(LinkFrames.INVALID_SESSION).encode(), true));
