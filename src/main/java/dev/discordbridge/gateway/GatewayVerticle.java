@@ -78,6 +78,11 @@ public final class GatewayVerticle extends VerticleBase {
   private WebSocket socket;
   private String sessionId;
   private Long lastSeq;
+  /**
+   * The seq of the last event frame of this session, valid or not: what a gap or a step back is
+   * measured against (never the resume position; an invalid event must not move that).
+   */
+  private Long lastFrameSeq;
   private long heartbeatMs;
   private boolean awaitingAck;
   private boolean attempted;
@@ -206,6 +211,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (previousSessionId != null) {
       sessionId = previousSessionId;
       lastSeq = previousSeq;
+      lastFrameSeq = previousSeq;
     }
     long epoch = sequencer.startTerm(System.currentTimeMillis(), leaseEpoch);
     log.info("holding the upstream link (epoch {}), connecting to {}", epoch, shown(link.gatewayUrl()));
@@ -392,6 +398,7 @@ public final class GatewayVerticle extends VerticleBase {
     publishReset("upstream session " + lost + " abandoned after " + failedResumes + " failed resumes");
     sessionId = null;
     lastSeq = null;
+    lastFrameSeq = null;
     failedResumes = 0;
   }
 
@@ -484,6 +491,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (sessionId != null && resumable) {
       setState(LinkState.RESUMING);
       resumeUnproven = true;
+      lastFrameSeq = lastSeq; // the replay starts right after the resume position
       ws.writeTextMessage(LinkFrames.resume(sessionId, lastSeq).encode());
       awaitHandshake(ws, "resumed");
       return;
@@ -498,6 +506,7 @@ public final class GatewayVerticle extends VerticleBase {
     log.info("upstream session {} started (heartbeat every {} ms)", fresh, heartbeatMs);
     sessionId = fresh;
     lastSeq = null;
+    lastFrameSeq = null;
     resumeUnproven = false;
     failedResumes = 0;
     connected(ws);
@@ -537,6 +546,7 @@ public final class GatewayVerticle extends VerticleBase {
     awaitingAck = false;
     sessionId = null;
     lastSeq = null;
+    lastFrameSeq = null;
     resumeUnproven = false; // the hub answered the resume: not a resume that failed to read
     failedResumes = 0;
     if (lost != null) {
@@ -548,16 +558,18 @@ public final class GatewayVerticle extends VerticleBase {
 
   /**
    * One event frame. Only a validated event moves the resume position ({@code lastSeq}), and the
-   * event-id window, not the seq, decides what was already delivered:
+   * event-id window, not the seq, decides what was already delivered. Against the seq of the
+   * previous event frame (valid or not):
    * <ul>
-   *   <li>seq = last + 1 (or the first of a session): the normal case;
-   *   <li>seq > last + 1: the hub skipped events; counted ({@code gap}), logged, and every open
-   *       stream gets a {@code reset} before the event is published;
-   *   <li>seq <= last with an event id already seen: a replay overlap, dropped ({@code replayed});
-   *   <li>seq <= last with a new event id: counted ({@code regress}), logged, published, and the
-   *       position follows the hub back to this seq, so that a resume asks for everything after
-   *       it (what comes twice is dropped by event id; nothing is skipped).
+   *   <li>seq = previous + 1 (or the first of a session): the normal case;
+   *   <li>seq > previous + 1: the hub skipped events; counted ({@code gap}), logged, and every
+   *       open stream gets a {@code reset} (before the event, when it is valid);
+   *   <li>seq <= previous: counted ({@code regress}) and logged when the event is new; it is
+   *       delivered, and the position follows the hub back to its seq, so that a resume asks
+   *       for everything after it (what comes twice is dropped by event id; nothing is skipped).
    * </ul>
+   * An event whose id was already seen is dropped ({@code replayed} when its seq is not above
+   * the position, {@code duplicate} otherwise; the latter still moves the position forward).
    */
   private void onEventFrame(WebSocket ws, JsonObject frame, long receivedAt) {
     Object raw = frame.getValue("event");
@@ -573,6 +585,13 @@ public final class GatewayVerticle extends VerticleBase {
     if (state == LinkState.RESUMING) {
       awaitHandshake(ws, "resumed"); // a long replay keeps the resume alive
     }
+    Long previous = lastFrameSeq;
+    lastFrameSeq = seq;
+    if (previous != null && seq > previous + 1) {
+      seqAnomaly("gap", receivedAt, "upstream seq jumped from {} to {}: the hub skipped {} event(s); streams reset",
+          previous, seq, seq - previous - 1);
+      publishReset("upstream seq jumped from " + previous + " to " + seq + ": events may have been lost");
+    }
     GatewayEvent event;
     try {
       event = GatewayEvent.fromJson(raw, link::forwardsUnknown);
@@ -581,18 +600,14 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     boolean fresh = seen.firstSeen(event.id());
-    if (lastSeq != null && seq <= lastSeq) {
-      if (!fresh) {
-        metrics.dropped("replayed");
-        log.debug("event seq {} already received (last {}), dropped", seq, lastSeq);
-        return;
-      }
+    if (!fresh && lastSeq != null && seq <= lastSeq) {
+      metrics.dropped("replayed");
+      log.debug("event seq {} already received (last {}), dropped", seq, lastSeq);
+      return;
+    }
+    if (fresh && previous != null && seq <= previous) {
       seqAnomaly("regress", receivedAt, "upstream seq went back from {} to {} with a new event {}: delivered; resuming from {} from now on",
-          lastSeq, seq, event.id(), seq);
-    } else if (lastSeq != null && seq > lastSeq + 1) {
-      seqAnomaly("gap", receivedAt, "upstream seq jumped from {} to {}: the hub skipped {} event(s); streams reset", lastSeq, seq,
-          seq - lastSeq - 1);
-      publishReset("upstream seq jumped from " + lastSeq + " to " + seq + ": events may have been lost");
+          previous, seq, event.id(), seq);
     }
     lastSeq = seq;
     resumeUnproven = false;

@@ -50,11 +50,14 @@ class LinkFaultTest {
     JsonObject noChannel = message("poison");
     noChannel.remove("channelId");
     h.hub.sendRaw(LinkFrames.event(999_999, noChannel).encode()).await();
+    StreamEvent reset = h.nextEvent();
+    assertEquals(StreamEvent.Kind.RESET, reset.kind(), "the seq jumped: events may have been lost");
     h.emit(message("two")); // seq 2: the hub's real next seq
     StreamEvent two = h.nextEvent();
     assertEquals("two", content(two), "the event after the poison frame reached the stream");
     assertEquals(2L, upstreamSeq(two));
     assertEquals(1, h.dropped("bad_event"));
+    assertEquals(1, h.counter("bridge_link_seq_anomalies_total", "kind", "regress"));
     assertEquals(2L, h.status().getLong("lastSeq"), "only validated events move the resume position");
 
     h.hub.dropLink().await();
@@ -93,6 +96,14 @@ class LinkFaultTest {
     h.emit(message("three")); // seq 3 follows 2: no anomaly
     assertEquals("three", content(h.nextEvent()));
     assertEquals(3L, h.status().getLong("lastSeq"), "the position follows the last accepted event");
+
+    JsonObject invalid = message("no channel");
+    invalid.remove("channelId");
+    h.emit(invalid); // seq 4, dropped: not a gap for what follows
+    h.emit(message("four")); // seq 5
+    assertEquals("four", content(h.nextEvent()), "an invalid event is no reason to reset the streams");
+    assertEquals(1, h.counter("bridge_link_seq_anomalies_total", "kind", "gap"));
+    assertEquals(5L, h.status().getLong("lastSeq"));
     assertNull(h.events.poll(200, TimeUnit.MILLISECONDS), "one reset only");
   }
 
