@@ -91,6 +91,8 @@ public final class GatewayVerticle extends VerticleBase {
   private int failedResumes;
   /** Why the current socket is closing, when the bridge knows better than the close code (1006 after a 1009). */
   private String closeCause;
+  /** The last thing this holder published was a reset: another one before any event adds nothing. */
+  private boolean resetIsHead;
   private int reconnects;
   private long heartbeatTimer = -1;
   private long handshakeTimer = -1;
@@ -208,6 +210,7 @@ public final class GatewayVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     holder = true;
+    resetIsHead = false; // other holders may have published since this node's last reset
     if (previousSessionId != null) {
       sessionId = previousSessionId;
       lastSeq = previousSeq;
@@ -645,12 +648,19 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Every open stream must refetch: the reset takes its own stream id, so the window restarts after it. */
   private void publishReset(String reason) {
+    if (resetIsHead) {
+      // Streams already refetch after the last reset and nothing was published since: one is enough
+      // (a hub that sends seq jumps back to back cannot make every browser refetch again and again).
+      log.debug("stream reset not repeated: {}", reason);
+      return;
+    }
     StreamEvent reset = StreamEvent.reset(sequencer.next(System.currentTimeMillis()), reason);
     log.warn("stream reset {} published: {}", reset.streamIdText(), reason);
     publish(reset);
   }
 
   private void publish(StreamEvent e) {
+    resetIsHead = e.kind() == StreamEvent.Kind.RESET;
     vertx.eventBus().publish(Addresses.EVENTS, e);
     metrics.published(e);
   }
