@@ -823,7 +823,8 @@ function emoji(e) {
   const img = el('img', { className: 'emoji custom', src: `${EMOJI_CDN}${e.id}.webp?size=48&quality=lossless`,
     alt: `:${name}:`, title: `:${name}:`, width: 20, height: 20, loading: 'lazy', decoding: 'async', draggable: false });
   img.dataset.emojiId = e.id;
-  img.addEventListener('error', () => img.replaceWith(el('span', { className: 'emoji', textContent: `:${name}:` })), { once: true });
+  img.addEventListener('error', () => img.replaceWith(el('span', { className: 'emoji', textContent: `:${name}:`,
+    title: 'custom emoji (its image could not be loaded)', dataset: { emojiId: e.id } })), { once: true });
   return img;
 }
 
