@@ -21,6 +21,7 @@ const state = {
   guilds: new Map(),       // guildId -> {id, name, channels: Map(channelId -> {id, name, type}), allowed}
   voice: new Map(),        // guildId -> {snapshotId, channels: Map(channelId -> Map(userId -> {userId, username}))}
   names: new Map(),        // userId -> username
+  emojiUrls: new Map(),    // custom emoji id -> image URL the roster gives (demo); else Discord's CDN
   lastId: null,            // the last stream id applied (resume point)
   source: null,            // the EventSource or legacy WebSocket; never both
   reconnectDelay: RECONNECT_MIN_MS,
@@ -93,6 +94,7 @@ async function boot() {
   if (state.demo) {
     state.roster = roster.body;
     for (const u of roster.body.users) state.names.set(u.id, u.username);
+    for (const e of roster.body.emojis ?? []) if (e?.id && typeof e.url === 'string' && e.url.startsWith('/')) state.emojiUrls.set(e.id, e.url);
     // Only demo users can sign in: the simulated people are the ones the simulator speaks as.
     const select = $('demo-user');
     select.replaceChildren(...roster.body.users.filter((u) => !u.simulated).map((u) => option(u.id, u.username)));
@@ -820,7 +822,8 @@ function fullTime(iso) {
 function emoji(e) {
   const name = e?.name ?? '';
   if (!e?.id || !/^[0-9]{1,20}$/.test(e.id)) return el('span', { className: 'emoji', textContent: name });
-  const img = el('img', { className: 'emoji custom', src: `${EMOJI_CDN}${e.id}.webp?size=48&quality=lossless`,
+  const src = state.emojiUrls.get(e.id) ?? `${EMOJI_CDN}${e.id}.webp?size=48&quality=lossless`;
+  const img = el('img', { className: 'emoji custom', src,
     alt: `:${name}:`, title: `:${name}:`, width: 20, height: 20, loading: 'lazy', decoding: 'async', draggable: false });
   img.dataset.emojiId = e.id;
   img.addEventListener('error', () => img.replaceWith(el('span', { className: 'emoji', textContent: `:${name}:`,

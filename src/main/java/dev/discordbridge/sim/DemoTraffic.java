@@ -26,7 +26,6 @@ public final class DemoTraffic {
       "reminder: standup at 10", "that's a great idea", "hmm, not sure about that",
       "the stream ids only grow, right?", "see you tomorrow 👋"};
   private static final String[] EMOJI = {"👍", "❤️", "😂", "🎉", "🔥", "👀", "🙏"};
-  private static final String CUSTOM_EMOJI_ID = "1189001122334455667";
 
   private final Roster roster;
   private final List<Roster.User> actors;
@@ -95,9 +94,13 @@ public final class DemoTraffic {
     String channelId = channels.get(random.nextInt(channels.size()));
     List<String> messages = new ArrayList<>(recentMessages.get(channelId));
     String messageId = messages.get(random.nextInt(Math.min(5, messages.size())));
-    boolean custom = random.nextInt(8) == 0;
+    if (!roster.emojis().isEmpty() && random.nextInt(8) == 0) {
+      Roster.Emoji custom = pick(roster.emojis());
+      return List.of(SimulatedHub.reactionAdd(roster.guildOf(channelId).id(), channelId, messageId,
+          pick(actors).id(), custom.name(), custom.id()));
+    }
     return List.of(SimulatedHub.reactionAdd(roster.guildOf(channelId).id(), channelId, messageId,
-        pick(actors).id(), custom ? "blobwave" : EMOJI[random.nextInt(EMOJI.length)], custom ? CUSTOM_EMOJI_ID : null));
+        pick(actors).id(), EMOJI[random.nextInt(EMOJI.length)], null));
   }
 
   private List<JsonObject> voice() {

@@ -13,7 +13,7 @@ import java.util.List;
  * reacts, types or moves as them: only your own actions (and the demo dropout you ask for) do.
  * <em>Simulated people</em> ({@code simulated=true}) make the traffic and cannot be signed in as.
  */
-public record Roster(List<Guild> guilds, List<User> users) {
+public record Roster(List<Guild> guilds, List<User> users, List<Emoji> emojis) {
 
   public record Channel(String id, String name, String type, String guildId) {
     public boolean voice() { return "voice".equals(type); }
@@ -27,6 +27,13 @@ public record Roster(List<Guild> guilds, List<User> users) {
 
   /** @param simulated true: animated by the simulator, never offered for sign-in */
   public record User(String id, String username, boolean simulated) {}
+
+  /**
+   * A custom emoji of the demo guilds. Real ones are images on Discord's CDN by id; the demo's
+   * id is made up, so its image is served by the bridge's page ({@code url}), keeping the demo
+   * free of failed requests.
+   */
+  public record Emoji(String id, String name, String url) {}
 
   public static final String NIGHT_OWLS = "1181471853712130048";
   public static final String VERTX_BUILDERS = "1203344107853062144";
@@ -55,7 +62,8 @@ public record Roster(List<Guild> guilds, List<User> users) {
           new User("1112233445566778899", "emeka", true),
           new User("1119283746501928374", "farah", true),
           new User("1123456789012345678", "gus", true),
-          new User("1130987654321098765", "hana", true)));
+          new User("1130987654321098765", "hana", true)),
+      List.of(new Emoji("1189001122334455667", "blobwave", "/demo/emoji/blobwave.svg")));
 
   /** The people the simulator animates. */
   public List<User> simulated() {
@@ -86,7 +94,9 @@ public record Roster(List<Guild> guilds, List<User> users) {
     }
     JsonArray us = new JsonArray();
     users.forEach(u -> us.add(new JsonObject().put("id", u.id()).put("username", u.username()).put("simulated", u.simulated())));
-    return new JsonObject().put("guilds", gs).put("users", us);
+    JsonArray es = new JsonArray();
+    emojis.forEach(e -> es.add(new JsonObject().put("id", e.id()).put("name", e.name()).put("url", e.url())));
+    return new JsonObject().put("guilds", gs).put("users", us).put("emojis", es);
   }
 
   private static Guild guild(String id, String name, Channel... channels) {

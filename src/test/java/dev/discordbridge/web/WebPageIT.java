@@ -317,6 +317,7 @@ class WebPageIT {
 
   @Test
   void theDemoDropoutButtonJoinsMeThenOpensTheDialogOnceForThatChannel() {
+    driver.manage().logs().get(LogType.BROWSER);   // drains what earlier tests logged
     driver.findElement(By.id("demo-dropout")).click();
     // First the page shows me in a voice channel (the demo action joins me) ...
     By meAnywhere = By.cssSelector("[data-testid^='voice-channel-'] [data-user-id='" + me + "']");
@@ -332,6 +333,8 @@ class WebPageIT {
     waiter().until(d -> !modalOpen());
     awaitMarker();
     assertEquals(1L, dialogsShown(), "the dialog opened once");
+    assertEquals(List.of(), driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::getMessage).toList(), "no console error");
   }
 
   @Test
@@ -351,17 +354,27 @@ class WebPageIT {
         .put("author", new JsonObject().put("id", other).put("username", otherName)).put("content", "wave"));
     emit("reactionAdd", textChannelId, new JsonObject().put("messageId", messageId).put("userId", other)
         .put("emoji", new JsonObject().put("name", "blobwave").put("id", "1189001122334455667")));
-    // The image (from the emoji id, the name as alt text); with no network to the CDN it becomes the text ":blobwave:".
-    @SuppressWarnings("unchecked")
-    Map<String, Object> shown = (Map<String, Object>) waiter().until(d -> ((JavascriptExecutor) d).executeScript("""
-        const e = document.querySelector("[data-testid='feed-reaction'] [data-emoji-id='1189001122334455667']");
-        return e && {tag: e.tagName.toLowerCase(), alt: e.getAttribute('alt'), text: e.textContent, src: e.getAttribute('src')};"""));
-    if ("img".equals(shown.get("tag"))) {
-      assertEquals(":blobwave:", shown.get("alt"));
-      assertTrue(String.valueOf(shown.get("src")).startsWith("https://cdn.discordapp.com/emojis/1189001122334455667."), shown.toString());
+    // The demo's custom emoji: its image (the roster serves it), the name as alt text.
+    Map<String, Object> shown = emojiShown("1189001122334455667");
+    assertEquals("img", shown.get("tag"));
+    assertEquals(":blobwave:", shown.get("alt"));
+    assertTrue(String.valueOf(shown.get("src")).endsWith("/demo/emoji/blobwave.svg"), shown.toString());
+    waiter().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+        "const i = document.querySelector(\"img[data-emoji-id='1189001122334455667']\"); return i != null && i.complete && i.naturalWidth > 0;"));
+    // Any other custom emoji: Discord's CDN by id (no network here: it falls back to ":name:").
+    emit("reactionAdd", textChannelId, new JsonObject().put("messageId", messageId).put("userId", other)
+        .put("emoji", new JsonObject().put("name", "partyparrot").put("id", "1189001122334455668")));
+    Map<String, Object> cdn = emojiShown("1189001122334455668");
+    if ("img".equals(cdn.get("tag"))) {
+      assertEquals(":partyparrot:", cdn.get("alt"));
+      assertTrue(String.valueOf(cdn.get("src")).startsWith("https://cdn.discordapp.com/emojis/1189001122334455668."), cdn.toString());
     } else {
-      assertEquals(":blobwave:", shown.get("text"));
+      assertEquals(":partyparrot:", cdn.get("text"));
     }
+    // A Unicode emoji is itself.
+    emit("reactionAdd", textChannelId, new JsonObject().put("messageId", messageId).put("userId", other)
+        .put("emoji", new JsonObject().put("name", "🎉").putNull("id")));
+    waiter().until(d -> d.findElement(By.cssSelector("[data-message-id='" + messageId + "'] [data-testid='reactions']")).getText().contains("🎉"));
 
     String yesterday = Times.format(System.currentTimeMillis() - 36 * 3600 * 1000L);
     hub().emit(new JsonObject().put("id", Ids.newEventId()).put("name", "messageCreate").put("guildId", guildId)
@@ -375,6 +388,15 @@ class WebPageIT {
     assertFalse(fresh.getText().contains(","), "today: the time alone, " + fresh.getText());
     assertTrue(old.getText().contains(", ") && old.getText().length() > fresh.getText().length(),
         "not today: the date, then the time: " + old.getText());
+  }
+
+  /** The element showing a custom emoji in the feed's newest reaction line for it: tag, alt, text, src. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> emojiShown(String emojiId) {
+    return (Map<String, Object>) waiter().until(d -> ((JavascriptExecutor) d).executeScript("""
+        const e = document.querySelector("[data-testid='feed-reaction'] [data-emoji-id='" + arguments[0] + "']");
+        return e && {tag: e.tagName.toLowerCase(), alt: e.getAttribute('alt'), text: e.textContent, src: e.getAttribute('src')};""",
+        emojiId));
   }
 
   /** Emits a message and waits until the page shows it: every event before it has been applied. */
