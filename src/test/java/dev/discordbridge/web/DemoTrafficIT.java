@@ -12,12 +12,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -91,5 +94,9 @@ class DemoTrafficIT {
     assertEquals(List.of(), asDemoUsers, "events as any user one can sign in as");
     // The page shows the signed-in user in no voice channel: nobody moved them.
     assertTrue(driver.findElements(By.cssSelector("[data-testid='voice-member'][data-user-id='" + me + "']")).isEmpty());
+    // The page rendered all that traffic (custom emoji included) without a console error.
+    assertTrue(driver.findElements(By.cssSelector("[data-testid='feed-message']")).size() > 10, "the feed shows the traffic");
+    assertEquals(List.of(), driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::getMessage).toList(), "no console error");
   }
 }
