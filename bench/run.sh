@@ -46,7 +46,15 @@ if [[ $build == 1 ]]; then
   log "building target/bridge.jar and the benchmark (maven profile bench)"
   mvn_args=(-B -q -Pbench package -DskipTests dependency:build-classpath
             -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test)
-  mvn -o "${mvn_args[@]}" || mvn "${mvn_args[@]}"
+  # Offline first (fast, no network); its output is kept aside, so that a first run, whose
+  # dependencies are not cached yet, prints no alarming "[ERROR] ... offline mode" before it
+  # builds online.
+  offline_log=$(mktemp)
+  if ! mvn -o "${mvn_args[@]}" >"$offline_log" 2>&1; then
+    log "dependencies not all cached: building online (first run: a minute or two)"
+    mvn "${mvn_args[@]}"
+  fi
+  rm -f "$offline_log"
 fi
 
 cpus=$(nproc)

@@ -9,16 +9,19 @@ const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 15000;
 const EVENT_NAMES = ['messageCreate', 'reactionAdd', 'typingStart', 'voice.joined', 'voice.left'];
 const REACTION = { name: '👍', id: null };
+const SIGNED_IN_COOKIE = 'bridge_demo_user';   // demo mode: set beside the HttpOnly token, readable
+const EMOJI_CDN = 'https://cdn.discordapp.com/emojis/';
 
 const $ = (id) => document.getElementById(id);
 
 const state = {
   demo: false,
-  roster: null,            // {guilds: [{id, name, channels: [{id, name, type}]}], users: [{id, username}]}
+  roster: null,            // {guilds: [{id, name, channels: [{id, name, type}]}], users: [{id, username, simulated}]}
   me: null,                // {id, username}
   guilds: new Map(),       // guildId -> {id, name, channels: Map(channelId -> {id, name, type}), allowed}
   voice: new Map(),        // guildId -> {snapshotId, channels: Map(channelId -> Map(userId -> {userId, username}))}
   names: new Map(),        // userId -> username
+  emojiUrls: new Map(),    // custom emoji id -> image URL the roster gives (demo); else Discord's CDN
   lastId: null,            // the last stream id applied (resume point)
   source: null,            // the EventSource or legacy WebSocket; never both
   reconnectDelay: RECONNECT_MIN_MS,
@@ -91,25 +94,39 @@ async function boot() {
   if (state.demo) {
     state.roster = roster.body;
     for (const u of roster.body.users) state.names.set(u.id, u.username);
+    for (const e of roster.body.emojis ?? []) if (e?.id && typeof e.url === 'string' && e.url.startsWith('/')) state.emojiUrls.set(e.id, e.url);
+    // Only demo users can sign in: the simulated people are the ones the simulator speaks as.
     const select = $('demo-user');
-    select.replaceChildren(...roster.body.users.map((u) => option(u.id, u.username)));
+    select.replaceChildren(...roster.body.users.filter((u) => !u.simulated).map((u) => option(u.id, u.username)));
   }
   for (const g of state.roster?.guilds ?? []) addGuild(g.id, g.name, g.channels ?? []);
 
-  const saved = readSavedUser();
-  if (saved) state.me = saved;
-  // The cookie is HttpOnly: ask the bridge who the token says we are.
-  const me = await getJson('/api/me').catch(() => ({ status: 0 }));
-  if (me.status === 200 && me.body?.userId && state.me?.id !== me.body.userId) {
+  if (state.demo) {
+    // The token cookie is HttpOnly; the demo sign-in sets a readable marker beside it. Without
+    // it we are signed out: ask for nothing that needs a token (no 401s on a signed-out load).
+    const userId = readCookie(SIGNED_IN_COOKIE);
+    if (!userId) { showSignIn(); return; }
+    state.me = { id: userId, username: state.names.get(userId) ?? userId };
+  } else {
+    // A real deployment: the operator's login sets the cookie; one question tells who we are.
+    const me = await getJson('/api/me').catch(() => ({ status: 0 }));
+    if (me.status !== 200 || !me.body?.userId) { showSignIn(); return; }
     state.me = { id: me.body.userId, username: state.names.get(me.body.userId) ?? me.body.userId };
   }
-  // The cookie is HttpOnly: the only way to know whether we are signed in is to try.
   const started = await start();
   if (!started) showSignIn();
 }
 
-function readSavedUser() {
-  try { return JSON.parse(sessionStorage.getItem('bridge.me') || 'null'); } catch { return null; }
+function readCookie(name) {
+  for (const part of document.cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('=')) || null;
+  }
+  return null;
+}
+
+function forgetSignIn() {
+  document.cookie = `${SIGNED_IN_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict`;
 }
 
 function showSignIn() {
@@ -120,6 +137,7 @@ function showSignIn() {
   $('demo-login').hidden = !state.demo;
   $('operator-login').hidden = state.demo;
   $('sign-out').hidden = true;
+  $('demo-dropout').hidden = true;
   $('signed-in-as').textContent = '';
   if (state.demo) $('demo-user').focus();
 }
@@ -136,7 +154,6 @@ async function signIn(event) {
       return;
     }
     state.me = { id: userId, username: res.body?.user?.username ?? state.names.get(userId) ?? userId };
-    sessionStorage.setItem('bridge.me', JSON.stringify(state.me));
     if (!(await start())) $('sign-in-error').textContent = 'Signed in, but the bridge refused the session.';
   } finally {
     $('sign-in-button').disabled = false;
@@ -146,7 +163,7 @@ async function signIn(event) {
 async function signOut() {
   stopStream();
   if (state.demo) await postJson('/api/demo/logout', {}).catch(() => null);
-  sessionStorage.removeItem('bridge.me');
+  forgetSignIn();
   state.me = null;
   state.lastId = null;
   state.voice.clear();
@@ -176,7 +193,7 @@ function channelName(guildId, channelId) {
 async function loadSnapshots() {
   const guildIds = [...state.guilds.keys()];
   const results = await Promise.all(guildIds.map((id) => getJson(`/api/guilds/${encodeURIComponent(id)}/voice`)));
-  if (results.some((r) => r.status === 401)) return false;
+  if (results.some((r) => r.status === 401)) { forgetSignIn(); return false; }
   results.forEach((r, i) => {
     const g = state.guilds.get(guildIds[i]);
     g.allowed = r.status === 200;
@@ -196,11 +213,15 @@ async function loadSnapshots() {
   return true;
 }
 
-/** Applies one voice event, unless the guild's snapshot already includes it (no double). */
+/**
+ * Applies one voice event, unless the guild's snapshot already includes it (no double). Returns
+ * whether it applied a {@code voice.left} of someone who was, as shown, in that very channel.
+ */
 function applyVoice(ev) {
   const v = state.voice.get(ev.guildId);
-  if (!v || !idAfter(ev.id, v.snapshotId)) return;
+  if (!v || !idAfter(ev.id, v.snapshotId)) return false;
   const d = ev.data ?? {};
+  const wasThere = v.channels.get(d.channelId)?.has(d.userId) ?? false;
   if (ev.name === 'voice.joined') {
     for (const members of v.channels.values()) members.delete(d.userId);   // one voice channel at a time
     if (!v.channels.has(d.channelId)) v.channels.set(d.channelId, new Map());
@@ -210,6 +231,7 @@ function applyVoice(ev) {
     v.channels.get(d.channelId)?.delete(d.userId);
   }
   renderVoice();
+  return ev.name === 'voice.left' && wasThere;
 }
 
 function renderVoice() {
@@ -258,6 +280,7 @@ async function start() {
   $('sign-in').hidden = true;
   $('workspace').hidden = false;
   $('sign-out').hidden = false;
+  $('demo-dropout').hidden = !state.demo;
   $('signed-in-as').textContent = state.me ? `Signed in as ${state.me.username}` : 'Signed in';
   fillChannelPicker();
   const snapshotIds = [...state.voice.values()].map((v) => v.snapshotId).filter(Boolean);
@@ -342,7 +365,7 @@ function resync() {
     state.buffered = [];
     state.resyncing = null;
     if (!signedIn) { showSignIn(); return; }
-    for (const ev of pending) applyVoice(ev);
+    for (const ev of pending) if (applyVoice(ev) && ev.data?.userId === state.me?.id) onOwnVoiceLeft(ev);
     if (state.source) setConnection('live');
   }, () => {
     state.resyncing = null;
@@ -357,9 +380,10 @@ function onEvent(ev, streamId) {
   if (id && ev.name !== 'typingStart') state.lastId = id;
   ev.id = id;
   if (ev.name === 'voice.joined' || ev.name === 'voice.left') {
-    const fresh = state.resyncing || idAfter(ev.id, state.voice.get(ev.guildId)?.snapshotId);
-    if (state.resyncing) state.buffered.push(ev); else applyVoice(ev);
-    if (fresh && ev.name === 'voice.left' && ev.data?.userId === state.me?.id) onOwnVoiceLeft(ev);
+    // Own dropouts count only when the page showed us in that channel (a stray or replayed
+    // voice.left for a channel we were not in opens no dialog).
+    if (state.resyncing) state.buffered.push(ev);
+    else if (applyVoice(ev) && ev.data?.userId === state.me?.id) onOwnVoiceLeft(ev);
   }
   if (ev.name === 'messageCreate' && ev.data?.author) state.names.set(ev.data.author.id, ev.data.author.username);
   if (ev.name === 'typingStart') { showTyping(ev); return; }
@@ -382,13 +406,25 @@ function openLegacySocket() {
   const ws = new WebSocket(`${proto}//${location.host}/api/ws`);
   state.source = ws;
   let opened = false;
+  const awaiting = new Set();   // guilds subscribed to, not yet confirmed by `subscribed`
   ws.onopen = () => {
     opened = true;
-    for (const g of state.guilds.values()) if (g.allowed) ws.send(JSON.stringify({ type: 'subscribe', guildId: g.id }));
-    setConnection('live', 'compatibility mode');
+    for (const g of state.guilds.values()) {
+      if (!g.allowed) continue;
+      awaiting.add(g.id);
+      ws.send(JSON.stringify({ type: 'subscribe', guildId: g.id }));
+    }
+    // Live only once the bridge confirmed every subscription: events before that are not sent to us.
+    if (awaiting.size === 0) setConnection('live', 'compatibility mode');
   };
   ws.onmessage = (m) => {
     const f = parse(m.data);
+    if (f && (f.type === 'subscribed' || f.type === 'error') && awaiting.size > 0) {
+      if (f.type === 'subscribed') awaiting.delete(f.guildId);
+      else awaiting.delete(awaiting.values().next().value);   // a refused subscription: do not wait for it
+      if (awaiting.size === 0) setConnection('live', 'compatibility mode');
+      return;
+    }
     if (!f || (f.type !== 'voice.joined' && f.type !== 'voice.left')) return;
     const ev = { id: null, name: f.type, guildId: f.guildId, channelId: f.channelId, occurredAt: f.at,
       data: { userId: f.userId, username: f.username, channelId: f.channelId, reason: f.reason } };
@@ -411,7 +447,7 @@ function addToFeed(ev) {
   const feed = $('feed');
   const d = ev.data ?? {};
   const li = el('li', { className: `item ${ev.name.replace('.', '-')}`, dataset: { eventName: ev.name, streamId: ev.id ?? '' } });
-  const time = el('time', { textContent: clock(ev.occurredAt), dateTime: ev.occurredAt ?? '' });
+  const time = el('time', { textContent: when(ev.occurredAt), dateTime: ev.occurredAt ?? '', title: fullTime(ev.occurredAt) });
   const voice = ev.name.startsWith('voice.');
   const where = el('span', { className: 'where', textContent: voice ? `${guildName(ev.guildId)} · voice` : `${guildName(ev.guildId)} · ${channelLabel(ev)}` });
   const body = el('div', { className: 'body' });
@@ -429,9 +465,9 @@ function addToFeed(ev) {
     }
     case 'reactionAdd': {
       li.dataset.testid = 'feed-reaction';
-      body.append(el('span', { textContent: `${nameOf(d.userId)} reacted ${d.emoji?.name ?? ''}` }));
+      body.append(el('span', { textContent: `${nameOf(d.userId)} reacted` }), emoji(d.emoji));
       const target = feed.querySelector(`li[data-message-id="${CSS.escape(d.messageId ?? '')}"] .reactions`);
-      if (target) target.textContent = `${target.textContent}${d.emoji?.name ?? ''}`;
+      if (target) target.append(emoji(d.emoji));
       break;
     }
     case 'voice.joined':
@@ -477,7 +513,7 @@ function onOwnVoiceLeft(ev) {
   const reason = ev.data?.reason;
   const where = channelName(ev.guildId, ev.data?.channelId);
   if (reason === 'disconnected') {
-    openDropout(ev.guildId, ev.data?.channelId, where);
+    openDropout(ev.guildId, ev.data?.channelId, where, ev.occurredAt);
   } else if (reason === 'moved' || reason === 'kicked') {
     // Not a dropout: a moderator's decision. Say so, without the rejoin offer.
     setComposerStatus(reason === 'moved' ? `You were moved out of ${where} by a moderator.`
@@ -485,14 +521,35 @@ function onOwnVoiceLeft(ev) {
   }
 }
 
-function openDropout(guildId, channelId, where) {
+function openDropout(guildId, channelId, where, at) {
   const dialog = $('dropout-modal');
   $('dropout-text').textContent = `Your voice connection to ${where} in ${guildName(guildId)} was lost `
-    + '(your network or Discord closed it). You are no longer in the channel.';
+    + `at ${when(at)} (your network or Discord closed it). You are no longer in the channel.`;
   dialog.dataset.guildId = guildId ?? '';
   dialog.dataset.channelId = channelId ?? '';
   if (!dialog.open) dialog.showModal();
   $('dropout-rejoin').focus();
+}
+
+/** Demo mode: ask the simulated hub to put us in a voice channel, then drop that connection. */
+async function demoDropout() {
+  const button = $('demo-dropout');
+  button.disabled = true;
+  try {
+    const res = await postJson('/api/demo/dropout', {});
+    if (res.status === 401) { showSignIn(); return; }
+    if (res.status !== 202) {
+      setComposerStatus(res.body?.error?.message ?? `The demo dropout failed (HTTP ${res.status}).`, 'error');
+      return;
+    }
+    const { guildId, channelId } = res.body;
+    setComposerStatus(`Demo: you ${res.body.joined ? 'joined' : 'are in'} ${channelName(guildId, channelId)} `
+      + `in ${guildName(guildId)}; the connection drops in a moment.`, 'info');
+  } catch {
+    setComposerStatus('The bridge could not be reached. Check your connection and try again.', 'error');
+  } finally {
+    setTimeout(() => { button.disabled = false; }, 2000);
+  }
 }
 
 function rejoin() {
@@ -741,9 +798,37 @@ function initial(name) {
   return (name ?? '?').trim().charAt(0).toUpperCase() || '?';
 }
 
-function clock(iso) {
+/** The time of day, with the date in front when it is not today (and the year when not this year). */
+function when(iso) {
   const d = iso ? new Date(iso) : new Date();
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  if (Number.isNaN(d.getTime())) return '';
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const now = new Date();
+  if (d.toDateString() === now.toDateString()) return time;
+  const date = d.toLocaleDateString([], d.getFullYear() === now.getFullYear()
+    ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' });
+  return `${date}, ${time}`;
+}
+
+function fullTime(iso) {
+  const d = iso ? new Date(iso) : null;
+  return d && !Number.isNaN(d.getTime()) ? d.toLocaleString() : '';
+}
+
+/**
+ * An emoji as Discord shows it: a custom one (it has an id) is its image, with the name as alt
+ * text (and as text should the image not load); a Unicode one is itself.
+ */
+function emoji(e) {
+  const name = e?.name ?? '';
+  if (!e?.id || !/^[0-9]{1,20}$/.test(e.id)) return el('span', { className: 'emoji', textContent: name });
+  const src = state.emojiUrls.get(e.id) ?? `${EMOJI_CDN}${e.id}.webp?size=48&quality=lossless`;
+  const img = el('img', { className: 'emoji custom', src,
+    alt: `:${name}:`, title: `:${name}:`, width: 20, height: 20, loading: 'lazy', decoding: 'async', draggable: false });
+  img.dataset.emojiId = e.id;
+  img.addEventListener('error', () => img.replaceWith(el('span', { className: 'emoji', textContent: `:${name}:`,
+    title: 'custom emoji (its image could not be loaded)', dataset: { emojiId: e.id } })), { once: true });
+  return img;
 }
 
 function seconds(ms) {
@@ -765,6 +850,7 @@ function wireUi() {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('composer').requestSubmit(); }
   });
   $('dropout-rejoin').addEventListener('click', rejoin);
+  $('demo-dropout').addEventListener('click', demoDropout);
   $('dropout-dismiss').addEventListener('click', () => $('dropout-modal').close('dismiss'));
   // Escape closes a modal <dialog> by itself (a 'cancel' event); nothing else to undo.
 }

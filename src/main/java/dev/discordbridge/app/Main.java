@@ -1,16 +1,16 @@
 package dev.discordbridge.app;
 
 import dev.discordbridge.config.ConfigException;
+import dev.discordbridge.ops.LogFormat;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar target/bridge.jar [--cluster]}: starts one node. Configuration comes from
  * conf/ and the environment; a bad value stops start-up with a message naming the variable.
+ * No logger is created before the log format is chosen (logging starts on first use).
  */
 public final class Main {
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
     var overrides = new JsonObject();
@@ -27,13 +27,19 @@ public final class Main {
         }
       }
     }
+    try {
+      LogFormat.apply(System.getenv(), System.console() != null);
+    } catch (ConfigException e) {
+      System.err.println("configuration error: " + e.getMessage());
+      System.exit(1);
+    }
     Node.start(System.getenv(), overrides)
         .onSuccess(node -> Runtime.getRuntime().addShutdownHook(new Thread(() -> node.stop().await(), "shutdown")))
         .onFailure(err -> {
           if (err instanceof ConfigException) {
             System.err.println("configuration error: " + err.getMessage());
           } else {
-            log.error("start-up failed: {}", String.valueOf(err.getMessage()), err);
+            LoggerFactory.getLogger(Main.class).error("start-up failed: {}", String.valueOf(err.getMessage()), err);
           }
           System.exit(1);
         });

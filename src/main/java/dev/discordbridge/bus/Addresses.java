@@ -63,4 +63,13 @@ public final class Addresses {
 
   /** Request (demo mode only, answered by the simulated hub): guilds, channels and users. */
   public static final String DEMO_ROSTER = "bridge.demo.roster";
+
+  /**
+   * Request (demo mode only, answered by the simulated hub): {@code {"userId"}} of a signed-in
+   * demo user → the hub puts that user in a voice channel (unless already in one) and, shortly
+   * after, drops the connection ({@code voice.left}, reason {@code disconnected}). Reply
+   * {@code {"guildId", "channelId", "channelName", "joined", "dropsAt"}}; fails 400 for a user one
+   * cannot sign in as, 503 while no bridge is linked.
+   */
+  public static final String DEMO_DROPOUT = "bridge.demo.dropout";
 }

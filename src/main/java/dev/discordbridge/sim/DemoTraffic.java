@@ -12,7 +12,8 @@ import java.util.Random;
 /**
  * Believable traffic over a {@link Roster}: messages, reactions to recent messages, typing, and
  * voice joins and leaves that stay consistent (a user is in at most one voice channel, leaves
- * only a channel it joined, and a {@code moved} leave is followed by a join elsewhere).
+ * only a channel it joined, and a {@code moved} leave is followed by a join elsewhere). Only the
+ * roster's simulated people act ({@link Roster#simulated()}): never a user one can sign in as.
  */
 public final class DemoTraffic {
   private static final String[] LINES = {
@@ -25,15 +26,19 @@ public final class DemoTraffic {
       "reminder: standup at 10", "that's a great idea", "hmm, not sure about that",
       "the stream ids only grow, right?", "see you tomorrow 👋"};
   private static final String[] EMOJI = {"👍", "❤️", "😂", "🎉", "🔥", "👀", "🙏"};
-  private static final String CUSTOM_EMOJI_ID = "1189001122334455667";
 
   private final Roster roster;
+  private final List<Roster.User> actors;
   private final Random random;
   private final Map<String, Roster.Channel> voiceOf = new HashMap<>();
   private final Map<String, Deque<String>> recentMessages = new HashMap<>();
 
   public DemoTraffic(Roster roster, Random random) {
     this.roster = roster;
+    this.actors = roster.simulated();
+    if (actors.isEmpty()) {
+      throw new IllegalArgumentException("the roster has no simulated people to animate");
+    }
     this.random = random;
   }
 
@@ -62,7 +67,7 @@ public final class DemoTraffic {
   private JsonObject message() {
     Roster.Guild g = pick(roster.guilds());
     Roster.Channel c = pick(g.text());
-    Roster.User u = pick(roster.users());
+    Roster.User u = pick(actors);
     String content = LINES[random.nextInt(LINES.length)];
     if (random.nextInt(6) == 0) {
       content = "@" + pick(roster.users()).username() + " " + content;
@@ -78,7 +83,7 @@ public final class DemoTraffic {
 
   private JsonObject typing() {
     Roster.Guild g = pick(roster.guilds());
-    return SimulatedHub.typingStart(g.id(), pick(g.text()).id(), pick(roster.users()).id());
+    return SimulatedHub.typingStart(g.id(), pick(g.text()).id(), pick(actors).id());
   }
 
   private List<JsonObject> reaction() {
@@ -89,13 +94,17 @@ public final class DemoTraffic {
     String channelId = channels.get(random.nextInt(channels.size()));
     List<String> messages = new ArrayList<>(recentMessages.get(channelId));
     String messageId = messages.get(random.nextInt(Math.min(5, messages.size())));
-    boolean custom = random.nextInt(8) == 0;
+    if (!roster.emojis().isEmpty() && random.nextInt(8) == 0) {
+      Roster.Emoji custom = pick(roster.emojis());
+      return List.of(SimulatedHub.reactionAdd(roster.guildOf(channelId).id(), channelId, messageId,
+          pick(actors).id(), custom.name(), custom.id()));
+    }
     return List.of(SimulatedHub.reactionAdd(roster.guildOf(channelId).id(), channelId, messageId,
-        pick(roster.users()).id(), custom ? "blobwave" : EMOJI[random.nextInt(EMOJI.length)], custom ? CUSTOM_EMOJI_ID : null));
+        pick(actors).id(), EMOJI[random.nextInt(EMOJI.length)], null));
   }
 
   private List<JsonObject> voice() {
-    Roster.User u = pick(roster.users());
+    Roster.User u = pick(actors);
     Roster.Channel current = voiceOf.get(u.id());
     if (current == null) {
       Roster.Guild g = pick(roster.guilds());

@@ -7,8 +7,13 @@ import java.util.List;
 /**
  * The demo world of the simulated hub: guilds with text and voice channels, and users. The ids
  * are fixed snowflakes, so that the page, the docs and tests can name them.
+ *
+ * <p>Users are of two kinds. <em>Demo users</em> ({@code simulated=false}) are the people you can
+ * sign in as (the page's sign-in list, {@code /api/demo/token?user=}); the simulator never speaks,
+ * reacts, types or moves as them: only your own actions (and the demo dropout you ask for) do.
+ * <em>Simulated people</em> ({@code simulated=true}) make the traffic and cannot be signed in as.
  */
-public record Roster(List<Guild> guilds, List<User> users) {
+public record Roster(List<Guild> guilds, List<User> users, List<Emoji> emojis) {
 
   public record Channel(String id, String name, String type, String guildId) {
     public boolean voice() { return "voice".equals(type); }
@@ -20,7 +25,15 @@ public record Roster(List<Guild> guilds, List<User> users) {
     public List<Channel> voice() { return channels.stream().filter(Channel::voice).toList(); }
   }
 
-  public record User(String id, String username) {}
+  /** @param simulated true: animated by the simulator, never offered for sign-in */
+  public record User(String id, String username, boolean simulated) {}
+
+  /**
+   * A custom emoji of the demo guilds. Real ones are images on Discord's CDN by id; the demo's
+   * id is made up, so its image is served by the bridge's page ({@code url}), keeping the demo
+   * free of failed requests.
+   */
+  public record Emoji(String id, String name, String url) {}
 
   public static final String NIGHT_OWLS = "1181471853712130048";
   public static final String VERTX_BUILDERS = "1203344107853062144";
@@ -42,14 +55,25 @@ public record Roster(List<Guild> guilds, List<User> users) {
           text(BOARD_GAMES, "1226119560301314053", "scheduling"),
           voice(BOARD_GAMES, "1226119560301314054", "Table 1"))),
       List.of(
-          new User("1098764523409876481", "ana"),
-          new User("1098764523409876482", "bruno"),
-          new User("1101938475610293847", "chen"),
-          new User("1107742619034856192", "dara"),
-          new User("1112233445566778899", "emeka"),
-          new User("1119283746501928374", "farah"),
-          new User("1123456789012345678", "gus"),
-          new User("1130987654321098765", "hana")));
+          new User("1098764523409876481", "ana", false),
+          new User("1098764523409876482", "bruno", false),
+          new User("1101938475610293847", "chen", false),
+          new User("1107742619034856192", "dara", true),
+          new User("1112233445566778899", "emeka", true),
+          new User("1119283746501928374", "farah", true),
+          new User("1123456789012345678", "gus", true),
+          new User("1130987654321098765", "hana", true)),
+      List.of(new Emoji("1189001122334455667", "blobwave", "/demo/emoji/blobwave.svg")));
+
+  /** The people the simulator animates. */
+  public List<User> simulated() {
+    return users.stream().filter(User::simulated).toList();
+  }
+
+  /** The roster user with this id, or null. */
+  public User user(String userId) {
+    return users.stream().filter(u -> u.id().equals(userId)).findFirst().orElse(null);
+  }
 
   public String username(String userId) {
     return users.stream().filter(u -> u.id().equals(userId)).map(User::username).findFirst()
@@ -69,8 +93,10 @@ public record Roster(List<Guild> guilds, List<User> users) {
       gs.add(new JsonObject().put("id", g.id()).put("name", g.name()).put("channels", cs));
     }
     JsonArray us = new JsonArray();
-    users.forEach(u -> us.add(new JsonObject().put("id", u.id()).put("username", u.username())));
-    return new JsonObject().put("guilds", gs).put("users", us);
+    users.forEach(u -> us.add(new JsonObject().put("id", u.id()).put("username", u.username()).put("simulated", u.simulated())));
+    JsonArray es = new JsonArray();
+    emojis.forEach(e -> es.add(new JsonObject().put("id", e.id()).put("name", e.name()).put("url", e.url())));
+    return new JsonObject().put("guilds", gs).put("users", us).put("emojis", es);
   }
 
   private static Guild guild(String id, String name, Channel... channels) {

@@ -49,6 +49,8 @@ public final class SimulatedHub extends VerticleBase {
 
   public static final String PATH = "/gateway";
   public static final long DEFAULT_HEARTBEAT_MS = 5_000;
+  /** A demo dropout: how long the user is shown in the channel before the connection drops. */
+  public static final long DEMO_DROP_AFTER_MS = 1_500;
   /** Events kept per session for resumes. */
   public static final int HISTORY = 10_000;
   private static final int COMMAND_MEMORY = 10_000;
@@ -89,6 +91,10 @@ public final class SimulatedHub extends VerticleBase {
   };
   private DemoTraffic traffic;
   private double trafficCarry;
+  /** Demo users put in voice by a demo dropout (user id → channel); the traffic never moves them. */
+  private final Map<String, Roster.Channel> demoVoice = new java.util.HashMap<>();
+  /** Demo dropouts under way (user id → the reply given), so a second click does not stack another. */
+  private final Map<String, JsonObject> pendingDrops = new java.util.HashMap<>();
 
   private final class Session {
     final String id = "sess_" + Ids.newEventId().substring(4);
@@ -148,11 +154,12 @@ public final class SimulatedHub extends VerticleBase {
       vertx.setPeriodic(period, id -> generate(eventsPerSecond * period / 1000.0));
     }
     var rosterConsumer = vertx.eventBus().<JsonObject>consumer(Addresses.DEMO_ROSTER, m -> m.reply(roster()));
+    var dropoutConsumer = vertx.eventBus().<JsonObject>consumer(Addresses.DEMO_DROPOUT, m -> demoDropout(m));
     server = vertx.createHttpServer()
         .webSocketHandshakeHandler(this::handshake)
         .webSocketHandler(this::onConnection)
         .requestHandler(req -> req.response().setStatusCode(PATH.equals(req.path()) ? 426 : 404).end());
-    return Future.all(rosterConsumer.completion(), server.listen(0, "127.0.0.1").onSuccess(s -> port = s.actualPort()));
+    return Future.all(rosterConsumer.completion(), dropoutConsumer.completion(), server.listen(0, "127.0.0.1").onSuccess(s -> port = s.actualPort()));
   }
 
   @Override
@@ -482,6 +489,53 @@ public final class SimulatedHub extends VerticleBase {
       events.forEach(e -> e.put("trace", new JsonObject().put("traceId", trace.getString("traceId"))));
     }
     return events;
+  }
+
+  // ---- demo dropout (POST /api/demo/dropout) ----
+
+  /**
+   * Puts a demo user in a voice channel (unless the user is in one already), then after
+   * {@link #DEMO_DROP_AFTER_MS} drops the connection: {@code voice.left} with reason
+   * {@code disconnected} for that very channel, so the page shows the user there first.
+   */
+  private void demoDropout(io.vertx.core.eventbus.Message<JsonObject> m) {
+    JsonObject body = m.body() == null ? new JsonObject() : m.body();
+    Roster.User user = roster.user(String.valueOf(body.getValue("userId")));
+    if (user == null || user.simulated()) {
+      m.fail(400, "not a demo user one can sign in as");
+      return;
+    }
+    if (active == null) {
+      m.fail(503, "no bridge is linked to the simulated hub yet");
+      return;
+    }
+    JsonObject pending = pendingDrops.get(user.id());
+    if (pending != null) {
+      m.reply(pending.copy().put("joined", false));
+      return;
+    }
+    Roster.Channel channel = demoVoice.get(user.id());
+    boolean joined = channel == null;
+    if (joined) {
+      List<Roster.Channel> voice = roster.guilds().stream().flatMap(g -> g.voice().stream()).toList();
+      channel = voice.get(new Random().nextInt(voice.size()));
+      demoVoice.put(user.id(), channel);
+      append(active, voiceJoined(channel.guildId(), channel.id(), user.id(), user.username()));
+    }
+    Roster.Channel target = channel;
+    JsonObject reply = new JsonObject().put("guildId", target.guildId()).put("channelId", target.id())
+        .put("channelName", target.name()).put("joined", joined)
+        .put("dropsAt", Times.format(System.currentTimeMillis() + DEMO_DROP_AFTER_MS));
+    pendingDrops.put(user.id(), reply);
+    vertx.setTimer(DEMO_DROP_AFTER_MS, t -> {
+      pendingDrops.remove(user.id());
+      demoVoice.remove(user.id());
+      if (active != null) {
+        append(active, voiceLeft(target.guildId(), target.id(), user.id(), "disconnected"));
+      }
+    });
+    log.info("simulated hub: demo dropout for {} in voice channel {} (joined: {})", user.username(), target.name(), joined);
+    m.reply(reply);
   }
 
   // ---- demo traffic ----

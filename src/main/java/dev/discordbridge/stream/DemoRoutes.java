@@ -6,6 +6,8 @@ import dev.discordbridge.contract.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
@@ -13,13 +15,22 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Demo mode only (no GATEWAY_WS_URL: the embedded simulated hub runs): the roster, and tokens for
- * its users so that the page and curl can try the bridge. These routes do not exist otherwise.
+ * Demo mode only (no GATEWAY_WS_URL: the embedded simulated hub runs): the roster, tokens for its
+ * demo users (never for the simulated people) so that the page and curl can try the bridge, and a
+ * one-step voice dropout for the signed-in user. These routes do not exist otherwise.
  */
 final class DemoRoutes {
   static final long TOKEN_TTL_SECONDS = 12 * 3600;
+  /**
+   * Set beside the HttpOnly token cookie, with the same lifetime: not a secret (the signed-in
+   * user's id), readable by the page so that a signed-out page asks for nothing that needs a token.
+   */
+  static final String SIGNED_IN_COOKIE = "bridge_demo_user";
+  private static final Logger log = LoggerFactory.getLogger(DemoRoutes.class);
 
   private final Vertx vertx;
   private final Authenticator authenticator;
@@ -39,8 +50,9 @@ final class DemoRoutes {
     }));
     router.get("/api/demo/token").handler(this::token);
     router.post("/api/demo/login").handler(this::login);
+    router.post("/api/demo/dropout").handler(this::dropout);
     router.post("/api/demo/logout").handler(ctx -> {
-      ctx.response().addCookie(cookie("", 0));
+      ctx.response().addCookie(cookie("", 0)).addCookie(signedInCookie("", 0));
       json(ctx, 200, new JsonObject().put("loggedOut", true));
     });
   }
@@ -69,13 +81,43 @@ final class DemoRoutes {
         return;
       }
       issue(ctx, userId).onSuccess(issued -> {
-        ctx.response().addCookie(cookie(issued.getString("token"), TOKEN_TTL_SECONDS));
+        ctx.response().addCookie(cookie(issued.getString("token"), TOKEN_TTL_SECONDS))
+            .addCookie(signedInCookie(issued.getJsonObject("user").getString("id"), TOKEN_TTL_SECONDS));
         json(ctx, 200, issued);
       });
     });
   }
 
-  /** {@code {"token","user","guilds","expiresAt"}} for a roster user (default: the first); answers errors itself. */
+  /**
+   * {@code POST /api/demo/dropout}: the signed-in demo user (token in the cookie or the header) is
+   * put in a voice channel and, {@code dropsAt}, loses the connection there (CONTRACT reason
+   * {@code disconnected}): the page's dropout dialog, on demand. 202 with the hub's reply.
+   */
+  private void dropout(RoutingContext ctx) {
+    authenticator.authenticate(ctx.request()).onComplete(auth -> {
+      if (auth.failed()) {
+        StreamRoutes.unauthenticated(ctx, auth.cause());
+        return;
+      }
+      String userId = auth.result().userId();
+      vertx.eventBus().<JsonObject>request(Addresses.DEMO_DROPOUT, new JsonObject().put("userId", userId),
+              new DeliveryOptions().setSendTimeout(5_000))
+          .onSuccess(m -> json(ctx, 202, m.body()))
+          .onFailure(err -> {
+            if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 400) {
+              HttpErrors.write(ctx, 403, "FORBIDDEN", "only a demo user can have a demo dropout");
+            } else {
+              log.warn("demo dropout for user {} failed: {}", userId, err.getMessage());
+              HttpErrors.write(ctx, 503, "SERVICE_UNAVAILABLE", "the simulated hub could not drop the connection now");
+            }
+          });
+    });
+  }
+
+  /**
+   * {@code {"token","user","guilds","expiresAt"}} for a demo user of the roster (default: the first),
+   * never for one of the simulated people (the simulator speaks as them); answers errors itself.
+   */
   private Future<JsonObject> issue(RoutingContext ctx, String userId) {
     return roster().recover(err -> {
       HttpErrors.write(ctx, 503, "SERVICE_UNAVAILABLE", "the simulated hub does not answer");
@@ -84,13 +126,15 @@ final class DemoRoutes {
       JsonArray users = roster.getJsonArray("users", new JsonArray());
       JsonObject user = null;
       for (Object u : users) {
-        if (u instanceof JsonObject o && (userId == null || userId.equals(o.getString("id")))) {
+        if (u instanceof JsonObject o && !o.getBoolean("simulated", false)
+            && (userId == null || userId.equals(o.getString("id")))) {
           user = o;
           break;
         }
       }
       if (user == null) {
-        HttpErrors.validation(ctx, "user", userId == null ? "the roster has no users" : "not a user of the demo roster");
+        HttpErrors.validation(ctx, "user", userId == null ? "the roster has no demo users"
+            : "not a demo user of the roster (simulated people cannot sign in): see GET /api/demo/roster");
         return Future.failedFuture(new BodyReader.Answered());
       }
       JsonArray guilds = new JsonArray();
@@ -105,6 +149,11 @@ final class DemoRoutes {
 
   private static Cookie cookie(String value, long maxAgeSeconds) {
     return Cookie.cookie(Authenticator.COOKIE, value).setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
+        .setPath("/").setMaxAge(maxAgeSeconds);
+  }
+
+  private static Cookie signedInCookie(String userId, long maxAgeSeconds) {
+    return Cookie.cookie(SIGNED_IN_COOKIE, userId).setHttpOnly(false).setSameSite(CookieSameSite.STRICT)
         .setPath("/").setMaxAge(maxAgeSeconds);
   }
 

@@ -37,6 +37,8 @@ class DemoTrafficTest {
         assertNotNull(guild, "channel " + e.channelId() + " is in the roster");
         assertEquals(guild.id(), e.guildId());
         String user = e.data().getString("userId");
+        String actor = "messageCreate".equals(e.name()) ? e.data().getJsonObject("author").getString("id") : user;
+        assertTrue(Roster.DEMO.user(actor).simulated(), e.name() + " by " + actor + ": only simulated people act, never a demo user");
         switch (e.name()) {
           case "messageCreate" -> contents.add(e.data().getString("content"));
           case "voice.joined" -> {

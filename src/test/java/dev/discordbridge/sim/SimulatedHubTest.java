@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.bus.Addresses;
@@ -230,6 +231,36 @@ class SimulatedHubTest {
     JsonObject roster = vertx.eventBus().<JsonObject>request(Addresses.DEMO_ROSTER, new JsonObject()).await().body();
     assertEquals(Roster.DEMO.toJson(), roster);
     assertEquals(8, roster.getJsonArray("users").size());
+  }
+
+  @Test
+  void aDemoDropoutJoinsTheUserThenDropsThemFromThatChannel() throws Exception {
+    Client c = new Client(hub.port());
+    c.next("hello");
+    String ana = "1098764523409876481";
+    JsonObject reply = vertx.eventBus().<JsonObject>request(Addresses.DEMO_DROPOUT, new JsonObject().put("userId", ana)).await().body();
+    assertEquals(true, reply.getBoolean("joined"));
+    // A second click while the first is under way adds nothing.
+    JsonObject again = vertx.eventBus().<JsonObject>request(Addresses.DEMO_DROPOUT, new JsonObject().put("userId", ana)).await().body();
+    assertEquals(reply.getString("channelId"), again.getString("channelId"));
+    assertEquals(false, again.getBoolean("joined"));
+
+    JsonObject joined = c.next("event").getJsonObject("event");
+    assertEquals("voice.joined", joined.getString("name"));
+    assertEquals(ana, joined.getJsonObject("data").getString("userId"));
+    assertEquals(reply.getString("channelId"), joined.getString("channelId"));
+    assertEquals(reply.getString("guildId"), joined.getString("guildId"));
+    JsonObject left = c.next("event").getJsonObject("event");
+    assertEquals("voice.left", left.getString("name"));
+    assertEquals(ana, left.getJsonObject("data").getString("userId"));
+    assertEquals(reply.getString("channelId"), left.getJsonObject("data").getString("channelId"));
+    assertEquals("disconnected", left.getJsonObject("data").getString("reason"));
+
+    // Only demo users: the simulated people are the simulator's own.
+    String dara = "1107742619034856192";
+    var refused = assertThrows(io.vertx.core.eventbus.ReplyException.class, () -> vertx.eventBus()
+        .<JsonObject>request(Addresses.DEMO_DROPOUT, new JsonObject().put("userId", dara)).await());
+    assertEquals(400, refused.failureCode());
   }
 
   @Test

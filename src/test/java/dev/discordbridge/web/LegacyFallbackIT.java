@@ -32,11 +32,24 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class LegacyFallbackIT {
+  /**
+   * No EventSource; every legacy socket is counted, its {@code subscribed} frames too, and what
+   * the page sends reaches the bridge 400 ms late (a slow network): a page that called itself live
+   * before the bridge confirmed its subscription would miss the events of that gap.
+   */
   static final String NO_EVENT_SOURCE = """
       delete window.EventSource;
       window.__opened = {ws: 0};
+      window.__subscribed = 0;
       const WS = window.WebSocket;
-      window.WebSocket = function (...a) { window.__opened.ws++; return new WS(...a); };
+      window.WebSocket = function (...a) {
+        window.__opened.ws++;
+        const ws = new WS(...a);
+        const send = ws.send.bind(ws);
+        ws.send = (data) => setTimeout(() => send(data), 400);
+        ws.addEventListener('message', (m) => { try { if (JSON.parse(m.data).type === 'subscribed') window.__subscribed++; } catch (e) {} });
+        return ws;
+      };
       window.WebSocket.prototype = WS.prototype;
       """;
 
@@ -77,6 +90,9 @@ class LegacyFallbackIT {
     new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("demo-user")))).selectByValue(me);
     driver.findElement(By.id("sign-in-button")).click();
     wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+    long guilds = roster.getJsonArray("guilds").size();
+    assertEquals(guilds, ((Number) ((JavascriptExecutor) driver).executeScript("return window.__subscribed")).longValue(),
+        "live only once the bridge confirmed every subscription");
 
     By member = By.cssSelector("[data-testid='voice-channel-" + voice + "'] [data-user-id='" + other.getString("id") + "']");
     emit(guild.getString("id"), voice, "voice.joined", new JsonObject().put("userId", other.getString("id"))

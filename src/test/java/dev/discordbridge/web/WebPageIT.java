@@ -19,7 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +36,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -58,6 +63,10 @@ class WebPageIT {
       window.__voiceFetches = 0;
       const F = window.fetch;
       window.fetch = function (u, o) { if (String(u).endsWith('/voice')) window.__voiceFetches++; return F.call(this, u, o); };
+      window.__dialogsShown = [];
+      const show = HTMLDialogElement.prototype.showModal;
+      HTMLDialogElement.prototype.showModal = function () {
+        window.__dialogsShown.push({id: this.id, channelId: this.dataset.channelId}); return show.call(this); };
       """;
 
   static Node node;
@@ -111,6 +120,10 @@ class WebPageIT {
   /** Headless Debian Chromium through its chromedriver (no download), {@code preload} run before any page script. */
   static ChromeDriver newDriver(String preload) {
     var options = new ChromeOptions();
+    // The page's console (errors, and failed loads such as a 401 or a 404) for the assertions below.
+    var logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
         "--disable-background-networking", "--disable-component-update", "--window-size=1400,900");
@@ -267,6 +280,135 @@ class WebPageIT {
         .anyMatch(e -> e.getText().contains("sent while Discord is away")));
     assertEquals(1, driver.findElements(By.cssSelector("[data-testid='feed-message']")).stream()
         .filter(e -> e.getText().contains("sent while Discord is away")).count(), "delivered once, shown once");
+  }
+
+  @Test
+  void signedOutThePageAsksForNothingThatNeedsATokenAndLogsNoError() {
+    ChromeDriver fresh = newDriver("");
+    try {
+      fresh.get(base + "/");
+      var wait = new WebDriverWait(fresh, Duration.ofSeconds(10), Duration.ofMillis(50));
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("demo-user")));
+      // The page has finished booting once the sign-in list is filled; a late request would still be listed below.
+      wait.until(d -> !new Select(d.findElement(By.id("demo-user"))).getOptions().isEmpty());
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> resources = (List<Map<String, Object>>) fresh.executeScript(
+          "return performance.getEntriesByType('resource').map(e => ({name: e.name, status: e.responseStatus}))");
+      for (Map<String, Object> r : resources) {
+        String name = String.valueOf(r.get("name"));
+        assertFalse(name.contains("/api/me") || name.contains("/voice") || name.contains("/api/stream"),
+            "signed out, the page asked for " + name);
+        assertTrue(((Number) r.get("status")).intValue() < 400, name + " answered " + r.get("status"));
+      }
+      assertTrue(resources.stream().anyMatch(r -> String.valueOf(r.get("name")).endsWith("/favicon.svg")), "a favicon: " + resources);
+      List<String> errors = fresh.manage().logs().get(LogType.BROWSER).getAll().stream()
+          .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::getMessage).toList();
+      assertEquals(List.of(), errors, "no console errors or warnings signed out");
+      // Only demo users can sign in: never one of the simulated people.
+      List<String> offered = new Select(fresh.findElement(By.id("demo-user"))).getOptions().stream()
+          .map(o -> o.getAttribute("value")).toList();
+      List<String> demoUsers = roster.getJsonArray("users").stream().map(JsonObject.class::cast)
+          .filter(u -> !u.getBoolean("simulated")).map(u -> u.getString("id")).toList();
+      assertEquals(demoUsers, offered);
+    } finally {
+      fresh.quit();
+    }
+  }
+
+  @Test
+  void theDemoDropoutButtonJoinsMeThenOpensTheDialogOnceForThatChannel() {
+    driver.manage().logs().get(LogType.BROWSER);   // drains what earlier tests logged
+    driver.findElement(By.id("demo-dropout")).click();
+    // First the page shows me in a voice channel (the demo action joins me) ...
+    By meAnywhere = By.cssSelector("[data-testid^='voice-channel-'] [data-user-id='" + me + "']");
+    WebElement row = waiter().until(ExpectedConditions.presenceOfElementLocated(meAnywhere));
+    String channel = row.findElement(By.xpath("ancestor::div[contains(@class,'voice-channel')]")).getAttribute("data-channel-id");
+    // ... then the connection drops there: the dialog opens, for that channel, and I am out of it.
+    waiter().until(d -> modalOpen());
+    assertEquals(channel, driver.findElement(By.id("dropout-modal")).getAttribute("data-channel-id"));
+    assertTrue(driver.findElements(meAnywhere).isEmpty(), "after the drop I am in no voice channel");
+    String feedTime = driver.findElement(By.cssSelector("[data-testid='feed-voice'] time")).getAttribute("datetime");
+    assertTrue(Math.abs(Times.parse("occurredAt", feedTime) - System.currentTimeMillis()) < 30_000, "the drop happened now: " + feedTime);
+    driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    waiter().until(d -> !modalOpen());
+    awaitMarker();
+    assertEquals(1L, dialogsShown(), "the dialog opened once");
+    assertEquals(List.of(), driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::getMessage).toList(), "no console error");
+  }
+
+  @Test
+  void aDropoutFromAChannelIWasNotShownInOpensNoDialog() {
+    // Nobody showed me in that channel: a disconnected leave for it (stray, replayed, or posted by
+    // hand with the wrong ids) is no dropout of mine.
+    voiceLeft(me, "disconnected");
+    awaitMarker();
+    assertFalse(modalOpen(), "no dialog for a channel I was not in");
+    assertEquals(0L, dialogsShown());
+  }
+
+  @Test
+  void customEmojiIsAnImageAndOldEventsShowTheirDate() {
+    String messageId = "900000000000000002";
+    emit("messageCreate", textChannelId, new JsonObject().put("messageId", messageId)
+        .put("author", new JsonObject().put("id", other).put("username", otherName)).put("content", "wave"));
+    emit("reactionAdd", textChannelId, new JsonObject().put("messageId", messageId).put("userId", other)
+        .put("emoji", new JsonObject().put("name", "blobwave").put("id", "1189001122334455667")));
+    // The demo's custom emoji: its image (the roster serves it), the name as alt text.
+    Map<String, Object> shown = emojiShown("1189001122334455667");
+    assertEquals("img", shown.get("tag"));
+    assertEquals(":blobwave:", shown.get("alt"));
+    assertTrue(String.valueOf(shown.get("src")).endsWith("/demo/emoji/blobwave.svg"), shown.toString());
+    waiter().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+        "const i = document.querySelector(\"img[data-emoji-id='1189001122334455667']\"); return i != null && i.complete && i.naturalWidth > 0;"));
+    // Any other custom emoji: Discord's CDN by id (no network here: it falls back to ":name:").
+    emit("reactionAdd", textChannelId, new JsonObject().put("messageId", messageId).put("userId", other)
+        .put("emoji", new JsonObject().put("name", "partyparrot").put("id", "1189001122334455668")));
+    Map<String, Object> cdn = emojiShown("1189001122334455668");
+    if ("img".equals(cdn.get("tag"))) {
+      assertEquals(":partyparrot:", cdn.get("alt"));
+      assertTrue(String.valueOf(cdn.get("src")).startsWith("https://cdn.discordapp.com/emojis/1189001122334455668."), cdn.toString());
+    } else {
+      assertEquals(":partyparrot:", cdn.get("text"));
+    }
+    // A Unicode emoji is itself.
+    emit("reactionAdd", textChannelId, new JsonObject().put("messageId", messageId).put("userId", other)
+        .put("emoji", new JsonObject().put("name", "🎉").putNull("id")));
+    waiter().until(d -> d.findElement(By.cssSelector("[data-message-id='" + messageId + "'] [data-testid='reactions']")).getText().contains("🎉"));
+
+    String yesterday = Times.format(System.currentTimeMillis() - 36 * 3600 * 1000L);
+    hub().emit(new JsonObject().put("id", Ids.newEventId()).put("name", "messageCreate").put("guildId", guildId)
+            .put("channelId", textChannelId).put("occurredAt", yesterday)
+            .put("data", new JsonObject().put("messageId", "900000000000000003")
+                .put("author", new JsonObject().put("id", other).put("username", otherName)).put("content", "from yesterday")))
+        .toCompletionStage().toCompletableFuture().join();
+    WebElement old = waiter().until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("[data-message-id='900000000000000003'] time")));
+    WebElement fresh = driver.findElement(By.cssSelector("[data-message-id='" + messageId + "'] time"));
+    assertFalse(fresh.getText().contains(","), "today: the time alone, " + fresh.getText());
+    assertTrue(old.getText().contains(", ") && old.getText().length() > fresh.getText().length(),
+        "not today: the date, then the time: " + old.getText());
+  }
+
+  /** The element showing a custom emoji in the feed's newest reaction line for it: tag, alt, text, src. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> emojiShown(String emojiId) {
+    return (Map<String, Object>) waiter().until(d -> ((JavascriptExecutor) d).executeScript("""
+        const e = document.querySelector("[data-testid='feed-reaction'] [data-emoji-id='" + arguments[0] + "']");
+        return e && {tag: e.tagName.toLowerCase(), alt: e.getAttribute('alt'), text: e.textContent, src: e.getAttribute('src')};""",
+        emojiId));
+  }
+
+  /** Emits a message and waits until the page shows it: every event before it has been applied. */
+  void awaitMarker() {
+    String id = String.valueOf(900_000_000_000_100_000L + (System.nanoTime() % 100_000));
+    emit("messageCreate", textChannelId, new JsonObject().put("messageId", id)
+        .put("author", new JsonObject().put("id", other).put("username", otherName)).put("content", "marker"));
+    waiter().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-message-id='" + id + "']")));
+  }
+
+  long dialogsShown() {
+    return ((Number) ((JavascriptExecutor) driver).executeScript("return window.__dialogsShown.length")).longValue();
   }
 
   // ---- link control ----
