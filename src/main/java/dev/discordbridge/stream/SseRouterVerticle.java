@@ -89,12 +89,22 @@ public final class SseRouterVerticle extends VerticleBase {
         .onSuccess((HttpServer s) -> portHolder.set(s.actualPort()));
   }
 
+  /** How long stop() waits for the final frames of streams whose clients do not read. */
+  private static final long END_STREAMS_BOUND_MS = 2_000;
+
+  /** Ends every stream cleanly (a final {@code shutdown} event and the chunked terminator) before the server closes. */
   @Override
   public Future<?> stop() {
-    if (fanout != null) {
-      fanout.stop();
+    if (fanout == null) {
+      return Future.succeededFuture();
     }
-    return Future.succeededFuture();
+    int open = fanout.connections();
+    long started = System.currentTimeMillis();
+    return fanout.endAll(END_STREAMS_BOUND_MS).onComplete(ar -> {
+      if (open > 0) {
+        log.info("ended {} stream(s) in {} ms", open, System.currentTimeMillis() - started);
+      }
+    });
   }
 
   private Router router(Authenticator authenticator, OriginPolicy origins) {
