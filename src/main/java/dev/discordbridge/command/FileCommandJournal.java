@@ -78,7 +78,9 @@ public final class FileCommandJournal implements CommandJournal {
   @Override
   public Future<List<GatewayCommand>> recover() {
     worker = vertx.createSharedWorkerExecutor("bridge-command-journal-" + System.identityHashCode(this), 1);
-    return worker.executeBlocking(this::openAndCompact, true).onSuccess(list -> open = list.size());
+    return worker.executeBlocking(this::openAndCompact, true)
+        .onSuccess(list -> open = list.size())
+        .onFailure(err -> worker.close());
   }
 
   @Override

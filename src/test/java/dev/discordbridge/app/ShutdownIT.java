@@ -82,6 +82,7 @@ class ShutdownIT {
     }
     nodes.clear();
     hub.refuseConnections(false);
+    hub.onCommand(null);
   }
 
   @AfterAll
@@ -135,6 +136,36 @@ class ShutdownIT {
     assertTrue(has(first, "shutdown complete"), "one line when shutdown ends");
     assertTrue(has(first, "25 command(s) not delivered") && has(first, journal.toAbsolutePath().toString()),
         "what remains is logged, with where it is kept");
+  }
+
+  @Test
+  void whileTheQueueDrainsNewCommandsGet503WithRetryAfterAndAnUnackedCommandIsKept(@TempDir Path journal) throws Exception {
+    BridgeProcess first = start("shutdown-drain", journal, "COMMAND_ACK_WAIT_MS", "200");
+    first.awaitLine("upstream link usable").get(30, TimeUnit.SECONDS);
+    hub.onCommand(c -> null); // the hub takes the frame and never acks: the command stays in flight
+    String token = tokens.mint(USER, List.of(GUILD), 3_600);
+    HttpResponse<String> queued = post(first, token, "unacked");
+    assertEquals(202, queued.statusCode(), queued.body());
+    String id = new JsonObject(queued.body()).getString("commandId");
+    first.awaitLine(id + " sendMessage sent").get(10, TimeUnit.SECONDS);
+
+    long sigterm = System.nanoTime();
+    first.signalTerm();
+    first.awaitLine("shutdown started").get(10, TimeUnit.SECONDS);
+    HttpResponse<String> refused = post(first, token, "too late");
+    assertEquals(503, refused.statusCode(), refused.body());
+    assertEquals("SHUTTING_DOWN", new JsonObject(refused.body()).getJsonObject("error").getString("code"));
+    assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After on the 503");
+    assertTrue(first.terminate(GRACE_MS + EXIT_MARGIN_MS), "exits within SHUTDOWN_GRACE_MS + margin");
+    long exitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm);
+    System.out.printf("ShutdownIT: SIGTERM to exit with one command in flight and the link up: %d ms (grace %d ms)%n",
+        exitMs, GRACE_MS);
+    assertTrue(exitMs >= GRACE_MS - 500, "the queue had its grace period to drain: " + exitMs + " ms");
+    assertTrue(has(first, "1 command(s) not delivered"), "what remains is logged");
+
+    hub.onCommand(null);
+    BridgeProcess second = start("shutdown-drain-2", journal);
+    second.awaitLine(id + " sendMessage acked").get(30, TimeUnit.SECONDS);
   }
 
   @Test

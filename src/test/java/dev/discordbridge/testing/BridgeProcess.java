@@ -108,6 +108,11 @@ public final class BridgeProcess implements AutoCloseable {
     return found;
   }
 
+  /** Sends SIGTERM and returns at once (the JVM runs its shutdown hook); see {@link #terminate}. */
+  public void signalTerm() {
+    process.toHandle().destroy();
+  }
+
   /**
    * SIGTERM (the JVM runs its shutdown hook); true when the process exited within {@code timeoutMs}.
    * Once it exited, its last output lines are read before this returns. (Not {@link Process#destroy}:
