@@ -111,9 +111,9 @@ public final class CommandDispatcherVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (owner) {
-      queue.close();
       LocalMap<String, Shareable> shared = vertx.sharedData().getLocalMap(SHARED);
       shared.removeIfPresent("queue", queue);
+      return queue.close();
     }
     return Future.succeededFuture();
   }

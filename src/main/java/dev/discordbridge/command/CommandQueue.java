@@ -272,13 +272,14 @@ final class CommandQueue implements Shareable {
     return admission.future();
   }
 
-  /** Stops listening and unregisters the gauges (the owner was undeployed). */
-  void close() {
+  /** Stops listening, unregisters the gauges and lets go of the journal (the owner was undeployed). */
+  Future<Void> close() {
     vertx.cancelTimer(adoptTimer);
     linkStatus.unregister();
     registry.remove(depthGauge);
     registry.remove(breakerGauge);
     breaker.close();
+    return journal.close().otherwiseEmpty();
   }
 
   // ---- everything below runs on the owner context ----

@@ -147,7 +147,11 @@ final class Fanout {
     if (c.hasPending()) {
       c.response.write(c.takePending());
     }
-    return c.response.end(SseFrames.shutdown(retryMs)).compose(v -> c.connection.close());
+    try {
+      return c.response.end(SseFrames.shutdown(retryMs)).compose(v -> c.connection.close());
+    } catch (IllegalStateException alreadyEnded) {
+      return Future.succeededFuture();
+    }
   }
 
   int connections() {
