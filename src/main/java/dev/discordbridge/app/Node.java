@@ -135,6 +135,7 @@ public final class Node {
     long started = System.currentTimeMillis();
     long grace = config.command().shutdownGraceMs();
     log.info("shutdown started: refusing new commands, draining the command queue for up to {} ms (SHUTDOWN_GRACE_MS)", grace);
+    vertx.eventBus().publish(Addresses.NODE_SHUTDOWN, new JsonObject(), new DeliveryOptions().setLocalOnly(true));
     try {
       var options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(grace + 2_000);
       logDrain(vertx.eventBus().<JsonObject>request(Addresses.COMMAND_DRAIN, new JsonObject().put("graceMs", grace), options)

@@ -66,6 +66,9 @@ public final class Addresses {
    */
   public static final String CLUSTER_STATUS_QUERY = "bridge.node.cluster.query";
 
+  /** Published (local only) by the node when its shutdown starts: the edges answer /health/ready with 503. */
+  public static final String NODE_SHUTDOWN = "bridge.node.shutdown";
+
   // ---- demo ----
 
   /** Request (demo mode only, answered by the simulated hub): guilds, channels and users. */

@@ -162,6 +162,10 @@ class ShutdownIT {
     assertEquals(503, refused.statusCode(), refused.body());
     assertEquals("SHUTTING_DOWN", new JsonObject(refused.body()).getJsonObject("error").getString("code"));
     assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After on the 503");
+    HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + first.httpPort() + "/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(503, ready.statusCode(), "not ready while draining, so load balancers send requests elsewhere: " + ready.body());
     assertTrue(first.terminate(GRACE_MS + EXIT_MARGIN_MS), "exits within SHUTDOWN_GRACE_MS + margin");
     long exitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm);
     System.out.printf("ShutdownIT: SIGTERM to exit with one command in flight and the link up: %d ms (grace %d ms)%n",
