@@ -135,11 +135,8 @@ public final class BridgeProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        kill();
-      }
+    if (process.isAlive() && !terminate(10_000)) {
+      kill();
     }
   }
 
