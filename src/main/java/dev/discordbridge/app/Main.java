@@ -34,7 +34,7 @@ public final class Main {
       System.exit(1);
     }
     Node.start(System.getenv(), overrides)
-        .onSuccess(node -> Runtime.getRuntime().addShutdownHook(new Thread(() -> node.stop().await(), "shutdown")))
+        .onSuccess(node -> Runtime.getRuntime().addShutdownHook(new Thread(node::shutdown, "shutdown")))
         .onFailure(err -> {
           if (err instanceof ConfigException) {
             System.err.println("configuration error: " + err.getMessage());

@@ -7,6 +7,8 @@ import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.command.CommandDispatcherVerticle;
+import dev.discordbridge.command.CommandJournal;
+import dev.discordbridge.command.FileCommandJournal;
 import dev.discordbridge.command.HazelcastCommandJournal;
 import dev.discordbridge.command.HazelcastIdempotencyStore;
 import dev.discordbridge.config.BridgeConfig;
@@ -24,11 +26,14 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.URI;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +49,15 @@ public final class Node {
   private final BridgeConfig config;
   private final int httpPort;
   private final SimulatedHub hub;
+  private final String routerDeployment;
+  private boolean shutDown;
 
-  private Node(Vertx vertx, BridgeConfig config, int httpPort, SimulatedHub hub) {
+  private Node(Vertx vertx, BridgeConfig config, int httpPort, SimulatedHub hub, String routerDeployment) {
     this.vertx = vertx;
     this.config = config;
     this.httpPort = httpPort;
     this.hub = hub;
+    this.routerDeployment = routerDeployment;
   }
 
   /** The embedded simulated hub, in demo mode (tests drive it); null when a real hub is configured. */
@@ -107,6 +115,59 @@ public final class Node {
     return vertx.close();
   }
 
+  /** Bounds of the shutdown steps after the drain: the streams' end, then Vert.x's close. */
+  static final long END_STREAMS_MS = 5_000;
+  static final long CLOSE_MS = 5_000;
+
+  /**
+   * The orderly stop (SIGTERM): new commands get 503 SHUTTING_DOWN; the command queue drains for
+   * up to {@code SHUTDOWN_GRACE_MS}; what is left is logged with where it is kept; every SSE
+   * stream ends cleanly; Vert.x closes. One log line when it starts, one when it ends. Each step
+   * is bounded (the whole at most SHUTDOWN_GRACE_MS + about 12 s); a step that fails or times out
+   * is logged and the next one runs. Blocks: call it from a plain thread (the JVM's shutdown
+   * hook, a test), never from an event loop, whose Vert.x this closes.
+   */
+  public synchronized void shutdown() {
+    if (shutDown) {
+      return;
+    }
+    shutDown = true;
+    long started = System.currentTimeMillis();
+    long grace = config.command().shutdownGraceMs();
+    log.info("shutdown started: refusing new commands, draining the command queue for up to {} ms (SHUTDOWN_GRACE_MS)", grace);
+    vertx.eventBus().publish(Addresses.NODE_SHUTDOWN, new JsonObject(), new DeliveryOptions().setLocalOnly(true));
+    try {
+      var options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(grace + 2_000);
+      logDrain(vertx.eventBus().<JsonObject>request(Addresses.COMMAND_DRAIN, new JsonObject().put("graceMs", grace), options)
+          .map(Message::body).await(grace + 3_000, TimeUnit.MILLISECONDS));
+    } catch (Exception e) {
+      log.error("shutdown: the command queue did not report its drain ({}); queued commands stay where the journal keeps them",
+          e.toString());
+    }
+    try {
+      vertx.undeploy(routerDeployment).await(END_STREAMS_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("shutdown: ending the streams did not complete: {}", e.toString());
+    }
+    try {
+      vertx.close().await(CLOSE_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("shutdown: closing Vert.x did not complete: {}", e.toString());
+    }
+    log.info("shutdown complete in {} ms", System.currentTimeMillis() - started);
+  }
+
+  private static void logDrain(JsonObject report) {
+    int remaining = report.getInteger("remaining", 0);
+    if (remaining == 0) {
+      log.info("shutdown: command queue drained in {} ms, no command left undelivered", report.getLong("waitedMs"));
+    } else {
+      log.warn("shutdown: {} command(s) not delivered after {} ms (link {}, oldest accepted {} ms ago), kept in {}", remaining,
+          report.getLong("waitedMs"), report.getBoolean("linkUsable") ? "usable" : "down", report.getLong("oldestAgeMs"),
+          report.getString("keptIn"));
+    }
+  }
+
   private static Future<Vertx> buildVertx(BridgeConfig config, HazelcastClusterManager cluster) {
     var options = new VertxOptions().setMetricsOptions(Metrics.options());
     var metrics = Metrics.factory(config.node().id());
@@ -133,7 +194,7 @@ public final class Node {
           cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance())));
       Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config,
           cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker(),
-          cluster == null ? null : new HazelcastCommandJournal(vertx, cluster.getHazelcastInstance())));
+          journal(vertx, config, cluster, hub)));
       Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config, lease));
       Future<String> legacy = config.legacy().enabled()
           ? deploy(vertx, config, "legacy-bridge", () -> new LegacyBridgeVerticle(config))
@@ -141,13 +202,24 @@ public final class Node {
       var router = new SseRouterVerticle.PortHolder();
       return Future.all(rateLimiter, dispatcher, gateway, legacy)
           .compose(v -> deploy(vertx, config, "sse-router", () -> new SseRouterVerticle(config, router)))
-          .map(v -> {
+          .map(routerDeployment -> {
             log.info("bridge node {} listening on port {} (cluster: {}, roles: {}, legacy socket: {})",
                 config.node().id(), router.port(), config.cluster().enabled(), config.instances(),
                 config.legacy().enabled());
-            return new Node(vertx, config, router.port(), hub);
+            return new Node(vertx, config, router.port(), hub, routerDeployment);
           });
     });
+  }
+
+  /**
+   * Where queued commands outlive the node: the cluster's map; on a node alone a file under
+   * COMMAND_JOURNAL_DIR; none in demo mode (the simulated hub and its world die with the node).
+   */
+  private static CommandJournal journal(Vertx vertx, BridgeConfig config, HazelcastClusterManager cluster, SimulatedHub hub) {
+    if (cluster != null) {
+      return new HazelcastCommandJournal(vertx, cluster.getHazelcastInstance());
+    }
+    return hub != null ? null : new FileCommandJournal(vertx, config.command().journalDir());
   }
 
   /** Membership as this node sees it: ready only while it is in a cluster of at least the quorum. */

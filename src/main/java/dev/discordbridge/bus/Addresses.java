@@ -35,6 +35,13 @@ public final class Addresses {
   /** Published by the dispatcher: command lifecycle transitions (for the page and operators). */
   public static final String COMMAND_STATUS = "bridge.command.status";
 
+  /**
+   * Request, local only → this node's command queue: {@code {"graceMs"}}. The queue refuses new
+   * commands from now on, sends what it holds for up to {@code graceMs} (less when it empties or
+   * the link is not usable), then stops; the reply is {@code {"remaining", "keptIn", "waitedMs"}}.
+   */
+  public static final String COMMAND_DRAIN = "bridge.command.drain";
+
   // ---- rate limiting ----
 
   /** Request: take one token from the user's and the channel's bucket (reply: allowed or scope + wait). */
@@ -58,6 +65,9 @@ public final class Addresses {
    * {@code {"clustered", "members", "quorum", "ok"}}. No handler: the node is not clustered.
    */
   public static final String CLUSTER_STATUS_QUERY = "bridge.node.cluster.query";
+
+  /** Published (local only) by the node when its shutdown starts: the edges answer /health/ready with 503. */
+  public static final String NODE_SHUTDOWN = "bridge.node.shutdown";
 
   // ---- demo ----
 

@@ -69,10 +69,10 @@ public final class CommandDispatcherVerticle extends VerticleBase {
 
   /**
    * @param journal where accepted commands outlive this node (a {@link HazelcastCommandJournal} in
-   *     a cluster); null keeps them only in this node's queue
+   *     a cluster, a {@link FileCommandJournal} on a node alone); null keeps them only in this node's queue
    */
   public CommandDispatcherVerticle(BridgeConfig config, IdempotencyStore idempotency, CircuitBreakerOptions breaker,
-                                   HazelcastCommandJournal journal) {
+                                   CommandJournal journal) {
     this.journal = journal == null ? CommandJournal.local() : journal;
     this.config = config;
     this.clusteredStore = idempotency;
@@ -98,15 +98,22 @@ public final class CommandDispatcherVerticle extends VerticleBase {
           config.command().queueCapacity(), config.instances("command-dispatcher"));
     }
     var submit = vertx.eventBus().<JsonObject>consumer(Addresses.COMMAND_SUBMIT, this::submit);
-    return Future.all(queue.ready(), submit.completion());
+    if (!owner) {
+      return Future.all(queue.ready(), submit.completion());
+    }
+    var drain = vertx.eventBus().<JsonObject>localConsumer(Addresses.COMMAND_DRAIN, m -> queue
+        .drain(m.body().getLong("graceMs", config.command().shutdownGraceMs()))
+        .onSuccess(m::reply)
+        .onFailure(err -> m.fail(500, String.valueOf(err.getMessage()))));
+    return Future.all(queue.ready(), submit.completion(), drain.completion());
   }
 
   @Override
   public Future<?> stop() {
     if (owner) {
-      queue.close();
       LocalMap<String, Shareable> shared = vertx.sharedData().getLocalMap(SHARED);
       shared.removeIfPresent("queue", queue);
+      return queue.close();
     }
     return Future.succeededFuture();
   }
@@ -175,6 +182,9 @@ public final class CommandDispatcherVerticle extends VerticleBase {
 
   /** Rate limit, then the queue; a refusal frees the idempotency key so the client can retry with it. */
   private Future<Reply> admit(GatewayCommand c, String key, long receivedAt) {
+    if (queue.draining()) {
+      return refuse(c, key, "shutting_down", Reply.shuttingDown(CommandQueue.SHUTDOWN_RETRY_AFTER_MS));
+    }
     if (queue.looksFull()) {
       return refuse(c, key, "saturated", Reply.saturated(queue.retryAfterMs()));
     }
@@ -190,7 +200,9 @@ public final class CommandDispatcherVerticle extends VerticleBase {
       }
       return queue.offer(c, settle(c, key)).compose(admission -> {
         if (!admission.accepted()) {
-          return refuse(c, key, "saturated", Reply.saturated(admission.retryAfterMs()));
+          return admission.shuttingDown()
+              ? refuse(c, key, "shutting_down", Reply.shuttingDown(admission.retryAfterMs()))
+              : refuse(c, key, "saturated", Reply.saturated(admission.retryAfterMs()));
         }
         if (key != null) {
           idempotency.record(c.actorUserId(), key, c.id(), Reply.queued(c.id()).toJson())
@@ -215,6 +227,8 @@ public final class CommandDispatcherVerticle extends VerticleBase {
     count(c.name(), outcome);
     if ("saturated".equals(outcome)) {
       TraceLog.warn(log, c.traceId(), "command {} refused: queue saturated", c.name());
+    } else if ("shutting_down".equals(outcome)) {
+      TraceLog.info(log, c.traceId(), "command {} refused: the node is shutting down", c.name());
     }
     Future<Void> released = key == null ? Future.succeededFuture() : idempotency.release(c.actorUserId(), key, c.id());
     return released.map(reply);
@@ -244,7 +258,7 @@ public final class CommandDispatcherVerticle extends VerticleBase {
     return switch (o.kind()) {
       case DELIVERED -> Reply.delivered(c.id(), o.result());
       case REJECTED -> Reply.upstreamRejected(c.id(), o.error(), false);
-      case FAILED -> Reply.upstreamRejected(c.id(), o.error(), true);
+      case FAILED, EXPIRED -> Reply.upstreamRejected(c.id(), o.error(), true);
     };
   }
 

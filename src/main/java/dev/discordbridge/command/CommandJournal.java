@@ -7,14 +7,17 @@ import java.util.List;
 /**
  * Where accepted commands are kept until they end, so that they outlive the node that accepted
  * them. A command is recorded before its 202 is answered and forgotten once it is delivered,
- * refused or given up on; commands recorded by a node that left the cluster are adopted by a
- * survivor and sent again with the same id (the hub de-duplicates by id).
+ * refused, expired or given up on. Commands recorded by a node that left the cluster are adopted
+ * by a survivor, and those a node on its own kept on disk are recovered when it starts again;
+ * either way they are sent again with the same id (the hub de-duplicates by id).
  *
- * <p>{@link #local()} keeps nothing (a node on its own: its queue dies with it, and so does
- * every client connection that could have been told otherwise); {@link HazelcastCommandJournal}
- * replicates to another member.
+ * <p>{@link #local()} keeps nothing (the demo node, whose simulated hub dies with it);
+ * {@link FileCommandJournal} keeps them in a file (a node on its own);
+ * {@link HazelcastCommandJournal} replicates to another member (a cluster).
+ *
+ * <p>All calls come from the queue's owner context.
  */
-interface CommandJournal {
+public interface CommandJournal {
 
   Future<Void> record(GatewayCommand command);
 
@@ -25,6 +28,19 @@ interface CommandJournal {
    * one survivor. Cheap when nothing changed since the last call.
    */
   Future<List<GatewayCommand>> adoptOrphans();
+
+  /** Commands an earlier life of this node kept and did not end, oldest first; called once, before any record. */
+  default Future<List<GatewayCommand>> recover() {
+    return Future.succeededFuture(List.of());
+  }
+
+  /** Where unfinished commands stay when the node stops, for the shutdown log line. */
+  String keptIn();
+
+  /** Writes what is pending and lets go of the storage (the node stops). */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 
   static CommandJournal local() {
     return new CommandJournal() {
@@ -40,6 +56,11 @@ interface CommandJournal {
       @Override
       public Future<List<GatewayCommand>> adoptOrphans() {
         return Future.succeededFuture(List.of());
+      }
+
+      @Override
+      public String keptIn() {
+        return "nowhere (no journal: they are lost)";
       }
     };
   }

@@ -24,6 +24,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -47,17 +48,20 @@ import org.slf4j.LoggerFactory;
  */
 final class CommandQueue implements Shareable {
   private static final Logger log = LoggerFactory.getLogger(CommandQueue.class);
+  static final long SHUTDOWN_RETRY_AFTER_MS = 2_000;
 
-  enum Kind { DELIVERED, REJECTED, FAILED }
+  enum Kind { DELIVERED, REJECTED, FAILED, EXPIRED }
 
   /** How a command ended: {@code result} when delivered, the hub's (last) {@code error} otherwise. */
   record Outcome(Kind kind, JsonObject result, JsonObject error, int attempts) {}
 
   /**
    * What {@link #offer} says. {@code paused}: the link is down or the breaker open, so no ack can
-   * come soon and the caller should answer 202 at once.
+   * come soon and the caller should answer 202 at once. {@code shuttingDown}: refused because the
+   * node is stopping (not because the queue is full).
    */
-  record Admission(boolean accepted, boolean paused, Future<Outcome> outcome, long retryAfterMs, Future<Void> recorded) {}
+  record Admission(boolean accepted, boolean paused, Future<Outcome> outcome, long retryAfterMs, Future<Void> recorded,
+                   boolean shuttingDown) {}
 
   private static final class Pending {
     final GatewayCommand command;
@@ -112,6 +116,14 @@ final class CommandQueue implements Shareable {
   private final CommandJournal journal;
   private final Counter adopted;
   private final long adoptTimer;
+  /** Commands kept by an earlier life of this node are back in the queue (or expired). */
+  private final Future<Void> recovered;
+
+  /** Set when shutdown starts: new commands are refused. Read from other contexts for the early check. */
+  private volatile boolean draining;
+  /** Set when the drain ends: nothing more is sent, and nothing more is finished or forgotten. */
+  private boolean stopped;
+  private Promise<Void> drained;
 
   /** Must be called on the owner context (a dispatcher instance's {@code start()}). */
   CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions) {
@@ -149,6 +161,32 @@ final class CommandQueue implements Shareable {
     this.adoptTimer = vertx.setPeriodic(1_000, id -> journal.adoptOrphans()
         .onSuccess(list -> list.forEach(this::adopt))
         .onFailure(err -> log.warn("could not look for commands of departed members: {}", err.toString())));
+    this.recovered = journal.recover().onSuccess(this::restore).mapEmpty();
+  }
+
+  /**
+   * Commands this node accepted in an earlier run (file journal): back in the queue in their
+   * order, same ids; those older than {@code COMMAND_MAX_AGE_MS} are failed instead of sent.
+   */
+  private void restore(List<GatewayCommand> commands) {
+    int kept = 0;
+    for (GatewayCommand command : commands) {
+      Pending p = new Pending(command, context, null);
+      if (expired(p)) {
+        expire(p);
+        continue;
+      }
+      queue.addLast(p);
+      kept++;
+      TraceLog.info(log, command.traceId(), "command {} {} recovered from the journal, queued at depth {}", command.id(),
+          command.name(), queue.size());
+    }
+    depth = queue.size();
+    if (!commands.isEmpty()) {
+      log.info("command journal: {} command(s) of an earlier run queued again with their ids, {} expired", kept,
+          commands.size() - kept);
+    }
+    pump();
   }
 
   /** A command accepted by a member that left: it goes to the back of this node's queue, same id. */
@@ -168,7 +206,46 @@ final class CommandQueue implements Shareable {
   }
 
   Future<Void> ready() {
-    return linkStatus.completion();
+    return Future.all(linkStatus.completion(), recovered).mapEmpty();
+  }
+
+  /** True once shutdown started: the caller answers 503 without taking rate-limit tokens. */
+  boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Shutdown: refuses new commands, keeps sending for up to {@code graceMs} (less when the queue
+   * empties or the link is not usable: then nothing can drain), then stops sending and closes the
+   * journal, where whatever is left stays. Call on the owner context.
+   */
+  Future<JsonObject> drain(long graceMs) {
+    long started = System.currentTimeMillis();
+    draining = true;
+    drained = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, graceMs), id -> drained.tryComplete());
+    checkDrained();
+    return drained.future().compose(v -> {
+      vertx.cancelTimer(timer);
+      stopped = true;
+      var report = new JsonObject().put("remaining", queue.size()).put("keptIn", journal.keptIn())
+          .put("waitedMs", System.currentTimeMillis() - started).put("linkUsable", linkUsable);
+      if (!queue.isEmpty()) {
+        report.put("oldestAgeMs", System.currentTimeMillis() - queue.peekFirst().command.requestedAt());
+      }
+      return journal.close()
+          .recover(err -> {
+            log.error("command journal: closing failed: {}", err.toString());
+            return Future.succeededFuture();
+          })
+          .map(report);
+    });
+  }
+
+  private void checkDrained() {
+    if (drained != null && (queue.isEmpty() || !linkUsable)) {
+      drained.tryComplete();
+    }
   }
 
   /** A cheap, possibly stale look: used to refuse before taking rate-limit tokens. */
@@ -195,20 +272,24 @@ final class CommandQueue implements Shareable {
     return admission.future();
   }
 
-  /** Stops listening and unregisters the gauges (the owner was undeployed). */
-  void close() {
+  /** Stops listening, unregisters the gauges and lets go of the journal (the owner was undeployed). */
+  Future<Void> close() {
     vertx.cancelTimer(adoptTimer);
     linkStatus.unregister();
     registry.remove(depthGauge);
     registry.remove(breakerGauge);
     breaker.close();
+    return journal.close().otherwiseEmpty();
   }
 
   // ---- everything below runs on the owner context ----
 
   private Admission admit(GatewayCommand command, Context origin, Function<Outcome, Future<?>> settle) {
+    if (draining) {
+      return new Admission(false, false, null, SHUTDOWN_RETRY_AFTER_MS, Future.succeededFuture(), true);
+    }
     if (queue.size() >= settings.queueCapacity()) {
-      return new Admission(false, false, null, retryAfterMs(), Future.succeededFuture());
+      return new Admission(false, false, null, retryAfterMs(), Future.succeededFuture(), false);
     }
     Pending p = new Pending(command, origin, settle);
     queue.addLast(p);
@@ -220,7 +301,7 @@ final class CommandQueue implements Shareable {
     Future<Void> recorded = journal.record(command);
     status(p, "queued", null);
     pump();
-    return new Admission(true, paused, p.outcome.future(), 0, recorded);
+    return new Admission(true, paused, p.outcome.future(), 0, recorded, false);
   }
 
   private void onLinkStatus(JsonObject s) {
@@ -233,10 +314,14 @@ final class CommandQueue implements Shareable {
       linkUsable = usable;
     }
     pump();
+    checkDrained();
   }
 
   private void pump() {
-    if (busy || queue.isEmpty() || !linkUsable || breaker.state() == CircuitBreakerState.OPEN) {
+    while (!busy && !stopped && !queue.isEmpty() && expired(queue.peekFirst())) {
+      expire(queue.peekFirst());
+    }
+    if (busy || stopped || queue.isEmpty() || !linkUsable || breaker.state() == CircuitBreakerState.OPEN) {
       return;
     }
     busy = true;
@@ -291,6 +376,11 @@ final class CommandQueue implements Shareable {
 
   private void handle(Pending p, Attempt a) {
     GatewayCommand c = p.command;
+    if (stopped) {
+      // The node is stopping: whatever this attempt did, the command stays in the journal and is
+      // sent again (same id) by the next node; the hub de-duplicates.
+      return;
+    }
     switch (a.kind()) {
       case "delivered" -> finish(p, new Outcome(Kind.DELIVERED, a.result(), null, p.attempts));
       case "rejected" -> finish(p, new Outcome(Kind.REJECTED, null, a.error(), p.attempts));
@@ -314,12 +404,21 @@ final class CommandQueue implements Shareable {
         vertx.setTimer(Math.max(1, delay), id -> {
           busy = false;
           pump();
+          checkDrained();
         });
       }
     }
   }
 
   private void finish(Pending p, Outcome o) {
+    conclude(p, o);
+    busy = false;
+    pump();
+    checkDrained();
+  }
+
+  /** Ends a command: out of the queue and the journal, counted, settled, its final status published. */
+  private void conclude(Pending p, Outcome o) {
     queue.remove(p);
     journal.forget(p.command.id());
     depth = queue.size();
@@ -340,6 +439,11 @@ final class CommandQueue implements Shareable {
             o.attempts(), o.error().getString("code"));
         yield "failed";
       }
+      case EXPIRED -> {
+        TraceLog.warn(log, c.traceId(), "command {} {} failed: expired, accepted {} ms ago (COMMAND_MAX_AGE_MS={}), not sent",
+            c.id(), c.name(), ageMs, settings.maxAgeMs());
+        yield "expired";
+      }
     };
     Counter.builder("bridge_commands").tag("name", c.name()).tag("outcome", status)
         .description("Commands by final outcome").register(registry).increment();
@@ -353,11 +457,20 @@ final class CommandQueue implements Shareable {
       if (ar.failed()) {
         TraceLog.warn(log, c.traceId(), "command {}: settling the outcome failed: {}", c.id(), ar.cause().toString());
       }
-      status(p, status, o.kind() == Kind.DELIVERED ? null : o.error());
+      status(p, "expired".equals(status) ? "failed" : status, o.kind() == Kind.DELIVERED ? null : o.error());
     });
     p.origin.runOnContext(v -> p.outcome.complete(o));
-    busy = false;
-    pump();
+  }
+
+  private boolean expired(Pending p) {
+    return System.currentTimeMillis() - p.command.requestedAt() > settings.maxAgeMs();
+  }
+
+  /** Too old to send (the user moved on long ago): failed loudly, never sent again. */
+  private void expire(Pending p) {
+    conclude(p, new Outcome(Kind.EXPIRED, null, new JsonObject().put("code", "EXPIRED").put("retryable", false)
+        .put("message", "queued longer than COMMAND_MAX_AGE_MS (" + settings.maxAgeMs() + " ms)"), p.attempts));
+    checkDrained();
   }
 
   private void status(Pending p, String status, JsonObject error) {

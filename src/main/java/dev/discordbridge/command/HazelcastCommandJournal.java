@@ -76,6 +76,11 @@ public final class HazelcastCommandJournal implements CommandJournal {
   }
 
   @Override
+  public String keptIn() {
+    return "the cluster map " + MAP + " (a surviving member adopts them)";
+  }
+
+  @Override
   public void forget(String commandId) {
     map.removeAsync(commandId);
   }

@@ -71,6 +71,12 @@ public record Reply(int status, JsonObject headers, JsonObject body) {
         .withBodyField("retryAfterMs", retryAfterMs).withHeader("Retry-After", String.valueOf(seconds(retryAfterMs)));
   }
 
+  /** The node is stopping (SIGTERM): retry, another node (or this one, restarted) takes the command. */
+  static Reply shuttingDown(long retryAfterMs) {
+    return error(503, "SHUTTING_DOWN", "This node is shutting down; retry shortly.")
+        .withBodyField("retryAfterMs", retryAfterMs).withHeader("Retry-After", String.valueOf(seconds(retryAfterMs)));
+  }
+
   static Reply unavailable(String message) {
     return error(503, "SERVICE_UNAVAILABLE", message).withHeader("Retry-After", "1");
   }

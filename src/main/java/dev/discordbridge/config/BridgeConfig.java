@@ -3,6 +3,7 @@ package dev.discordbridge.config;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -65,8 +66,14 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
   public record Stream(long heartbeatMs, long retryMs, int replayWindow, int clientBufferEvents,
                        int clientBufferBytes) {}
 
+  /**
+   * @param journalDir where a node on its own keeps queued commands across restarts ({@code COMMAND_JOURNAL_DIR})
+   * @param maxAgeMs a queued command older than this (since its POST) is failed and logged instead of sent
+   * @param shutdownGraceMs how long SIGTERM lets the queue drain before the node exits ({@code SHUTDOWN_GRACE_MS})
+   */
   public record Command(int queueCapacity, long ackWaitMs, int maxAttempts, long backoffBaseMs, long backoffMaxMs,
-                        long idempotencyTtlMs, long attemptTimeoutMs) {}
+                        long idempotencyTtlMs, long attemptTimeoutMs, Path journalDir, long maxAgeMs,
+                        long shutdownGraceMs) {}
 
   public record Legacy(boolean enabled, int maxFrameBytes, long pingIntervalMs) {}
 
@@ -156,7 +163,9 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     var command = new Command(r.integer("COMMAND_QUEUE_CAPACITY", 1000, 1, 10_000_000),
         r.number("COMMAND_ACK_WAIT_MS", 2_000, 0, 60_000), r.integer("COMMAND_MAX_ATTEMPTS", 5, 1, 100),
         r.number("COMMAND_BACKOFF_BASE_MS", 200, 1, 60_000), r.number("COMMAND_BACKOFF_MAX_MS", 10_000, 1, 600_000),
-        r.number("IDEMPOTENCY_TTL_MS", 600_000, 1_000, 7 * 86_400_000L), r.number("COMMAND_ATTEMPT_TIMEOUT_MS", 5_000, 50, 120_000));
+        r.number("IDEMPOTENCY_TTL_MS", 600_000, 1_000, 7 * 86_400_000L), r.number("COMMAND_ATTEMPT_TIMEOUT_MS", 5_000, 50, 120_000),
+        r.path("COMMAND_JOURNAL_DIR", "./data/journal"), r.number("COMMAND_MAX_AGE_MS", 600_000, 1_000, 7 * 86_400_000L),
+        r.number("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000));
     var rate = new RateLimitConfig(r.bucket("RATE_LIMIT_USER", "10/10s"), r.bucket("RATE_LIMIT_CHANNEL", "20/10s"));
     var legacy = new Legacy(r.bool("ENABLE_WS_BRIDGE", false), r.integer("WS_MAX_FRAME_BYTES", 4_096, 64, 1_048_576),
         r.number("WS_PING_INTERVAL_MS", 25_000, 100, 600_000));

@@ -2,6 +2,8 @@ package dev.discordbridge.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -109,6 +111,16 @@ final class ConfigReader {
       throw new ConfigException(key + " must have a capacity and a period of at least 1, got \"" + shown(s) + "\"");
     }
     return new RateLimitConfig.Bucket(capacity, seconds);
+  }
+
+  /** A file-system path (not checked for existence: the capability that uses it creates it). */
+  Path path(String key, String fallback) {
+    String s = string(key, fallback);
+    try {
+      return Path.of(s);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(key + " must be a file-system path, got \"" + shown(s) + "\"");
+    }
   }
 
   static String shown(String s) {

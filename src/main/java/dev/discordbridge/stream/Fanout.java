@@ -8,6 +8,7 @@ import dev.discordbridge.contract.StreamIds;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SingleThreadEventLoop;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The SSE fan-out of one router instance: its open streams, the replay window, voice presence,
@@ -112,6 +115,42 @@ final class Fanout {
   void stop() {
     if (scanTimer >= 0) {
       vertx.cancelTimer(scanTimer);
+    }
+  }
+
+  /** Once set, a stream that opens is ended at once (the node is stopping). */
+  private boolean ending;
+
+  /**
+   * The node is stopping: every stream gets what is pending, a final {@code shutdown} event, and
+   * the chunked terminator, then its connection is closed (FIN, never a reset). The retry each
+   * client is told is spread over up to a second, so that the browsers of a node do not all
+   * reconnect to its peers in the same instant. Completes when every end is written, or after
+   * {@code boundMs} for clients that do not read.
+   */
+  Future<Void> endAll(long boundMs) {
+    stop();
+    ending = true;
+    long spread = Math.max(1, Math.min(1_000, config.retryMs()));
+    List<Future<Void>> ends = new ArrayList<>(all.size());
+    for (SseConnection c : new ArrayList<>(all)) {
+      ends.add(end(c, ThreadLocalRandom.current().nextLong(spread)));
+    }
+    if (ends.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return Future.join(ends).<Void>mapEmpty().timeout(boundMs, TimeUnit.MILLISECONDS).otherwiseEmpty();
+  }
+
+  private Future<Void> end(SseConnection c, long retryMs) {
+    detach(c);
+    if (c.hasPending()) {
+      c.response.write(c.takePending());
+    }
+    try {
+      return c.response.end(SseFrames.shutdown(retryMs)).compose(v -> c.connection.close());
+    } catch (IllegalStateException alreadyEnded) {
+      return Future.succeededFuture();
     }
   }
 
@@ -224,6 +263,11 @@ final class Fanout {
     SseConnection c = new SseConnection(connection, res, caller.userId(), filter, caller.expiresAtMillis());
     c.lastWriteAt = now;
     attach(c);
+    if (ending) {
+      res.write(head);
+      end(c, config.retryMs());
+      return c;
+    }
     res.closeHandler(v -> detach(c));
     res.exceptionHandler(err -> detach(c));
     res.drainHandler(v -> {

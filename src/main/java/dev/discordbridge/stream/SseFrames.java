@@ -26,6 +26,7 @@ public final class SseFrames {
   public static final String READY = "ready";
   public static final String HEARTBEAT = "heartbeat";
   public static final String COMMAND_STATUS = "commandStatus";
+  public static final String SHUTDOWN = "shutdown";
 
   private static final Buffer READY_RESUMED = Buffer.buffer("event: ready\ndata: {\"resumed\":true}\n\n");
   private static final Buffer READY_FRESH = Buffer.buffer("event: ready\ndata: {\"resumed\":false}\n\n");
@@ -60,6 +61,15 @@ public final class SseFrames {
 
   public static Buffer heartbeat(long nowMillis) {
     return shared(text(null, HEARTBEAT, "{\"ts\":\"" + Times.format(nowMillis) + "\"}"));
+  }
+
+  /**
+   * The last frame of a stream whose node is stopping: a short {@code retry} (the browser
+   * reconnects, through the load balancer, to a node that stays up, after that long) and an event
+   * {@code shutdown} without an id (the client's resume position does not move).
+   */
+  public static Buffer shutdown(long retryMs) {
+    return Buffer.buffer("retry: " + retryMs + "\n\n" + text(null, SHUTDOWN, "{\"reason\":\"node_shutdown\",\"retryMs\":" + retryMs + "}"));
   }
 
   /** A live-only event without an id (it must not move the client's resume position). */

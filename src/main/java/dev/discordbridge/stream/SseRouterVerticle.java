@@ -25,6 +25,7 @@ import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,8 @@ public final class SseRouterVerticle extends VerticleBase {
   private final String instanceId = Ids.newTraceId();
   private Fanout fanout;
   private final LinkReadiness readiness = new LinkReadiness();
+  /** Set when the node's shutdown starts: not ready, so load balancers send new requests elsewhere. */
+  private boolean shuttingDown;
 
   public SseRouterVerticle(BridgeConfig config, PortHolder portHolder) {
     this.config = config;
@@ -73,9 +76,11 @@ public final class SseRouterVerticle extends VerticleBase {
         m.reply(snapshot);
       }
     });
+    MessageConsumer<JsonObject> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
     Router router = router(authenticator, origins);
-    return Future.all(events.completion(), statuses.completion(), link.completion(), peers.completion())
+    return Future.all(List.of(events.completion(), statuses.completion(), link.completion(), peers.completion(),
+            shutdown.completion()))
         .compose(v -> legacy.mount(router))
         .compose(v -> bootstrapFromPeer(3))
         .compose(v -> {
@@ -89,12 +94,22 @@ public final class SseRouterVerticle extends VerticleBase {
         .onSuccess((HttpServer s) -> portHolder.set(s.actualPort()));
   }
 
+  /** How long stop() waits for the final frames of streams whose clients do not read. */
+  private static final long END_STREAMS_BOUND_MS = 2_000;
+
+  /** Ends every stream cleanly (a final {@code shutdown} event and the chunked terminator) before the server closes. */
   @Override
   public Future<?> stop() {
-    if (fanout != null) {
-      fanout.stop();
+    if (fanout == null) {
+      return Future.succeededFuture();
     }
-    return Future.succeededFuture();
+    int open = fanout.connections();
+    long started = System.currentTimeMillis();
+    return fanout.endAll(END_STREAMS_BOUND_MS).onComplete(ar -> {
+      if (open > 0) {
+        log.info("ended {} stream(s) in {} ms", open, System.currentTimeMillis() - started);
+      }
+    });
   }
 
   private Router router(Authenticator authenticator, OriginPolicy origins) {
@@ -136,7 +151,9 @@ public final class SseRouterVerticle extends VerticleBase {
         HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
             readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
                 .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))
-            .register("cluster", this::clusterCheck)));
+            .register("cluster", this::clusterCheck)
+            .register("shutdown", p -> p.complete(shuttingDown
+                ? Status.KO(new JsonObject().put("reason", "the node is shutting down")) : Status.OK()))));
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> HttpErrors.write(ctx, 404, "NOT_FOUND", "no such resource"));
     router.errorHandler(403, ctx -> HttpErrors.write(ctx, 403, "FORBIDDEN", "forbidden"));

@@ -39,6 +39,23 @@ class BridgeConfigTest {
   }
 
   @Test
+  void shutdownAndJournalSettingsHaveTheContractDefaultsAndNameTheVariableWhenBad() {
+    BridgeConfig c = BridgeConfig.parse(real());
+    assertEquals(java.nio.file.Path.of("./data/journal"), c.command().journalDir());
+    assertEquals(600_000, c.command().maxAgeMs());
+    assertEquals(10_000, c.command().shutdownGraceMs());
+    BridgeConfig set = BridgeConfig.parse(real().put("COMMAND_JOURNAL_DIR", "/var/lib/bridge").put("COMMAND_MAX_AGE_MS", "5000")
+        .put("SHUTDOWN_GRACE_MS", "0"));
+    assertEquals(java.nio.file.Path.of("/var/lib/bridge"), set.command().journalDir());
+    assertEquals(5_000, set.command().maxAgeMs());
+    assertEquals(0, set.command().shutdownGraceMs());
+    assertTrue(error(real().put("SHUTDOWN_GRACE_MS", "soon")).startsWith("SHUTDOWN_GRACE_MS must be a whole number"));
+    assertTrue(error(real().put("SHUTDOWN_GRACE_MS", "-1")).startsWith("SHUTDOWN_GRACE_MS must be from 0"));
+    assertTrue(error(real().put("COMMAND_MAX_AGE_MS", "10")).startsWith("COMMAND_MAX_AGE_MS must be from 1000"));
+    assertTrue(error(real().put("COMMAND_JOURNAL_DIR", "bad\u0000dir")).startsWith("COMMAND_JOURNAL_DIR must be a file-system path"));
+  }
+
+  @Test
   void aGatewayUrlMustBeWebSocket() {
     assertEquals("GATEWAY_WS_URL must be a ws:// or wss:// URL, got \"http://x\"",
         error(real().put("GATEWAY_WS_URL", "http://x")));

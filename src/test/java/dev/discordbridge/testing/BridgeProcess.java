@@ -32,6 +32,7 @@ public final class BridgeProcess implements AutoCloseable {
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
   private final int httpPort;
+  private final Thread reader;
 
   private record Waiter(Predicate<String> match, CompletableFuture<String> found) {}
 
@@ -40,7 +41,7 @@ public final class BridgeProcess implements AutoCloseable {
     this.process = process;
     this.httpPort = httpPort;
     var out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
-    var reader = new Thread(() -> {
+    this.reader = new Thread(() -> {
       try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
@@ -107,6 +108,25 @@ public final class BridgeProcess implements AutoCloseable {
     return found;
   }
 
+  /** Sends SIGTERM and returns at once (the JVM runs its shutdown hook); see {@link #terminate}. */
+  public void signalTerm() {
+    process.toHandle().destroy();
+  }
+
+  /**
+   * SIGTERM (the JVM runs its shutdown hook); true when the process exited within {@code timeoutMs}.
+   * Once it exited, its last output lines are read before this returns. (Not {@link Process#destroy}:
+   * it sends the same signal but closes our end of the output pipe, losing what the shutdown logs.)
+   */
+  public boolean terminate(long timeoutMs) throws InterruptedException {
+    process.toHandle().destroy();
+    boolean exited = process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
+    if (exited) {
+      reader.join(5_000);
+    }
+    return exited;
+  }
+
   /** kill -9: no shutdown hook runs, sockets are left for the peers to notice. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
@@ -115,11 +135,8 @@ public final class BridgeProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        kill();
-      }
+    if (process.isAlive() && !terminate(10_000)) {
+      kill();
     }
   }
 
