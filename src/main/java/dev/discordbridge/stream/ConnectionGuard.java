@@ -1,0 +1,201 @@
+package dev.discordbridge.stream;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connection-level guard of the public port, shared by all its instances: installs the
+ * {@link EdgeDecoder} (request-head timeout, unambiguous framing) on every HTTP/1.1 connection,
+ * caps open connections at HTTP_MAX_CONNECTIONS (below the descriptor limit), and at the cap
+ * sheds the oldest connection that has not sent a request head yet, or refuses the new one when
+ * every connection is in use, so a flood of silent sockets cannot take the port (nor
+ * /health/live) away. What it sheds is logged as one line per interval, never per connection.
+ */
+final class ConnectionGuard {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
+  static final long LOG_INTERVAL_MS = 10_000;
+  /** After an answer that says Connection: close, how long unread input is still drained. */
+  static final long LINGER_MS = 2_000;
+
+  private final int maxConnections;
+  private final long headerTimeoutMs;
+  private final AtomicInteger open = new AtomicInteger();
+  /** Connections that have not sent a complete request head, with when they were accepted. */
+  private final Map<EdgeDecoder, Long> withoutHead = new ConcurrentHashMap<>();
+  private final AtomicLong shed = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong timedOut = new AtomicLong();
+  private final AtomicLong nextLogAt = new AtomicLong();
+
+  ConnectionGuard(int maxConnections, long headerTimeoutMs) {
+    this.maxConnections = maxConnections;
+    this.headerTimeoutMs = headerTimeoutMs;
+  }
+
+  int open() {
+    return open.get();
+  }
+
+  /** The server's connection handler: runs on the connection's event loop before it reads. */
+  void accept(HttpConnection connection, HttpServerOptions options) {
+    Channel channel = channel(connection);
+    if (channel == null) {
+      return;
+    }
+    EdgeDecoder decoder = null;
+    if (channel.pipeline().get("httpDecoder") instanceof HttpRequestDecoder) {
+      decoder = new EdgeDecoder(options, this, headerTimeoutMs);
+      channel.pipeline().replace("httpDecoder", "httpDecoder", decoder);
+      withoutHead.put(decoder, System.nanoTime());
+      decoder.start(channel.pipeline().context(decoder));
+    }
+    EdgeDecoder installed = decoder;
+    open.incrementAndGet();
+    channel.closeFuture().addListener(f -> {
+      open.decrementAndGet();
+      if (installed != null) {
+        withoutHead.remove(installed);
+      }
+    });
+    if (open.get() > maxConnections) {
+      makeRoom(channel, installed);
+    }
+  }
+
+  /** At the cap: close the oldest connection without a request head; the new one if it is that one. */
+  private void makeRoom(Channel fresh, EdgeDecoder freshDecoder) {
+    EdgeDecoder oldest = null;
+    long oldestAt = Long.MAX_VALUE;
+    for (Map.Entry<EdgeDecoder, Long> e : withoutHead.entrySet()) {
+      if (e.getKey() != freshDecoder && e.getValue() - oldestAt < 0) {
+        oldest = e.getKey();
+        oldestAt = e.getValue();
+      }
+    }
+    if (oldest != null && withoutHead.remove(oldest) != null) {
+      shed.incrementAndGet();
+      oldest.shed();
+    } else {
+      refused.incrementAndGet();
+      fresh.close();
+    }
+    report();
+  }
+
+  void headReceived(EdgeDecoder decoder) {
+    withoutHead.remove(decoder);
+  }
+
+  void headerTimedOut() {
+    timedOut.incrementAndGet();
+    report();
+  }
+
+  /** One line per interval with what was closed since the last line. */
+  private void report() {
+    long now = System.currentTimeMillis();
+    long due = nextLogAt.get();
+    if (now < due || !nextLogAt.compareAndSet(due, now + LOG_INTERVAL_MS)) {
+      return;
+    }
+    long s = shed.getAndSet(0);
+    long r = refused.getAndSet(0);
+    long t = timedOut.getAndSet(0);
+    if (s + r > 0) {
+      log.warn("HTTP_MAX_CONNECTIONS={} reached ({} open): closed {} connections without a request head and refused {}"
+          + " new ones; {} closed for no complete request head within HTTP_HEADER_TIMEOUT_MS={} (counts since the last such line)",
+          maxConnections, open.get(), s, r, t, headerTimeoutMs);
+    } else {
+      log.info("{} connections closed for no complete request head within HTTP_HEADER_TIMEOUT_MS={} (counts since the last such line)",
+          t, headerTimeoutMs);
+    }
+  }
+
+  /** A running SSE stream carries heartbeats and must not be cut by the idle timeout. */
+  static void exemptFromIdleTimeout(HttpConnection connection) {
+    Channel channel = channel(connection);
+    if (channel != null) {
+      IdleStateHandler idle = channel.pipeline().get(IdleStateHandler.class);
+      if (idle != null) {
+        channel.pipeline().remove(idle);
+      }
+    }
+  }
+
+  /**
+   * Before an answer sent while the request body is still coming: when the rest of the body can
+   * be drained cheaply (announced, at most {@code drainLimit} bytes) the connection stays usable;
+   * otherwise the answer says {@code Connection: close} and, once it is written, the server ends
+   * its side (the client reads the whole answer, then end of stream) and closes after a linger.
+   *
+   * @return true when the connection is kept (the caller drains the body)
+   */
+  static boolean prepareEarlyAnswer(HttpServerRequest request, long drainLimit) {
+    if (request.isEnded()) {
+      return true;
+    }
+    long announced = announcedLength(request);
+    if (announced >= 0 && announced <= drainLimit) {
+      return true;
+    }
+    HttpConnection connection = request.connection();
+    request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+        .bodyEndHandler(v -> closeGracefully(connection));
+    return false;
+  }
+
+  private static long announcedLength(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length == null || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Half-close after the answer, keep reading what the client still sends, close after a linger. */
+  static void closeGracefully(HttpConnection connection) {
+    Channel channel = channel(connection);
+    if (channel == null) {
+      connection.close();
+      return;
+    }
+    // An empty write queued behind the answer: when it completes, the answer is on the wire.
+    ChannelHandlerContext decoder = channel.pipeline().context(EdgeDecoder.class);
+    ChannelFuture written = decoder != null ? decoder.writeAndFlush(Unpooled.EMPTY_BUFFER)
+        : channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
+    written.addListener(f -> {
+      if (channel instanceof DuplexChannel duplex && !duplex.isOutputShutdown()) {
+        duplex.shutdownOutput();
+      }
+      channel.eventLoop().schedule(() -> channel.close(), LINGER_MS, TimeUnit.MILLISECONDS);
+    });
+  }
+
+  /**
+   * The Netty channel under a Vert.x HTTP connection. Vert.x has no public accessor: its
+   * connections extend ConnectionBase (an impl class) in 4.x and 5.x; anything else is left alone.
+   */
+  private static Channel channel(HttpConnection connection) {
+    return connection instanceof io.vertx.core.net.impl.ConnectionBase base ? base.channel() : null;
+  }
+}
