@@ -173,6 +173,10 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     var rate = new RateLimitConfig(r.bucket("RATE_LIMIT_USER", "10/10s"), r.bucket("RATE_LIMIT_CHANNEL", "20/10s"));
     var legacy = new Legacy(r.bool("ENABLE_WS_BRIDGE", false), r.integer("WS_MAX_FRAME_BYTES", 4_096, 64, 1_048_576),
         r.number("WS_PING_INTERVAL_MS", 25_000, 100, 600_000));
+    if (legacy.enabled() && legacy.pingIntervalMs() >= http.idleTimeoutMs()) {
+      throw new ConfigException("WS_PING_INTERVAL_MS must be less than HTTP_IDLE_TIMEOUT_MS (" + http.idleTimeoutMs()
+          + ") when ENABLE_WS_BRIDGE is on, got " + legacy.pingIntervalMs());
+    }
     var cluster = new Cluster(r.bool("CLUSTER_ENABLED", false), r.string("CLUSTER_NAME", "discord-bridge"),
         r.string("CLUSTER_HOST", "127.0.0.1"), r.integer("CLUSTER_PORT", 5701, 0, 65535),
         r.list("CLUSTER_MEMBERS").isEmpty() ? List.of("127.0.0.1") : r.list("CLUSTER_MEMBERS"),
@@ -199,6 +203,10 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
   private static int maxConnections(ConfigReader r) {
     String s = r.string("HTTP_MAX_CONNECTIONS", "auto");
     if (!"auto".equalsIgnoreCase(s)) {
+      if (!s.matches("\\d{1,9}")) {
+        throw new ConfigException("HTTP_MAX_CONNECTIONS must be \"auto\" or a whole number from 1 to 10000000, got \""
+            + ConfigReader.shown(s) + "\"");
+      }
       return r.integer("HTTP_MAX_CONNECTIONS", 0, 1, 10_000_000);
     }
     long limit = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
