@@ -7,6 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
@@ -33,8 +36,30 @@ final class ConnectionGuard {
   /** After an answer that says Connection: close, how long unread input is still drained. */
   static final long LINGER_MS = 2_000;
 
+  /** The meters, one set per registry (all instances and guards of a node add to them). */
+  private record Meters(AtomicInteger open, Counter headerTimeout, Counter shed, Counter refused, Counter badFraming) {
+    private static final Map<MeterRegistry, Meters> BY_REGISTRY = new ConcurrentHashMap<>();
+
+    static Meters of(MeterRegistry r) {
+      return BY_REGISTRY.computeIfAbsent(r, reg -> {
+        AtomicInteger open = new AtomicInteger();
+        Gauge.builder("bridge_http_connections", open, AtomicInteger::get)
+            .description("Open connections on the public HTTP port").register(reg);
+        return new Meters(open, closed(reg, "header_timeout"), closed(reg, "shed"), closed(reg, "refused"),
+            closed(reg, "bad_framing"));
+      });
+    }
+
+    private static Counter closed(MeterRegistry r, String reason) {
+      return Counter.builder("bridge_http_connections_closed_total").tag("reason", reason)
+          .description("Connections the edge closed: no request head in time, shed or refused at the cap, ambiguous framing")
+          .register(r);
+    }
+  }
+
   private final int maxConnections;
   private final long headerTimeoutMs;
+  private final Meters meters;
   private final AtomicInteger open = new AtomicInteger();
   /** Connections that have not sent a complete request head, with when they were accepted. */
   private final Map<EdgeDecoder, Long> withoutHead = new ConcurrentHashMap<>();
@@ -43,9 +68,10 @@ final class ConnectionGuard {
   private final AtomicLong timedOut = new AtomicLong();
   private final AtomicLong nextLogAt = new AtomicLong();
 
-  ConnectionGuard(int maxConnections, long headerTimeoutMs) {
+  ConnectionGuard(int maxConnections, long headerTimeoutMs, MeterRegistry registry) {
     this.maxConnections = maxConnections;
     this.headerTimeoutMs = headerTimeoutMs;
+    this.meters = Meters.of(registry);
   }
 
   int open() {
@@ -67,8 +93,10 @@ final class ConnectionGuard {
     }
     EdgeDecoder installed = decoder;
     open.incrementAndGet();
+    meters.open().incrementAndGet();
     channel.closeFuture().addListener(f -> {
       open.decrementAndGet();
+      meters.open().decrementAndGet();
       if (installed != null) {
         withoutHead.remove(installed);
       }
@@ -90,9 +118,11 @@ final class ConnectionGuard {
     }
     if (oldest != null && withoutHead.remove(oldest) != null) {
       shed.incrementAndGet();
+      meters.shed().increment();
       oldest.shed();
     } else {
       refused.incrementAndGet();
+      meters.refused().increment();
       fresh.close();
     }
     report();
@@ -102,8 +132,13 @@ final class ConnectionGuard {
     withoutHead.remove(decoder);
   }
 
+  void badFraming() {
+    meters.badFraming().increment();
+  }
+
   void headerTimedOut() {
     timedOut.incrementAndGet();
+    meters.headerTimeout().increment();
     report();
   }
 

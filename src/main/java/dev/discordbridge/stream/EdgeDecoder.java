@@ -1,5 +1,6 @@
 package dev.discordbridge.stream;
 
+import dev.discordbridge.contract.Ids;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -31,8 +32,6 @@ import java.util.concurrent.TimeUnit;
  * as the place to refuse CL+TE instead of dropping Content-Length.
  */
 final class EdgeDecoder extends VertxHttpRequestDecoder {
-  private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
-      + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
   /** Why a request was refused; the invalid-request handler recognises it. */
   static final class FramingRefused extends IllegalArgumentException {
@@ -113,6 +112,7 @@ final class EdgeDecoder extends VertxHttpRequestDecoder {
     if (problem != null && request.decoderResult().isSuccess()) {
       request.setDecoderResult(DecoderResult.failure(new FramingRefused(problem)));
       refused = true;
+      guard.badFraming();
     }
   }
 
@@ -156,7 +156,9 @@ final class EdgeDecoder extends VertxHttpRequestDecoder {
     guard.headerTimedOut();
     if (partialHead) {
       // Written from here it skips the HTTP encoder: the bytes go out as they are.
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+      byte[] answer = ("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n"
+          + HttpErrors.TRACE_HEADER + ": " + Ids.newTraceId() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(ChannelFutureListener.CLOSE);
     } else {
       ctx.close();
     }

@@ -48,7 +48,7 @@ public final class SseRouterVerticle extends VerticleBase {
 
     synchronized ConnectionGuard guard(BridgeConfig.Http http) {
       if (guard == null) {
-        guard = new ConnectionGuard(http.maxConnections(), http.headerTimeoutMs());
+        guard = new ConnectionGuard(http.maxConnections(), http.headerTimeoutMs(), Metrics.registry());
       }
       return guard;
     }
@@ -119,8 +119,10 @@ public final class SseRouterVerticle extends VerticleBase {
       HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
       return;
     }
-    log.info("refused a request from {} with {} (request smuggling guard)", request.remoteAddress(), cause.getMessage());
+    String traceId = Ids.newTraceId();
+    log.info("refused a request with {} and closed its connection (trace {})", cause.getMessage(), traceId);
     request.response().setStatusCode(400)
+        .putHeader(HttpErrors.TRACE_HEADER, traceId)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
         .end(new JsonObject().put("error", new JsonObject().put("code", "BAD_REQUEST")

@@ -71,6 +71,11 @@ class ConnectionCapTest {
     }
     assertTrue(test.awaitCompletion(10, TimeUnit.SECONDS),
         "at least " + (silent - CAP) + " of " + silent + " silent sockets must have been shed");
+    try (RawHttp c = new RawHttp(port, 5_000)) {
+      String metrics = c.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").read().body();
+      assertTrue(metrics.lines().anyMatch(l -> l.startsWith("bridge_http_connections_closed_total") && l.contains("reason=\"shed\"")
+          && !l.endsWith(" 0.0")), "shed connections are counted");
+    }
     log.info("measured: {} silent sockets against HTTP_MAX_CONNECTIONS={}: {} shed, /health/live answered 10 of 10",
         silent, CAP, closedCount.get());
     net.close().await();

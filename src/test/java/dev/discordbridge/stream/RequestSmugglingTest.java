@@ -50,6 +50,7 @@ class RequestSmugglingTest {
       assertNotNull(first, "the request must be answered, not dropped");
       assertEquals(400, first.status(), first.body());
       assertTrue(first.saysClose(), "a 400 for ambiguous framing must say Connection: close");
+      assertNotNull(first.headers().get("x-trace-id"), "every response carries X-Trace-Id");
       assertNull(c.read(), "nothing after the 400: the connection ends and the smuggled request is never answered");
     }
   }
