@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,7 @@ final class ConnectionGuard {
   private final AtomicLong shed = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong timedOut = new AtomicLong();
+  private final AtomicLong acceptFailures = new AtomicLong();
   private final AtomicLong nextLogAt = new AtomicLong();
 
   ConnectionGuard(int maxConnections, long headerTimeoutMs, MeterRegistry registry) {
@@ -91,6 +94,7 @@ final class ConnectionGuard {
       withoutHead.put(decoder, System.nanoTime());
       decoder.start(channel.pipeline().context(decoder));
     }
+    watchAccepts(channel.parent());
     EdgeDecoder installed = decoder;
     open.incrementAndGet();
     meters.open().incrementAndGet();
@@ -104,6 +108,32 @@ final class ConnectionGuard {
     if (open.get() > maxConnections) {
       makeRoom(channel, installed);
     }
+  }
+
+  private static final String ACCEPT_FAILURES = "bridge-accept-failures";
+
+  /**
+   * At the descriptor limit accept() fails (EMFILE); Netty then pauses accepting for a second
+   * (the cheap refusal) and passes the error on to the end of the server channel's pipeline, where
+   * it would be logged with a stack trace every second. This handler, last on the server channel,
+   * counts it into the interval line instead.
+   */
+  private synchronized void watchAccepts(Channel server) {
+    if (server == null || server.pipeline().get(ACCEPT_FAILURES) != null) {
+      return;
+    }
+    server.pipeline().addLast(ACCEPT_FAILURES, new ChannelInboundHandlerAdapter() {
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+          acceptFailures.incrementAndGet();
+          meters.refused().increment();
+          report();
+        } else {
+          ctx.fireExceptionCaught(cause);
+        }
+      }
+    });
   }
 
   /** At the cap: close the oldest connection without a request head; the new one if it is that one. */
@@ -152,10 +182,12 @@ final class ConnectionGuard {
     long s = shed.getAndSet(0);
     long r = refused.getAndSet(0);
     long t = timedOut.getAndSet(0);
-    if (s + r > 0) {
+    long a = acceptFailures.getAndSet(0);
+    if (s + r + a > 0) {
       log.warn("HTTP_MAX_CONNECTIONS={} reached ({} open): closed {} connections without a request head and refused {}"
-          + " new ones; {} closed for no complete request head within HTTP_HEADER_TIMEOUT_MS={} (counts since the last such line)",
-          maxConnections, open.get(), s, r, t, headerTimeoutMs);
+          + " new ones; accept failed {} times ({}; accepting pauses 1 s each time); {} closed for no complete request head"
+          + " within HTTP_HEADER_TIMEOUT_MS={} (counts since the last such line)",
+          maxConnections, open.get(), s, r, a, a > 0 ? "file-descriptor limit reached" : "no failure", t, headerTimeoutMs);
     } else {
       log.info("{} connections closed for no complete request head within HTTP_HEADER_TIMEOUT_MS={} (counts since the last such line)",
           t, headerTimeoutMs);
