@@ -118,10 +118,21 @@ final class ConnectionGuard {
    * it would be logged with a stack trace every second. This handler, last on the server channel,
    * counts it into the interval line instead.
    */
+  private Channel watchedServer;
+
+  /** Takes the accept watcher off the server channel (before the server closes). */
+  synchronized void stop() {
+    if (watchedServer != null && watchedServer.pipeline().get(ACCEPT_FAILURES) != null) {
+      watchedServer.pipeline().remove(ACCEPT_FAILURES);
+    }
+    watchedServer = null;
+  }
+
   private synchronized void watchAccepts(Channel server) {
     if (server == null || server.pipeline().get(ACCEPT_FAILURES) != null) {
       return;
     }
+    watchedServer = server;
     server.pipeline().addLast(ACCEPT_FAILURES, new ChannelInboundHandlerAdapter() {
       @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {

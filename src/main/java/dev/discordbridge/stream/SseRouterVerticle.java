@@ -46,6 +46,12 @@ public final class SseRouterVerticle extends VerticleBase {
     public int port() { return port; }
     void set(int p) { port = p; }
 
+    synchronized void stopGuard() {
+      if (guard != null) {
+        guard.stop();
+      }
+    }
+
     synchronized ConnectionGuard guard(BridgeConfig.Http http) {
       if (guard == null) {
         guard = new ConnectionGuard(http.maxConnections(), http.headerTimeoutMs(), Metrics.registry());
@@ -135,6 +141,7 @@ public final class SseRouterVerticle extends VerticleBase {
     if (fanout != null) {
       fanout.stop();
     }
+    portHolder.stopGuard();
     return Future.succeededFuture();
   }
 
