@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -39,7 +41,8 @@ final class ConnectionGuard {
   static final long LINGER_MS = 2_000;
 
   /** The meters, one set per registry (all instances and guards of a node add to them). */
-  private record Meters(AtomicInteger open, Counter headerTimeout, Counter shed, Counter refused, Counter badFraming) {
+  private record Meters(AtomicInteger open, Counter headerTimeout, Counter shed, Counter refused, Counter badFraming,
+                        Counter acceptFailed) {
     private static final Map<MeterRegistry, Meters> BY_REGISTRY = new ConcurrentHashMap<>();
 
     static Meters of(MeterRegistry r) {
@@ -48,13 +51,14 @@ final class ConnectionGuard {
         Gauge.builder("bridge_http_connections", open, AtomicInteger::get)
             .description("Open connections on the public HTTP port").register(reg);
         return new Meters(open, closed(reg, "header_timeout"), closed(reg, "shed"), closed(reg, "refused"),
-            closed(reg, "bad_framing"));
+            closed(reg, "bad_framing"), closed(reg, "accept_failed"));
       });
     }
 
     private static Counter closed(MeterRegistry r, String reason) {
       return Counter.builder("bridge_http_connections_closed_total").tag("reason", reason)
-          .description("Connections the edge closed: no request head in time, shed or refused at the cap, ambiguous framing")
+          .description("Connections the edge closed: no request head in time, shed or refused at the cap, ambiguous"
+              + " framing, or not accepted at the descriptor limit")
           .register(r);
     }
   }
@@ -70,6 +74,7 @@ final class ConnectionGuard {
   private final AtomicLong timedOut = new AtomicLong();
   private final AtomicLong acceptFailures = new AtomicLong();
   private final AtomicLong nextLogAt = new AtomicLong();
+  private final AtomicBoolean flushPending = new AtomicBoolean();
 
   ConnectionGuard(int maxConnections, long headerTimeoutMs, MeterRegistry registry) {
     this.maxConnections = maxConnections;
@@ -138,7 +143,7 @@ final class ConnectionGuard {
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
           acceptFailures.incrementAndGet();
-          meters.refused().increment();
+          meters.acceptFailed().increment();
           report();
         } else {
           ctx.fireExceptionCaught(cause);
@@ -183,23 +188,34 @@ final class ConnectionGuard {
     report();
   }
 
-  /** One line per interval with what was closed since the last line. */
+  /**
+   * At most one line per interval with what was closed since the last line: the first event
+   * is logged at once, later ones are counted and written when the interval is over.
+   */
   private void report() {
     long now = System.currentTimeMillis();
     long due = nextLogAt.get();
-    if (now < due || !nextLogAt.compareAndSet(due, now + LOG_INTERVAL_MS)) {
-      return;
+    if (now >= due && nextLogAt.compareAndSet(due, now + LOG_INTERVAL_MS)) {
+      writeLine();
+    } else if (flushPending.compareAndSet(false, true)) {
+      GlobalEventExecutor.INSTANCE.schedule(() -> {
+        flushPending.set(false);
+        report();
+      }, Math.max(1, nextLogAt.get() - now), TimeUnit.MILLISECONDS);
     }
+  }
+
+  private void writeLine() {
     long s = shed.getAndSet(0);
     long r = refused.getAndSet(0);
     long t = timedOut.getAndSet(0);
     long a = acceptFailures.getAndSet(0);
     if (s + r + a > 0) {
-      log.warn("HTTP_MAX_CONNECTIONS={} reached ({} open): closed {} connections without a request head and refused {}"
-          + " new ones; accept failed {} times ({}; accepting pauses 1 s each time); {} closed for no complete request head"
-          + " within HTTP_HEADER_TIMEOUT_MS={} (counts since the last such line)",
-          maxConnections, open.get(), s, r, a, a > 0 ? "file-descriptor limit reached" : "no failure", t, headerTimeoutMs);
-    } else {
+      log.warn("HTTP_MAX_CONNECTIONS={} reached ({} open): closed {} connections that had sent no request head, refused {}"
+          + " new ones, {} accepts failed at the file-descriptor limit (accepting pauses 1 s each); {} closed for no"
+          + " complete request head within HTTP_HEADER_TIMEOUT_MS={} (counts since the last such line)",
+          maxConnections, open.get(), s, r, a, t, headerTimeoutMs);
+    } else if (t > 0) {
       log.info("{} connections closed for no complete request head within HTTP_HEADER_TIMEOUT_MS={} (counts since the last such line)",
           t, headerTimeoutMs);
     }
