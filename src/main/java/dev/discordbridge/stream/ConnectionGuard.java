@@ -96,8 +96,8 @@ final class ConnectionGuard {
     if (channel.pipeline().get("httpDecoder") instanceof HttpRequestDecoder) {
       decoder = new EdgeDecoder(options, this, headerTimeoutMs);
       channel.pipeline().replace("httpDecoder", "httpDecoder", decoder);
+      decoder.start(channel.pipeline().context(decoder)); // before other threads can see it in the map
       withoutHead.put(decoder, System.nanoTime());
-      decoder.start(channel.pipeline().context(decoder));
     }
     watchAccepts(channel.parent());
     EdgeDecoder installed = decoder;

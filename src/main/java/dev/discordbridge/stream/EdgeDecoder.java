@@ -42,7 +42,7 @@ final class EdgeDecoder extends VertxHttpRequestDecoder {
 
   private final ConnectionGuard guard;
   private final long headerTimeoutMs;
-  private ChannelHandlerContext ctx;
+  private volatile ChannelHandlerContext ctx;
   private ScheduledFuture<?> headerTimer;
   private boolean awaitingHead = true;
   private boolean partialHead;
