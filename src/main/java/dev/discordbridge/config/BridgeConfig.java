@@ -24,7 +24,16 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
 
   public record Node(String id) {}
 
-  public record Http(String host, int port, int bodyLimitBytes, List<String> allowedOrigins) {
+  /**
+   * @param headerTimeoutMs a connection that has not sent a complete request head this long after
+   *     it opened (or after the first byte of its next request) is closed
+   * @param idleTimeoutMs a connection with no read and no write this long is closed (SSE streams
+   *     are exempt: they carry heartbeats)
+   * @param maxConnections open connections on the public port, all instances together; past it the
+   *     oldest connection that has not sent a request head is closed (or, if none, the new one)
+   */
+  public record Http(String host, int port, int bodyLimitBytes, List<String> allowedOrigins, long headerTimeoutMs,
+                     long idleTimeoutMs, int maxConnections) {
     public boolean originAllowed(String origin) {
       return origin != null && allowedOrigins.contains(origin);
     }
@@ -96,7 +105,8 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
   }
 
   public BridgeConfig withHttpPort(int port) {
-    var h = new Http(http.host(), port, http.bodyLimitBytes(), http.allowedOrigins());
+    var h = new Http(http.host(), port, http.bodyLimitBytes(), http.allowedOrigins(), http.headerTimeoutMs(),
+        http.idleTimeoutMs(), http.maxConnections());
     return new BridgeConfig(node, h, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances);
   }
 
@@ -147,7 +157,9 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
 
     var node = new Node(r.string("NODE_ID", defaultNodeId()));
     var http = new Http(r.string("HTTP_HOST", "0.0.0.0"), r.integer("HTTP_PORT", 8080, 0, 65535),
-        r.integer("HTTP_BODY_LIMIT_BYTES", 16_384, 256, 1_048_576), origins);
+        r.integer("HTTP_BODY_LIMIT_BYTES", 16_384, 256, 1_048_576), origins,
+        r.number("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000), r.number("HTTP_IDLE_TIMEOUT_MS", 60_000, 1_000, 86_400_000),
+        maxConnections(r));
     var auth = new Auth(jwtSecret, publicKey, algorithm, r.bool("AUTH_ALLOW_QUERY_TOKEN", false), demo);
     long backoffBase = r.number("LINK_BACKOFF_BASE_MS", 500, 10, 60_000);
     long backoffMax = r.number("LINK_BACKOFF_MAX_MS", 30_000, 10, 600_000);
@@ -160,6 +172,12 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     var stream = new Stream(r.number("SSE_HEARTBEAT_MS", 15_000, 50, 3_600_000), r.number("SSE_RETRY_MS", 2_000, 100, 600_000),
         r.integer("SSE_REPLAY_WINDOW", 10_000, 0, 10_000_000), r.integer("SSE_CLIENT_BUFFER_EVENTS", 1_000, 1, 1_000_000),
         r.integer("SSE_CLIENT_BUFFER_BYTES", 1_048_576, 1_024, 268_435_456));
+    if (http.idleTimeoutMs() <= stream.heartbeatMs()) {
+      // Streams are exempt from the idle timeout, but a proxy in front applies its own: keep the
+      // bridge's the longer one so that a stream's heartbeat always comes first.
+      throw new ConfigException("HTTP_IDLE_TIMEOUT_MS must be greater than SSE_HEARTBEAT_MS (" + stream.heartbeatMs()
+          + "), got " + http.idleTimeoutMs());
+    }
     var command = new Command(r.integer("COMMAND_QUEUE_CAPACITY", 1000, 1, 10_000_000),
         r.number("COMMAND_ACK_WAIT_MS", 2_000, 0, 60_000), r.integer("COMMAND_MAX_ATTEMPTS", 5, 1, 100),
         r.number("COMMAND_BACKOFF_BASE_MS", 200, 1, 60_000), r.number("COMMAND_BACKOFF_MAX_MS", 10_000, 1, 600_000),
@@ -169,6 +187,10 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     var rate = new RateLimitConfig(r.bucket("RATE_LIMIT_USER", "10/10s"), r.bucket("RATE_LIMIT_CHANNEL", "20/10s"));
     var legacy = new Legacy(r.bool("ENABLE_WS_BRIDGE", false), r.integer("WS_MAX_FRAME_BYTES", 4_096, 64, 1_048_576),
         r.number("WS_PING_INTERVAL_MS", 25_000, 100, 600_000));
+    if (legacy.enabled() && legacy.pingIntervalMs() >= http.idleTimeoutMs()) {
+      throw new ConfigException("WS_PING_INTERVAL_MS must be less than HTTP_IDLE_TIMEOUT_MS (" + http.idleTimeoutMs()
+          + ") when ENABLE_WS_BRIDGE is on, got " + legacy.pingIntervalMs());
+    }
     var cluster = new Cluster(r.bool("CLUSTER_ENABLED", false), r.string("CLUSTER_NAME", "discord-bridge"),
         r.string("CLUSTER_HOST", "127.0.0.1"), r.integer("CLUSTER_PORT", 5701, 0, 65535),
         r.list("CLUSTER_MEMBERS").isEmpty() ? List.of("127.0.0.1") : r.list("CLUSTER_MEMBERS"),
@@ -186,6 +208,27 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
       instances.put(role, roleReader.integer(envKey, fallback, 1, "gateway".equals(role) ? 1 : 64));
     }
     return new BridgeConfig(node, http, auth, link, stream, command, rate, legacy, cluster, sim, Map.copyOf(instances));
+  }
+
+  /**
+   * {@code auto} (the default): 90% of the process's file-descriptor limit, leaving at least 256
+   * descriptors for the upstream link, the cluster, the journal and logs; or a number.
+   */
+  private static int maxConnections(ConfigReader r) {
+    String s = r.string("HTTP_MAX_CONNECTIONS", "auto");
+    if (!"auto".equalsIgnoreCase(s)) {
+      if (!s.matches("\\d{1,9}")) {
+        throw new ConfigException("HTTP_MAX_CONNECTIONS must be \"auto\" or a whole number from 1 to 10000000, got \""
+            + ConfigReader.shown(s) + "\"");
+      }
+      return r.integer("HTTP_MAX_CONNECTIONS", 0, 1, 10_000_000);
+    }
+    long limit = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
+    if (limit <= 0) {
+      return 10_000;
+    }
+    return (int) Math.min(10_000_000, Math.max(64, limit - Math.max(256, limit / 10)));
   }
 
   private static URI gatewayUrl(String s) {

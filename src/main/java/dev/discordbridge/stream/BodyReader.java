@@ -40,8 +40,8 @@ final class BodyReader {
       }
     }
     if (!isJson(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
-      HttpErrors.write(ctx, 415, "UNSUPPORTED_MEDIA_TYPE", "the body must be JSON (Content-Type: application/json)");
       discard(req);
+      HttpErrors.write(ctx, 415, "UNSUPPORTED_MEDIA_TYPE", "the body must be JSON (Content-Type: application/json)");
       return Future.failedFuture(new Answered());
     }
     Promise<Buffer> body = Promise.promise();
@@ -84,8 +84,8 @@ final class BodyReader {
   static final int MAX_DISCARD_BYTES = 1 << 20;
 
   private static <T> Future<T> tooLarge(RoutingContext ctx, int limit) {
-    HttpErrors.write(ctx, 413, "PAYLOAD_TOO_LARGE", "the body is larger than " + limit + " bytes");
     discard(ctx.request());
+    HttpErrors.write(ctx, 413, "PAYLOAD_TOO_LARGE", "the body is larger than " + limit + " bytes");
     return Future.failedFuture(new Answered());
   }
 
@@ -99,19 +99,24 @@ final class BodyReader {
   }
 
   /**
-   * After an early answer: drain the rest of the body (so the client reads the answer rather than
-   * a connection reset), but close the connection when the body goes on and on.
+   * Before an early answer (call it before writing the answer): drain the rest of the body so that
+   * the client reads the answer rather than a connection reset. A body announced at most
+   * {@link #MAX_DISCARD_BYTES} long is drained and the connection stays usable; a longer or
+   * unannounced one gets {@code Connection: close} on the answer, a bounded drain and a graceful
+   * close (see {@link ConnectionGuard#prepareEarlyAnswer}).
    */
   static void discard(HttpServerRequest req) {
     if (req.isEnded()) {
       return;
     }
+    ConnectionGuard.prepareEarlyAnswer(req, MAX_DISCARD_BYTES);
     long[] seen = {0};
     req.handler(b -> {
       seen[0] += b.length();
       if (seen[0] > MAX_DISCARD_BYTES) {
+        // Only an answer that says Connection: close gets here; its graceful close ends the connection.
         req.handler(null);
-        req.connection().close();
+        req.pause();
       }
     });
     req.endHandler(null);

@@ -54,14 +54,14 @@ final class BusRelay {
     String traceId = HttpErrors.traceId(ctx);
     authenticator.authenticate(ctx.request())
         .recover(err -> {
-          StreamRoutes.unauthenticated(ctx, err);
           BodyReader.discard(ctx.request());
+          StreamRoutes.unauthenticated(ctx, err);
           return Future.failedFuture(new BodyReader.Answered());
         })
         .compose(caller -> {
           if (caller.via() == Caller.Via.COOKIE && origins.refusesCrossSite(ctx.request())) {
-            HttpErrors.write(ctx, 403, "FORBIDDEN", "cross-site requests authenticated by cookie are refused");
             BodyReader.discard(ctx.request());
+            HttpErrors.write(ctx, 403, "FORBIDDEN", "cross-site requests authenticated by cookie are refused");
             return Future.failedFuture(new BodyReader.Answered());
           }
           return BodyReader.readJson(ctx, bodyLimit).map(body -> envelope(ctx, traceId, caller, body));
@@ -78,8 +78,8 @@ final class BusRelay {
   void ingest(RoutingContext ctx) {
     String traceId = HttpErrors.traceId(ctx);
     if (!linkTokenMatches(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
-      HttpErrors.write(ctx, 401, "UNAUTHENTICATED", "Authorization: Bearer <link token> is required");
       BodyReader.discard(ctx.request());
+      HttpErrors.write(ctx, 401, "UNAUTHENTICATED", "Authorization: Bearer <link token> is required");
       return;
     }
     BodyReader.readJson(ctx, Math.max(bodyLimit, INGEST_BODY_LIMIT)).onSuccess(body -> {

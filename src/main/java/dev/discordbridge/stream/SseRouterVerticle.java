@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -27,6 +28,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +40,25 @@ import org.slf4j.LoggerFactory;
 public final class SseRouterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SseRouterVerticle.class);
 
-  /** Receives the bound port (all instances share one server port). */
+  /** What the instances share: the bound port (one server port for all) and its connection guard. */
   public static final class PortHolder {
     private volatile int port;
+    private ConnectionGuard guard;
     public int port() { return port; }
     void set(int p) { port = p; }
+
+    synchronized void stopGuard() {
+      if (guard != null) {
+        guard.stop();
+      }
+    }
+
+    synchronized ConnectionGuard guard(BridgeConfig.Http http) {
+      if (guard == null) {
+        guard = new ConnectionGuard(http.maxConnections(), http.headerTimeoutMs(), Metrics.registry());
+      }
+      return guard;
+    }
   }
 
   private final BridgeConfig config;
@@ -86,12 +102,43 @@ public final class SseRouterVerticle extends VerticleBase {
         .compose(v -> {
           queryLinkStatus();
           fanout.start();
-          return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true)
-                  .setAcceptBacklog(4096).setIdleTimeout(0))
+          HttpServerOptions options = serverOptions();
+          ConnectionGuard guard = portHolder.guard(config.http());
+          return vertx.createHttpServer(options)
+              .connectionHandler(connection -> guard.accept(connection, options))
+              .invalidRequestHandler(SseRouterVerticle::invalidRequest)
               .requestHandler(router)
               .listen(config.http().port(), config.http().host());
         })
         .onSuccess((HttpServer s) -> portHolder.set(s.actualPort()));
+  }
+
+  /**
+   * HTTP/1.1 only: with cleartext HTTP/2 on, Vert.x sets a connection up only after its first
+   * bytes, so a silent connection would escape the header timeout and the connection cap.
+   */
+  private HttpServerOptions serverOptions() {
+    return new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true).setAcceptBacklog(4096)
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout((int) config.http().idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+  }
+
+  /** 400 with Connection: close for ambiguous framing (EdgeDecoder); Vert.x's own answer otherwise. */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    if (!(cause instanceof EdgeDecoder.FramingRefused)) {
+      HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+      return;
+    }
+    String traceId = Ids.newTraceId();
+    log.info("refused a request with {} and closed its connection (trace {})", cause.getMessage(), traceId);
+    request.response().setStatusCode(400)
+        .putHeader(HttpErrors.TRACE_HEADER, traceId)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+        .end(new JsonObject().put("error", new JsonObject().put("code", "BAD_REQUEST")
+            .put("message", "ambiguous message framing: " + cause.getMessage())).encode())
+        .onComplete(v -> request.connection().close());
   }
 
   /** How long stop() waits for the final frames of streams whose clients do not read. */
@@ -100,6 +147,7 @@ public final class SseRouterVerticle extends VerticleBase {
   /** Ends every stream cleanly (a final {@code shutdown} event and the chunked terminator) before the server closes. */
   @Override
   public Future<?> stop() {
+    portHolder.stopGuard();
     if (fanout == null) {
       return Future.succeededFuture();
     }
@@ -115,6 +163,15 @@ public final class SseRouterVerticle extends VerticleBase {
   private Router router(Authenticator authenticator, OriginPolicy origins) {
     Router router = Router.router(vertx);
     router.route().handler(this::traceId);
+    router.route().handler(ctx -> {
+      ctx.addHeadersEndHandler(v -> {
+        String type = ctx.response().headers().get(HttpHeaders.CONTENT_TYPE);
+        if (type != null && type.startsWith("text/event-stream")) {
+          ConnectionGuard.exemptFromIdleTimeout(ctx.request().connection());
+        }
+      });
+      ctx.next();
+    });
     if (!config.http().allowedOrigins().isEmpty()) {
       // CORS headers only for the allow-list, with credentials, never "*". Other origins pass
       // through untouched (no CORS headers: the browser keeps their pages from reading answers),

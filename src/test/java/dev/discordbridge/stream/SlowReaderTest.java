@@ -41,7 +41,7 @@ class SlowReaderTest {
     port = StreamTestSupport.freePort();
     config = BridgeConfig.parse(StreamTestSupport.baseConfig(port)
         .put("SSE_CLIENT_BUFFER_EVENTS", "100000").put("SSE_CLIENT_BUFFER_BYTES", "67108864")
-        .put("SSE_HEARTBEAT_MS", "60000"));
+        .put("SSE_HEARTBEAT_MS", "60000").put("HTTP_IDLE_TIMEOUT_MS", "120000"));
     StreamTestSupport.deploy(vertx, config, 1);
   }
 
