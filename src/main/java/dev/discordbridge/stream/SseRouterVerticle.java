@@ -26,6 +26,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,6 +138,7 @@ public final class SseRouterVerticle extends VerticleBase {
             readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
                 .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))
             .register("cluster", this::clusterCheck)));
+    router.route("/*").handler(SseRouterVerticle::pageCaching);
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> HttpErrors.write(ctx, 404, "NOT_FOUND", "no such resource"));
     router.errorHandler(403, ctx -> HttpErrors.write(ctx, 403, "FORBIDDEN", "forbidden"));
@@ -159,6 +161,22 @@ public final class SseRouterVerticle extends VerticleBase {
             && r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
             ? Status.OK(new JsonObject().put("clustered", false))
             : Status.KO(new JsonObject().put("reason", String.valueOf(err.getMessage())))));
+  }
+
+  /** A file name that carries a hash of its content, e.g. {@code app.3f9a1c2e.js}: only such a file can never change. */
+  private static final Pattern CONTENT_HASHED = Pattern.compile(".*\\.[0-9a-f]{8,}\\.[a-z0-9]+$");
+
+  /**
+   * Cache headers of the page's files, set before the StaticHandler (which only adds its own
+   * "public, immutable, max-age=86400" when none is there). The page and its unhashed files must be
+   * revalidated on every use, so that a deploy reaches users at once: {@code no-cache} with the
+   * StaticHandler's {@code Last-Modified}, answered 304 while unchanged. Only content-hashed files
+   * are immutable (there are none today).
+   */
+  private static void pageCaching(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, CONTENT_HASHED.matcher(ctx.normalizedPath()).matches()
+        ? "public, max-age=31536000, immutable" : "no-cache");
+    ctx.next();
   }
 
   /** Every response carries X-Trace-Id: the caller's W3C trace id when valid, else a new one. */
