@@ -64,8 +64,10 @@ public final class SseRouterVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS, m -> fanout.onEvent(m.body()));
     MessageConsumer<JsonObject> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
-    MessageConsumer<JsonObject> link = bus.consumer(Addresses.LINK_STATUS,
-        m -> readiness.update(m.body(), System.currentTimeMillis()));
+    MessageConsumer<JsonObject> link = bus.consumer(Addresses.LINK_STATUS, m -> {
+      readiness.update(m.body(), System.currentTimeMillis());
+      fanout.onLinkStatus(m.body(), config.node().id());
+    });
     MessageConsumer<JsonObject> peers = bus.localConsumer(Addresses.REPLAY_FETCH, m -> {
       JsonObject snapshot = instanceId.equals(m.body().getString("from")) ? null : fanout.peerSnapshot();
       if (snapshot == null) {
@@ -80,8 +82,8 @@ public final class SseRouterVerticle extends VerticleBase {
         .compose(v -> legacy.mount(router))
         .compose(v -> bootstrapFromPeer(3))
         .compose(v -> {
-          queryLinkStatus();
           fanout.start();
+          queryLinkStatus();
           return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true)
                   .setAcceptBacklog(4096).setIdleTimeout(0))
               .requestHandler(router)
@@ -193,7 +195,10 @@ public final class SseRouterVerticle extends VerticleBase {
   private void queryLinkStatus() {
     vertx.eventBus().<JsonObject>request(Addresses.LINK_STATUS_QUERY, new JsonObject(),
             new DeliveryOptions().setSendTimeout(2_000))
-        .onSuccess(m -> readiness.update(m.body(), System.currentTimeMillis()));
+        .onSuccess(m -> {
+          readiness.update(m.body(), System.currentTimeMillis());
+          fanout.onLinkStatus(m.body(), config.node().id());
+        });
   }
 
   /**
