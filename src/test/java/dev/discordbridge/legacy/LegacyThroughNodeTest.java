@@ -113,8 +113,9 @@ class LegacyThroughNodeTest {
 
   void awaitMetrics(String what, java.util.function.Predicate<String> condition) throws Exception {
     var http = java.net.http.HttpClient.newHttpClient();
-    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics")).build();
-    long deadline = System.currentTimeMillis() + 10_000;
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics"))
+        .timeout(java.time.Duration.ofSeconds(10)).build();
+    long deadline = System.currentTimeMillis() + 20_000;
     String body;
     do {
       body = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
