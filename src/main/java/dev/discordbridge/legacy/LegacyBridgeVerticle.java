@@ -193,7 +193,12 @@ public final class LegacyBridgeVerticle extends VerticleBase {
         String guild = event.getString("guildId");
         if (guilds != null && guild != null && !guilds.contains(guild)) {
           guilds.add(guild);
-          socketsByGuild.computeIfAbsent(guild, LegacyBridgeVerticle::guildGauge).count().incrementAndGet();
+          GuildGauge gauge = socketsByGuild.get(guild);
+          if (gauge == null) {
+            gauge = guildGauge(guild); // registered outside any map lock
+            socketsByGuild.put(guild, gauge);
+          }
+          gauge.count().incrementAndGet();
         }
       }
       case "close" -> {
@@ -210,13 +215,11 @@ public final class LegacyBridgeVerticle extends VerticleBase {
 
   /** A socket of {@code guild} closed: at zero the guild's series is removed, so guild ids never pile up. */
   private void unsubscribed(String guild) {
-    socketsByGuild.computeIfPresent(guild, (g, gauge) -> {
-      if (gauge.count().decrementAndGet() > 0) {
-        return gauge;
-      }
+    GuildGauge gauge = socketsByGuild.get(guild);
+    if (gauge != null && gauge.count().decrementAndGet() <= 0) {
+      socketsByGuild.remove(guild);
       Metrics.registry().remove(gauge.gauge());
-      return null;
-    });
+    }
   }
 
   private record GuildGauge(AtomicInteger count, Gauge gauge) {}
