@@ -84,6 +84,16 @@ class HostileInputTest {
     assertTrue(errors.isEmpty(), "no ERROR line for a client's bad token: " + errors);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"nbf", "iat"})
+  void otherTimeClaimsAsStringsAre401Too(String claim) {
+    String token = signed(new JsonObject().put("sub", USER).put("guilds", new JsonArray().add(guild))
+        .put("exp", System.currentTimeMillis() / 1000 + 300).put(claim, "1700000000"));
+    E2e.Response r = E2e.get(node, "/api/me", "Authorization", "Bearer " + token);
+    assertEquals(401, r.status(), r.body());
+    assertEquals("UNAUTHENTICATED", r.error().getString("code"));
+  }
+
   @Test
   void aValidTokenStillWorks() {
     String token = signed(new JsonObject().put("sub", USER).put("guilds", new JsonArray().add(guild))
