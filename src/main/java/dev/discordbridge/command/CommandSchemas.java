@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
 /**
  * Validates a command body against its JSON Schema (Draft 2020-12, {@code schemas/<name>.json} on
  * the class path), then applies the few rules a schema cannot say (text cleaned with
- * {@link Text}, not only white space or invisible characters: {@link Text#isBlank}). Unknown fields are refused ({@code additionalProperties:
- * false}): a typo such as {@code conent} is an error the caller should see, not a silent drop.
+ * {@link Text}, not only white space or invisible characters: {@link Text#isBlank}). Unknown
+ * fields are refused ({@code additionalProperties: false}): a typo such as {@code conent} is an
+ * error the caller should see, not a silent drop.
  *
  * <p>Schema errors become one readable message per field: a schema node's {@code x-message}
  * when it has one, else a sentence made from the failing keyword.
