@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -69,7 +70,15 @@ public final class Authenticator {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
       return Future.failedFuture(new AuthFailure("the token is missing or too long"));
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    Future<User> verified;
+    try {
+      verified = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // vertx-auth-jwt reads exp/nbf/iat as numbers and throws (ClassCastException) on another
+      // type in a validly signed token, instead of failing the future: a bad token all the same.
+      verified = Future.failedFuture(e);
+    }
+    return verified
         .recover(err -> Future.failedFuture(new AuthFailure("the token is invalid or expired")))
         .compose(user -> {
           JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());

@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
 /**
  * Validates a command body against its JSON Schema (Draft 2020-12, {@code schemas/<name>.json} on
  * the class path), then applies the few rules a schema cannot say (text cleaned with
- * {@link Text}, not only white space). Unknown fields are refused ({@code additionalProperties:
- * false}): a typo such as {@code conent} is an error the caller should see, not a silent drop.
+ * {@link Text}, not only white space or invisible characters: {@link Text#isBlank}). Unknown
+ * fields are refused ({@code additionalProperties: false}): a typo such as {@code conent} is an
+ * error the caller should see, not a silent drop.
  *
  * <p>Schema errors become one readable message per field: a schema node's {@code x-message}
  * when it has one, else a sentence made from the failing keyword.
@@ -86,7 +87,7 @@ public final class CommandSchemas {
     switch (name) {
       case GatewayCommand.SEND_MESSAGE -> {
         String content = Text.clean(data.getString("content"));
-        if (content.isBlank()) {
+        if (Text.isBlank(content)) {
           errors.add(new FieldError("content", "must contain something other than white space"));
         } else if (Text.length(content) > MAX_CONTENT_CODE_POINTS) {
           errors.add(new FieldError("content", "must be at most " + MAX_CONTENT_CODE_POINTS + " characters"));
@@ -96,7 +97,7 @@ public final class CommandSchemas {
       case GatewayCommand.ADD_REACTION -> {
         JsonObject emoji = data.getJsonObject("emoji");
         String emojiName = Text.cleanName(emoji.getString("name"));
-        if (emojiName.isEmpty()) {
+        if (Text.isBlank(emojiName)) {
           errors.add(new FieldError("emoji.name", "must not be empty or only white space"));
         }
         data.put("emoji", new JsonObject().put("name", emojiName).put("id", emoji.getString("id")));

@@ -58,7 +58,8 @@ public final class LegacyBridgeVerticle extends VerticleBase {
     }
   };
   private final Map<String, List<String>> openSockets = new HashMap<>();
-  private final Map<String, AtomicInteger> socketsByGuild = new ConcurrentHashMap<>();
+  /** Per-guild gauges, only for guilds with at least one subscribed socket (a series leaves at zero). */
+  private final Map<String, GuildGauge> socketsByGuild = new ConcurrentHashMap<>();
   private final AtomicInteger socketsOpen = new AtomicInteger();
   private Counter framesIn;
   private Counter framesOut;
@@ -165,9 +166,9 @@ public final class LegacyBridgeVerticle extends VerticleBase {
     if (frame == null) {
       return;
     }
-    AtomicInteger subscribers = socketsByGuild.get(e.guildId());
+    GuildGauge subscribers = socketsByGuild.get(e.guildId());
     if (subscribers != null) {
-      framesOut.increment(subscribers.get());
+      framesOut.increment(subscribers.count().get());
     }
     // Published even when no subscriber is known: the edges hold the authoritative subscriptions.
     vertx.eventBus().publish(Addresses.LEGACY_BROADCAST,
@@ -192,7 +193,12 @@ public final class LegacyBridgeVerticle extends VerticleBase {
         String guild = event.getString("guildId");
         if (guilds != null && guild != null && !guilds.contains(guild)) {
           guilds.add(guild);
-          guildGauge(guild).incrementAndGet();
+          GuildGauge gauge = socketsByGuild.get(guild);
+          if (gauge == null) {
+            gauge = guildGauge(guild); // registered outside any map lock
+            socketsByGuild.put(guild, gauge);
+          }
+          gauge.count().incrementAndGet();
         }
       }
       case "close" -> {
@@ -200,20 +206,30 @@ public final class LegacyBridgeVerticle extends VerticleBase {
         shared.errors.remove(id);
         if (guilds != null) {
           socketsOpen.decrementAndGet();
-          guilds.forEach(g -> guildGauge(g).decrementAndGet());
+          guilds.forEach(this::unsubscribed);
         }
       }
       default -> log.debug("unknown legacy connection event {}", event.getString("event"));
     }
   }
 
-  private AtomicInteger guildGauge(String guild) {
-    return socketsByGuild.computeIfAbsent(guild, g -> {
-      var count = new AtomicInteger();
-      Gauge.builder("bridge_legacy_sockets_by_guild", count, AtomicInteger::get).tag("guild", g)
-          .description("Legacy /api/ws sockets subscribed to a guild on this node").register(Metrics.registry());
-      return count;
-    });
+  /** A socket of {@code guild} closed: at zero the guild's series is removed, so guild ids never pile up. */
+  private void unsubscribed(String guild) {
+    GuildGauge gauge = socketsByGuild.get(guild);
+    if (gauge != null && gauge.count().decrementAndGet() <= 0) {
+      socketsByGuild.remove(guild);
+      Metrics.registry().remove(gauge.gauge());
+    }
+  }
+
+  private record GuildGauge(AtomicInteger count, Gauge gauge) {}
+
+  private static GuildGauge guildGauge(String guild) {
+    var count = new AtomicInteger();
+    Gauge gauge = Gauge.builder("bridge_legacy_sockets_by_guild", count, AtomicInteger::get).tag("guild", guild)
+        .description("Legacy /api/ws sockets subscribed to a guild on this node (a guild without any has no series)")
+        .strongReference(true).register(Metrics.registry());
+    return new GuildGauge(count, gauge);
   }
 
   /** What the instances of one node share: error counts per connection (frames arrive round-robin). */

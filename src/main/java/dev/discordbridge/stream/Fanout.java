@@ -78,6 +78,10 @@ final class Fanout {
   private boolean fanningOut;
   private final List<SseConnection> deferredDetach = new ArrayList<>();
   private long scanTimer = -1;
+  /** Set by {@link #start}: link statuses received from then on may anchor the window. */
+  private boolean started;
+  /** The highest head a link holder reported, or -1. */
+  private long linkHead = -1;
 
   Fanout(Vertx vertx, Context context, BridgeConfig.Stream config, SseMetrics metrics) {
     this.vertx = vertx;
@@ -110,6 +114,7 @@ final class Fanout {
   void start() {
     long period = Math.max(10, Math.min(config.heartbeatMs() / 4, 1000));
     scanTimer = vertx.setPeriodic(period, id -> scan());
+    started = true;
   }
 
   void stop() {
@@ -160,6 +165,35 @@ final class Fanout {
 
   // ---- the bus side ----
 
+  /**
+   * {@code bridge.link.status}: the holder's head gives a fresh window a position, so that a reset
+   * written before any event still carries an id (without one, EventSource resends the old id and
+   * is reset again on every reconnect). The window is anchored only from a holder on this node and
+   * only once {@link #start} ran (after this instance's event consumer was registered): that holder
+   * publishes every later event after this status, on this node, to a registered consumer, so none
+   * can be missed. A remote holder's head only names the position ({@link #resetId}); it proves
+   * nothing about subscriptions still spreading through the cluster.
+   */
+  void onLinkStatus(JsonObject status, String nodeId) {
+    if (!started || !status.getBoolean("holder", false) || !(status.getValue("headStreamId") instanceof String text)) {
+      return;
+    }
+    long id = StreamIds.parse(text);
+    if (id < 0) {
+      return;
+    }
+    linkHead = Math.max(linkHead, id);
+    if (nodeId.equals(status.getString("nodeId"))) {
+      window.anchor(id);
+    }
+  }
+
+  /** The id a reset frame carries: the window's position, else the last head a holder reported; -1 when none. */
+  private long resetId() {
+    long id = window.resetResumeId();
+    return id >= 0 ? id : linkHead;
+  }
+
   void onEvent(StreamEvent e) {
     if (e.kind() == StreamEvent.Kind.RESET) {
       onReset(e);
@@ -197,7 +231,7 @@ final class Fanout {
     window.reset(e.streamId());
     voice.clear();
     metrics.resets.increment();
-    Buffer frame = SseFrames.reset(window.resetResumeId(), e.json());
+    Buffer frame = SseFrames.reset(resetId(), e.json());
     fanningOut = true;
     for (int i = 0, n = all.size(); i < n; i++) {
       SseConnection c = all.get(i);
@@ -258,7 +292,7 @@ final class Fanout {
     boolean resumed = outcome != null && outcome != ReplayWindow.Outcome.RESET;
     Buffer head = Buffer.buffer(160).appendBuffer(retryFrame).appendBuffer(SseFrames.ready(resumed));
     if (outcome == ReplayWindow.Outcome.RESET) {
-      head.appendBuffer(SseFrames.reset(window.resetResumeId(), RESET_OUT_OF_WINDOW));
+      head.appendBuffer(SseFrames.reset(resetId(), RESET_OUT_OF_WINDOW));
     }
     SseConnection c = new SseConnection(connection, res, caller.userId(), filter, caller.expiresAtMillis());
     c.lastWriteAt = now;

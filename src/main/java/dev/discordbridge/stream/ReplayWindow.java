@@ -15,7 +15,8 @@ import java.util.function.Function;
  * {@link #head()} went through {@link #offer}, so a client whose last id lies in that range can
  * be resumed without a gap. Ephemeral events ({@code typingStart}) advance the head but are never
  * stored. A RESET restarts the window after it. A fresh window ({@code head() == -1}) can prove
- * nothing: every resume attempt is answered with a reset.
+ * nothing: every resume attempt is answered with a reset, until an event or an {@link #anchor}
+ * gives it a position.
  *
  * @param <T> the payload stored beside each event
  */
@@ -129,9 +130,26 @@ public final class ReplayWindow<T> {
     }
   }
 
-  /** The id a reset frame should carry, so that the client resumes from there; -1 when unknown. */
+  /**
+   * The id a reset frame should carry: the current position, -1 only while nothing is known. A
+   * client that resumes from it misses nothing, except after a reset whose id was not fresh: then
+   * the head may be the id of an event from before that reset, and a resume from it gets one more
+   * reset (the conservative side) until the next event moves the head.
+   */
   public long resetResumeId() {
-    return head >= 0 && minResumable <= head ? head : -1;
+    return head;
+  }
+
+  /**
+   * Gives a window that has seen nothing a position: {@code id} is the link holder's head at a
+   * moment when every later event is known to reach this window (the caller's proof), so a client
+   * holding {@code id} misses nothing after it. No effect once the window has a head.
+   */
+  public void anchor(long id) {
+    if (head < 0 && id >= 0) {
+      head = id;
+      minResumable = id;
+    }
   }
 
   /** How to answer a client whose last event id is {@code lastId} (already parsed, >= 0). */

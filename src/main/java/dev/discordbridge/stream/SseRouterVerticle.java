@@ -29,6 +29,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,8 +83,10 @@ public final class SseRouterVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS, m -> fanout.onEvent(m.body()));
     MessageConsumer<JsonObject> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
-    MessageConsumer<JsonObject> link = bus.consumer(Addresses.LINK_STATUS,
-        m -> readiness.update(m.body(), System.currentTimeMillis()));
+    MessageConsumer<JsonObject> link = bus.consumer(Addresses.LINK_STATUS, m -> {
+      readiness.update(m.body(), System.currentTimeMillis());
+      fanout.onLinkStatus(m.body(), config.node().id());
+    });
     MessageConsumer<JsonObject> peers = bus.localConsumer(Addresses.REPLAY_FETCH, m -> {
       JsonObject snapshot = instanceId.equals(m.body().getString("from")) ? null : fanout.peerSnapshot();
       if (snapshot == null) {
@@ -100,8 +103,8 @@ public final class SseRouterVerticle extends VerticleBase {
         .compose(v -> legacy.mount(router))
         .compose(v -> bootstrapFromPeer(3))
         .compose(v -> {
-          queryLinkStatus();
           fanout.start();
+          queryLinkStatus();
           HttpServerOptions options = serverOptions();
           ConnectionGuard guard = portHolder.guard(config.http());
           return vertx.createHttpServer(options)
@@ -211,6 +214,7 @@ public final class SseRouterVerticle extends VerticleBase {
             .register("cluster", this::clusterCheck)
             .register("shutdown", p -> p.complete(shuttingDown
                 ? Status.KO(new JsonObject().put("reason", "the node is shutting down")) : Status.OK()))));
+    router.route("/*").handler(SseRouterVerticle::pageCaching);
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> HttpErrors.write(ctx, 404, "NOT_FOUND", "no such resource"));
     router.errorHandler(403, ctx -> HttpErrors.write(ctx, 403, "FORBIDDEN", "forbidden"));
@@ -235,6 +239,22 @@ public final class SseRouterVerticle extends VerticleBase {
             : Status.KO(new JsonObject().put("reason", String.valueOf(err.getMessage())))));
   }
 
+  /** A file name that carries a hash of its content, e.g. {@code app.3f9a1c2e.js}: only such a file can never change. */
+  private static final Pattern CONTENT_HASHED = Pattern.compile(".*\\.[0-9a-f]{8,}\\.[a-z0-9]+$");
+
+  /**
+   * Cache headers of the page's files, set before the StaticHandler (which only adds its own
+   * "public, immutable, max-age=86400" when none is there). The page and its unhashed files must be
+   * revalidated on every use, so that a deploy reaches users at once: {@code no-cache} with the
+   * StaticHandler's {@code Last-Modified}, answered 304 while unchanged. Only content-hashed files
+   * are immutable (there are none today).
+   */
+  private static void pageCaching(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, CONTENT_HASHED.matcher(ctx.normalizedPath()).matches()
+        ? "public, max-age=31536000, immutable" : "no-cache");
+    ctx.next();
+  }
+
   /** Every response carries X-Trace-Id: the caller's W3C trace id when valid, else a new one. */
   private void traceId(RoutingContext ctx) {
     String traceId = Ids.traceIdFromTraceparent(ctx.request().getHeader("traceparent"));
@@ -249,7 +269,10 @@ public final class SseRouterVerticle extends VerticleBase {
   private void queryLinkStatus() {
     vertx.eventBus().<JsonObject>request(Addresses.LINK_STATUS_QUERY, new JsonObject(),
             new DeliveryOptions().setSendTimeout(2_000))
-        .onSuccess(m -> readiness.update(m.body(), System.currentTimeMillis()));
+        .onSuccess(m -> {
+          readiness.update(m.body(), System.currentTimeMillis());
+          fanout.onLinkStatus(m.body(), config.node().id());
+        });
   }
 
   /**

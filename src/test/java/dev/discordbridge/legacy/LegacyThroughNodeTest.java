@@ -89,6 +89,44 @@ class LegacyThroughNodeTest {
     assertTrue(frames.isEmpty(), "exactly one copy of each, nothing from the other guild: " + frames);
   }
 
+  /** Fault (issue 9, item 7): a guild's series used to stay forever; it now leaves with its last socket. */
+  @Test
+  void perGuildSeriesIsRemovedWhenItsLastSocketCloses() throws Exception {
+    start(true);
+    JsonObject roster = node.simulatedHub().roster();
+    String guild = roster.getJsonArray("guilds").getJsonObject(0).getString("id");
+    String user = roster.getJsonArray("users").getJsonObject(0).getString("id");
+    String token = new Authenticator(node.vertx(), node.config().auth()).mint(user, List.of(guild), 300);
+    String series = "bridge_legacy_sockets_by_guild{guild=\"" + guild + "\"";
+
+    for (int round = 0; round < 2; round++) {
+      WebSocket ws = node.vertx().createWebSocketClient().connect(options(token)).await();
+      BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+      ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
+      ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("guildId", guild).encode()).await();
+      assertEquals("subscribed", next(frames).getString("type"));
+      awaitMetrics("the guild's series at 1", body -> body.lines().anyMatch(l -> l.startsWith(series) && l.endsWith(" 1.0")));
+      ws.close().await();
+      awaitMetrics("the guild's series gone", body -> !body.contains(series));
+    }
+  }
+
+  void awaitMetrics(String what, java.util.function.Predicate<String> condition) throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics"))
+        .timeout(java.time.Duration.ofSeconds(10)).build();
+    long deadline = System.currentTimeMillis() + 20_000;
+    String body;
+    do {
+      body = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      if (condition.test(body)) {
+        return;
+      }
+      Thread.sleep(20); // polling a scrape: there is no event to await
+    } while (System.currentTimeMillis() < deadline);
+    throw new AssertionError("timed out waiting for " + what);
+  }
+
   @Test
   void flagOffGets410FromTheRealEdge() {
     start(false);

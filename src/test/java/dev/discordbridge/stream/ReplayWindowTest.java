@@ -110,9 +110,26 @@ class ReplayWindowTest {
     var w = windowWith(10, 1, 2, 3);
     w.reset(id(3));
     assertEquals(ReplayWindow.Outcome.RESET, w.resolve(id(3)));
-    assertEquals(-1, w.resetResumeId());
+    // The reset still names the current position (never an id-less reset): a resume from it is
+    // reset once more, the conservative side, until the next event moves the head.
+    assertEquals(id(3), w.resetResumeId());
     w.offer(message(4), "x");
     assertEquals(ReplayWindow.Outcome.REPLAY, w.resolve(id(4)));
+    assertEquals(id(4), w.resetResumeId());
+  }
+
+  @Test
+  void anAnchorGivesAFreshWindowAPositionToResumeFrom() {
+    var w = new ReplayWindow<String>(10);
+    assertEquals(-1, w.resetResumeId());
+    w.anchor(id(7));
+    assertEquals(id(7), w.resetResumeId());
+    assertEquals(ReplayWindow.Outcome.REPLAY, w.resolve(id(7)));
+    assertEquals(ReplayWindow.Outcome.RESET, w.resolve(id(6)), "before the anchor nothing is proven");
+    w.offer(message(8), "x");
+    assertEquals(List.of(8L), after(w, id(7)));
+    w.anchor(id(20));
+    assertEquals(id(8), w.head(), "an anchor never moves a window that has a head");
   }
 
   @Test
