@@ -6,6 +6,7 @@ import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.command.CommandDispatcherVerticle;
 import dev.discordbridge.command.CommandJournal;
 import dev.discordbridge.command.FileCommandJournal;
@@ -183,6 +184,7 @@ public final class Node {
 
   private static Future<Node> deploy(Vertx vertx, BridgeConfig initial, HazelcastClusterManager cluster, LinkLease lease) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+    BusCodecs.register(vertx.eventBus());
     if (cluster != null) {
       vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> m.reply(clusterStatus(cluster, initial)));
     }

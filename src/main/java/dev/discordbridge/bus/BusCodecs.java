@@ -1,0 +1,28 @@
+package dev.discordbridge.bus;
+
+import io.vertx.core.eventbus.EventBus;
+import java.util.List;
+
+/**
+ * The message records of the bus protocol (docs/architecture.md, "Bus protocol"), each with its
+ * codec. Registered once, right after Vert.x is built (not in a verticle's start, which runs per
+ * instance). Add a record here when you add an address that carries it.
+ */
+public final class BusCodecs {
+  /** Every record type that travels on the bus with a {@link RecordCodec}. */
+  static final List<Class<? extends Record>> RECORDS = List.of(
+      // one line per message record, grouped by address (see Addresses)
+  );
+
+  private BusCodecs() {}
+
+  public static void register(EventBus bus) {
+    for (Class<? extends Record> type : RECORDS) {
+      registerOne(bus, type);
+    }
+  }
+
+  private static <T extends Record> void registerOne(EventBus bus, Class<T> type) {
+    bus.registerDefaultCodec(type, new RecordCodec<>(type));
+  }
+}
