@@ -78,7 +78,7 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
     if (config.link().gatewayUrl() == null) {
       return Future.failedFuture(new IllegalStateException("the gateway verticle needs GATEWAY_WS_URL (or the embedded hub)"));
     }
-    metrics = new LinkMetrics(config.node().id(), () -> state, () -> upstream.pendingCommands());
+    metrics = new LinkMetrics(config.node().id(), () -> state, () -> upstream.status().pendingCommands());
     upstream = new HubLink(vertx, config, metrics, seen, this);
     ingestion = new Ingestion(seen, config.link()::forwardsUnknown, metrics,
         (event, seq, receivedAt) -> publishEvent(event, seq, false, receivedAt));
@@ -267,11 +267,12 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
   /** The link status; session and seq let a new holder resume. */
   LinkStatus status() {
     long head = holder ? sequencer.head() : sequencer.highestSeen();
-    SessionPosition position = upstream.position();
+    Upstream.Status link = upstream.status();
+    SessionPosition position = link.position();
     return new LinkStatus(config.node().id(), holder, state.wire(), state == LinkState.CONNECTED,
         position == null ? null : position.sessionId(), position == null ? null : position.seq(),
         head < 0 ? null : StreamIds.format(head), sequencer.epoch() < 0 ? null : sequencer.epoch(),
-        upstream.reconnects(), Times.format(since));
+        link.reconnects(), Times.format(since));
   }
 
   /** Runs {@code action} on this verticle's context (the lease callbacks of a cluster run elsewhere). */

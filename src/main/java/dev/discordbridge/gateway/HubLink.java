@@ -109,23 +109,12 @@ final class HubLink implements Upstream {
   }
 
   @Override
-  public LinkState state() {
+  public Status status() {
+    return new Status(state, position.snapshot(), reconnects, pending.size());
+  }
+
+  LinkState state() {
     return state;
-  }
-
-  @Override
-  public SessionPosition position() {
-    return position.snapshot();
-  }
-
-  @Override
-  public int reconnects() {
-    return reconnects;
-  }
-
-  @Override
-  public int pendingCommands() {
-    return pending.size();
   }
 
   // ---- connection life cycle ----

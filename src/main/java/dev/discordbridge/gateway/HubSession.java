@@ -10,7 +10,6 @@ import dev.discordbridge.contract.Text;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonObject;
@@ -28,9 +27,7 @@ final class HubSession {
   private static final long MAX_HEARTBEAT_MS = 600_000;
 
   private final HubLink link;
-  private final Vertx vertx;
   private final WebSocket ws;
-  private final ResumePoint position;
   private long heartbeatMs;
   private boolean awaitingAck;
   /** A resume was sent on this socket and nothing has proven it yet (an accepted event, a stable link). */
@@ -43,9 +40,7 @@ final class HubSession {
 
   HubSession(HubLink link, WebSocket ws) {
     this.link = link;
-    this.vertx = link.vertx;
     this.ws = ws;
-    this.position = link.position;
   }
 
   void open() {
@@ -72,9 +67,9 @@ final class HubSession {
 
   /** Stops this session's timers; true when it had sent a resume that nothing proved. */
   boolean stop() {
-    vertx.cancelTimer(heartbeatTimer);
-    vertx.cancelTimer(handshakeTimer);
-    vertx.cancelTimer(stableTimer);
+    link.vertx.cancelTimer(heartbeatTimer);
+    link.vertx.cancelTimer(handshakeTimer);
+    link.vertx.cancelTimer(stableTimer);
     awaitingAck = false;
     boolean unproven = resumeUnproven;
     resumeUnproven = false;
@@ -138,21 +133,21 @@ final class HubSession {
   /** The hub must send {@code what} (hello, or the end of a resume) within the hello timeout. */
   private void awaitHandshake(String what) {
     long timeout = link.link.helloTimeoutMs();
-    vertx.cancelTimer(handshakeTimer);
-    handshakeTimer = vertx.setTimer(timeout, id -> abandon("no " + what + " within " + timeout + " ms"));
+    link.vertx.cancelTimer(handshakeTimer);
+    handshakeTimer = link.vertx.setTimer(timeout, id -> abandon("no " + what + " within " + timeout + " ms"));
   }
 
   private void startHeartbeats() {
-    vertx.cancelTimer(heartbeatTimer);
+    link.vertx.cancelTimer(heartbeatTimer);
     awaitingAck = false;
-    heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> {
+    heartbeatTimer = link.vertx.setPeriodic(heartbeatMs, id -> {
       if (!current()) {
-        vertx.cancelTimer(id);
+        link.vertx.cancelTimer(id);
       } else if (awaitingAck) {
         abandon("no heartbeatAck within " + heartbeatMs + " ms (zombie link)");
       } else {
         awaitingAck = true;
-        ws.writeTextMessage(LinkFrames.heartbeat(position.lastSeq()).encode());
+        ws.writeTextMessage(LinkFrames.heartbeat(link.position.lastSeq()).encode());
       }
     });
   }
@@ -193,15 +188,15 @@ final class HubSession {
       link.drop("unexpected_frame", "hello in state " + link.state().wire(), null);
       return;
     }
-    vertx.cancelTimer(handshakeTimer);
+    link.vertx.cancelTimer(handshakeTimer);
     heartbeatMs = Math.max(MIN_HEARTBEAT_MS, Math.min(MAX_HEARTBEAT_MS, hello.heartbeatIntervalMs()));
     startHeartbeats();
-    String sessionId = position.sessionId();
+    String sessionId = link.position.sessionId();
     if (sessionId != null && hello.resumable()) {
       link.setState(LinkState.RESUMING);
       resumeUnproven = true;
-      position.resuming();
-      ws.writeTextMessage(LinkFrames.resume(sessionId, position.lastSeq()).encode());
+      link.position.resuming();
+      ws.writeTextMessage(LinkFrames.resume(sessionId, link.position.lastSeq()).encode());
       awaitHandshake("resumed");
       return;
     }
@@ -209,16 +204,16 @@ final class HubSession {
       link.listener.onReset("upstream session " + sessionId + " is not resumable");
     }
     log.info("upstream session {} started (heartbeat every {} ms)", hello.sessionId(), heartbeatMs);
-    position.startFresh(hello.sessionId());
+    link.position.startFresh(hello.sessionId());
     resumeUnproven = false;
     connected();
   }
 
   private void connected() {
     link.setState(LinkState.CONNECTED);
-    vertx.cancelTimer(stableTimer);
+    link.vertx.cancelTimer(stableTimer);
     long stableAfter = Math.max(500, Math.min(30_000, 2 * heartbeatMs));
-    stableTimer = vertx.setTimer(stableAfter, id -> {
+    stableTimer = link.vertx.setTimer(stableAfter, id -> {
       if (current() && link.state() == LinkState.CONNECTED) {
         resumeUnproven = false;
         link.stable();
@@ -231,21 +226,21 @@ final class HubSession {
       link.drop("unexpected_frame", "resumed in state " + link.state().wire(), null);
       return;
     }
-    vertx.cancelTimer(handshakeTimer);
-    log.info("upstream session {} resumed after seq {}", position.sessionId(), position.lastSeq());
+    link.vertx.cancelTimer(handshakeTimer);
+    log.info("upstream session {} resumed after seq {}", link.position.sessionId(), link.position.lastSeq());
     connected();
   }
 
   private void onInvalidSession() {
-    if (link.state() == LinkState.HANDSHAKING && position.sessionId() == null) {
+    if (link.state() == LinkState.HANDSHAKING && link.position.sessionId() == null) {
       link.drop("unexpected_frame", "invalidSession before any session", null);
       return;
     }
-    String lost = position.sessionId();
-    vertx.cancelTimer(heartbeatTimer);
-    vertx.cancelTimer(stableTimer);
+    String lost = link.position.sessionId();
+    link.vertx.cancelTimer(heartbeatTimer);
+    link.vertx.cancelTimer(stableTimer);
     awaitingAck = false;
-    position.forget();
+    link.position.forget();
     resumeUnproven = false; // the hub answered the resume: not a resume that failed to read
     if (lost != null) {
       link.listener.onReset("upstream session " + lost + " could not be resumed");
@@ -284,7 +279,7 @@ final class HubSession {
     if (state == LinkState.RESUMING) {
       awaitHandshake("resumed"); // a long replay keeps the resume alive
     }
-    Long previous = position.frameSeen(seq);
+    Long previous = link.position.frameSeen(seq);
     if (previous != null && seq > previous + 1) {
       link.seqAnomaly("gap", receivedAt, "upstream seq jumped from {} to {}: the hub skipped {} event(s); streams reset",
           previous, seq, seq - previous - 1);
@@ -302,7 +297,7 @@ final class HubSession {
 
   private void deliver(GatewayEvent event, long seq, Long previous, long receivedAt) {
     boolean fresh = link.seen.firstSeen(event.id());
-    Long lastSeq = position.lastSeq();
+    Long lastSeq = link.position.lastSeq();
     if (!fresh && lastSeq != null && seq <= lastSeq) {
       link.metrics.dropped("replayed");
       log.debug("event seq {} already received (last {}), dropped", seq, lastSeq);
@@ -313,7 +308,7 @@ final class HubSession {
           "upstream seq went back from {} to {} with a new event {}: delivered; resuming from {} from now on",
           previous, seq, event.id(), seq);
     }
-    position.accepted(seq);
+    link.position.accepted(seq);
     resumeUnproven = false;
     if (fresh) {
       link.listener.onEvent(event, seq, receivedAt);

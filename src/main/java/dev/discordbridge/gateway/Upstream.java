@@ -51,14 +51,12 @@ public interface Upstream {
    */
   Future<UpstreamAck> send(GatewayCommand command);
 
-  LinkState state();
+  /** Where the upstream is now. */
+  Status status();
 
-  /** The position to resume from, or null when there is no session. */
-  SessionPosition position();
-
-  /** Connection attempts after the first. */
-  int reconnects();
-
-  /** Commands written and waiting for their ack. */
-  int pendingCommands();
+  /**
+   * An upstream's state: the link {@code state}, the {@code position} to resume from (null when
+   * there is no session), connection attempts after the first, and commands waiting for an ack.
+   */
+  record Status(LinkState state, SessionPosition position, int reconnects, int pendingCommands) {}
 }
