@@ -26,7 +26,7 @@ final class HubLink implements Upstream {
   private static final Logger log = LoggerFactory.getLogger(HubLink.class);
 
   final Vertx vertx;
-  final BridgeConfig.Link link;
+  final BridgeConfig.Link settings;
   final LinkMetrics metrics;
   final EventIdWindow seen;
   final Listener listener;
@@ -47,18 +47,18 @@ final class HubLink implements Upstream {
 
   HubLink(Vertx vertx, BridgeConfig config, LinkMetrics metrics, EventIdWindow seen, Listener listener) {
     this.vertx = vertx;
-    this.link = config.link();
+    this.settings = config.link();
     this.metrics = metrics;
     this.seen = seen;
     this.listener = listener;
-    this.backoff = new Backoff(link.backoffBaseMs(), link.backoffMaxMs());
+    this.backoff = new Backoff(settings.backoffBaseMs(), settings.backoffMaxMs());
     this.pending = new PendingAcks(vertx, config.command().attemptTimeoutMs(), noteLog);
     // Above LINK_MAX_FRAME_BYTES Vert.x drops a (fragmented) message and reports it, but Netty
     // closes the socket (1009) on one frame that large: the failed-resume limit breaks that loop.
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(link.maxFrameBytes())
-        .setMaxMessageSize(link.maxFrameBytes())
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, link.helloTimeoutMs())));
+        .setMaxFrameSize(settings.maxFrameBytes())
+        .setMaxMessageSize(settings.maxFrameBytes())
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.helloTimeoutMs())));
   }
 
   @Override
@@ -130,7 +130,7 @@ final class HubLink implements Upstream {
     }
     attempted = true;
     setState(LinkState.CONNECTING);
-    URI url = link.gatewayUrl();
+    URI url = settings.gatewayUrl();
     boolean ssl = "wss".equalsIgnoreCase(url.getScheme());
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     var options = new WebSocketConnectOptions()
@@ -138,8 +138,8 @@ final class HubLink implements Upstream {
         .setPort(url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80)
         .setSsl(ssl)
         .setURI(url.getRawQuery() == null ? path : path + "?" + url.getRawQuery())
-        .setTimeout(link.helloTimeoutMs())
-        .addHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + link.linkToken());
+        .setTimeout(settings.helloTimeoutMs())
+        .addHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + settings.linkToken());
     int attempt = ++generation;
     client.connect(options).onComplete(ar -> {
       if (attempt != generation) {
@@ -160,11 +160,11 @@ final class HubLink implements Upstream {
     if (cause instanceof UpgradeRejectedException r && (r.getStatus() == 401 || r.getStatus() == 403)) {
       long delay = scheduleReconnect(true);
       log.error("link token rejected by the hub at {} (HTTP {}): check LINK_TOKEN; {}",
-          shown(link.gatewayUrl()), r.getStatus(), retrying(delay));
+          shown(settings.gatewayUrl()), r.getStatus(), retrying(delay));
     } else {
       String reason = cause instanceof UpgradeRejectedException r ? "the hub answered HTTP " + r.getStatus() : describe(cause);
       long delay = scheduleReconnect(false);
-      log.warn("upstream link to {} failed to connect: {}; {}", shown(link.gatewayUrl()), reason, retrying(delay));
+      log.warn("upstream link to {} failed to connect: {}; {}", shown(settings.gatewayUrl()), reason, retrying(delay));
     }
   }
 
@@ -202,7 +202,7 @@ final class HubLink implements Upstream {
   private void resumeFailed() {
     metrics.resumeFailed();
     int failed = position.resumeFailed();
-    if (failed < link.maxFailedResumes() || position.sessionId() == null) {
+    if (failed < settings.maxFailedResumes() || position.sessionId() == null) {
       return;
     }
     String lost = position.sessionId();
@@ -221,7 +221,7 @@ final class HubLink implements Upstream {
     }
     long delay = backoff.next();
     if (authFailure) {
-      delay = Math.max(delay, link.backoffBaseMs());
+      delay = Math.max(delay, settings.backoffBaseMs());
     }
     setState(LinkState.BACKOFF);
     delay = Math.max(1, delay);

@@ -86,9 +86,9 @@ final class HubSession {
     }
     if (tooLarge(err)) {
       if (err instanceof CorruptedWebSocketFrameException) {
-        closeCause = "a frame above LINK_MAX_FRAME_BYTES (" + link.link.maxFrameBytes() + ")";
+        closeCause = "a frame above LINK_MAX_FRAME_BYTES (" + link.settings.maxFrameBytes() + ")";
       }
-      link.drop("too_large", HubLink.describe(err) + " (LINK_MAX_FRAME_BYTES=" + link.link.maxFrameBytes() + ")", null);
+      link.drop("too_large", HubLink.describe(err) + " (LINK_MAX_FRAME_BYTES=" + link.settings.maxFrameBytes() + ")", null);
     } else if (link.mayNote()) {
       log.warn("upstream link error: {}", HubLink.describe(err));
     }
@@ -110,7 +110,7 @@ final class HubSession {
     if (code != null && code == LinkFrames.CLOSE_AUTH_FAILED) {
       long delay = link.sessionLost(this, "auth");
       log.error("link token rejected by the hub at {} (close {}): check LINK_TOKEN; {}",
-          HubLink.shown(link.link.gatewayUrl()), code, HubLink.retrying(delay));
+          HubLink.shown(link.settings.gatewayUrl()), code, HubLink.retrying(delay));
     } else {
       LinkState was = link.state();
       long delay = link.sessionLost(this, "closed");
@@ -132,7 +132,7 @@ final class HubSession {
 
   /** The hub must send {@code what} (hello, or the end of a resume) within the hello timeout. */
   private void awaitHandshake(String what) {
-    long timeout = link.link.helloTimeoutMs();
+    long timeout = link.settings.helloTimeoutMs();
     link.vertx.cancelTimer(handshakeTimer);
     handshakeTimer = link.vertx.setTimer(timeout, id -> abandon("no " + what + " within " + timeout + " ms"));
   }
@@ -287,7 +287,7 @@ final class HubSession {
     }
     GatewayEvent event;
     try {
-      event = GatewayEvent.fromJson(raw, link.link::forwardsUnknown);
+      event = GatewayEvent.fromJson(raw, link.settings::forwardsUnknown);
     } catch (ContractViolation v) {
       link.drop(v.reason(), v.getMessage() + " (seq " + seq + ")", traceOf(raw));
       return;
