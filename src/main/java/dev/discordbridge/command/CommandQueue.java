@@ -1,6 +1,9 @@
 package dev.discordbridge.command;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusFailure;
+import dev.discordbridge.bus.LinkStatus;
+import dev.discordbridge.bus.UpstreamAck;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Times;
@@ -101,7 +104,7 @@ final class CommandQueue implements Shareable {
   private final RetrySchedule schedule;
   private final CircuitBreaker breaker;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private final MessageConsumer<JsonObject> linkStatus;
+  private final MessageConsumer<LinkStatus> linkStatus;
   private final MeterRegistry registry = Metrics.registry();
   private final Gauge depthGauge;
   private final Gauge breakerGauge;
@@ -304,11 +307,11 @@ final class CommandQueue implements Shareable {
     return new Admission(true, paused, p.outcome.future(), 0, recorded, false);
   }
 
-  private void onLinkStatus(JsonObject s) {
-    if (s == null || Boolean.FALSE.equals(s.getBoolean("holder"))) {
+  private void onLinkStatus(LinkStatus s) {
+    if (s == null || !s.holder()) {
       return; // a standby node's view says nothing about the link
     }
-    boolean usable = Boolean.TRUE.equals(s.getBoolean("usable"));
+    boolean usable = s.usable();
     if (usable != linkUsable) {
       log.info("upstream link {}: {} command(s) queued", usable ? "usable, sending" : "not usable, holding commands", queue.size());
       linkUsable = usable;
@@ -344,15 +347,15 @@ final class CommandQueue implements Shareable {
 
   private Future<Attempt> send(GatewayCommand c, long started) {
     var options = new DeliveryOptions().setSendTimeout(settings.attemptTimeoutMs());
-    return vertx.eventBus().<JsonObject>request(Addresses.GATEWAY_COMMAND, c.toJson(), options).transform(ar -> {
+    return vertx.eventBus().<UpstreamAck>request(Addresses.GATEWAY_COMMAND, c.toJson(), options).transform(ar -> {
       if (ar.succeeded()) {
         ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        JsonObject ack = ar.result().body() == null ? new JsonObject() : ar.result().body();
-        if (Boolean.TRUE.equals(ack.getBoolean("ok"))) {
-          return Future.succeededFuture(Attempt.delivered(ack.getJsonObject("result", new JsonObject())));
+        UpstreamAck ack = ar.result().body();
+        if (ack.ok()) {
+          return Future.succeededFuture(Attempt.delivered(ack.result()));
         }
-        JsonObject error = ack.getJsonObject("error", new JsonObject().put("code", "UNKNOWN"));
-        return Boolean.TRUE.equals(error.getBoolean("retryable"))
+        JsonObject error = ack.error().toJson();
+        return ack.error().retryable()
             ? Future.failedFuture(new HubFailure(error))
             : Future.succeededFuture(Attempt.rejected(error));
       }
@@ -364,7 +367,7 @@ final class CommandQueue implements Shareable {
             return Future.failedFuture(new HubFailure(new JsonObject().put("code", "TIMEOUT").put("retryable", true)
                 .put("message", "no ack within " + settings.attemptTimeoutMs() + " ms")));
           default:
-            if (re.failureCode() == 503 || "LINK_DOWN".equals(re.getMessage())) {
+            if (BusFailure.of(re) == BusFailure.LINK_DOWN) {
               return Future.succeededFuture(Attempt.linkDown("LINK_DOWN"));
             }
         }

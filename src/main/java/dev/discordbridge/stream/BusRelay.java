@@ -14,38 +14,31 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thin HTTP-to-bus relays of the public port: {@code POST /api/commands/:name} (to the
- * command dispatcher) and {@code POST /internal/events} (to the link holder). The edge
+ * The thin HTTP-to-bus relay of the public port: {@code POST /api/commands/:name} (to the
+ * command dispatcher; {@code POST /internal/events} is {@link IngestRoutes}). The edge
  * authenticates, checks the origin, caps and parses the body, builds the envelope of
  * docs/architecture.md, and writes the reply {@code {status, headers, body}} verbatim.
  */
 final class BusRelay {
   private static final Logger log = LoggerFactory.getLogger(BusRelay.class);
-  /** /internal/events carries batches: it gets a larger cap than browser requests. */
-  static final int INGEST_BODY_LIMIT = 1 << 20;
 
   private final Vertx vertx;
   private final Authenticator authenticator;
   private final OriginPolicy origins;
   private final int bodyLimit;
   private final long commandTimeoutMs;
-  private final byte[] linkToken;
 
-  BusRelay(Vertx vertx, Authenticator authenticator, OriginPolicy origins, int bodyLimit, long commandAckWaitMs,
-           String linkToken) {
+  BusRelay(Vertx vertx, Authenticator authenticator, OriginPolicy origins, int bodyLimit, long commandAckWaitMs) {
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.origins = origins;
     this.bodyLimit = bodyLimit;
     // The dispatcher answers 202 after COMMAND_ACK_WAIT_MS at the latest; leave it room.
     this.commandTimeoutMs = commandAckWaitMs + 5_000;
-    this.linkToken = linkToken == null ? null : linkToken.getBytes(StandardCharsets.UTF_8);
   }
 
   /** {@code POST /api/commands/:name}. */
@@ -74,35 +67,11 @@ final class BusRelay {
         .onFailure(err -> unexpected(ctx, traceId, err));
   }
 
-  /** {@code POST /internal/events}: the hub's fallback ingestion, authenticated by the link token. */
-  void ingest(RoutingContext ctx) {
-    String traceId = HttpErrors.traceId(ctx);
-    if (!linkTokenMatches(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
-      BodyReader.discard(ctx.request());
-      HttpErrors.write(ctx, 401, "UNAUTHENTICATED", "Authorization: Bearer <link token> is required");
-      return;
-    }
-    BodyReader.readJson(ctx, Math.max(bodyLimit, INGEST_BODY_LIMIT)).onSuccess(body -> {
-      JsonObject envelope = envelope(ctx, traceId, null, body);
-      if (envelope != null) {
-        relay(ctx, Addresses.GATEWAY_INGEST, envelope, 10_000, traceId);
-      }
-    }).onFailure(err -> unexpected(ctx, traceId, err));
-  }
-
   private static void unexpected(RoutingContext ctx, String traceId, Throwable err) {
     if (!(err instanceof BodyReader.Answered)) {
       TraceLog.error(log, traceId, "request failed: {}", String.valueOf(err));
       HttpErrors.write(ctx, 500, "INTERNAL", "internal error (trace id " + traceId + ")");
     }
-  }
-
-  boolean linkTokenMatches(String header) {
-    if (linkToken == null || header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
-    }
-    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(given, linkToken);
   }
 
   /** The relay envelope, or null after answering 400 for a body that is not an object. */

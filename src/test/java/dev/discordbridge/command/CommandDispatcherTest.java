@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
@@ -54,6 +55,7 @@ class CommandDispatcherTest {
 
   private void deploy(Vertx vertx, Map<String, Object> overrides, int instances, CircuitBreakerOptions breaker) {
     BridgeConfig config = config(overrides);
+    BusCodecs.register(vertx.eventBus());
     gateway = new FakeGateway();
     vertx.eventBus().<JsonObject>consumer(Addresses.COMMAND_STATUS, m -> statuses.add(m.body()));
     await(vertx.deployVerticle(gateway)
