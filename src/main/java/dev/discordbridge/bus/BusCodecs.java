@@ -12,6 +12,8 @@ public final class BusCodecs {
   /** Every record type that travels on the bus with a {@link RecordCodec}. */
   static final List<Class<? extends Record>> RECORDS = List.of(
       // one line per message record, grouped by address (see Addresses)
+      // edge (stream/legacy/sim): replay fetch, legacy socket, demo
+      ReplayFetch.class, ReplaySnapshot.class
   );
 
   private BusCodecs() {}

@@ -5,7 +5,6 @@ import dev.discordbridge.contract.StreamIds;
 import dev.discordbridge.contract.Times;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -40,7 +39,7 @@ public final class SseFrames {
   static Buffer shared(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-    return BufferInternal.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
+    return VertxInternals.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
   }
 
   public static Buffer retry(long millis) {

@@ -3,6 +3,8 @@ package dev.discordbridge.stream;
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.ReplayFetch;
+import dev.discordbridge.bus.ReplaySnapshot;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.StreamEvent;
@@ -87,14 +89,8 @@ public final class SseRouterVerticle extends VerticleBase {
       readiness.update(m.body(), System.currentTimeMillis());
       fanout.onLinkStatus(m.body(), config.node().id());
     });
-    MessageConsumer<JsonObject> peers = bus.localConsumer(Addresses.REPLAY_FETCH, m -> {
-      JsonObject snapshot = instanceId.equals(m.body().getString("from")) ? null : fanout.peerSnapshot();
-      if (snapshot == null) {
-        m.fail(404, "no window here");
-      } else {
-        m.reply(snapshot);
-      }
-    });
+    MessageConsumer<ReplayFetch> peers = bus.localConsumer(Addresses.REPLAY_FETCH,
+        m -> m.reply(instanceId.equals(m.body().from()) ? ReplaySnapshot.NONE : fanout.peerSnapshot()));
     MessageConsumer<JsonObject> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
     Router router = router(authenticator, origins);
@@ -283,7 +279,7 @@ public final class SseRouterVerticle extends VerticleBase {
     if (attempts == 0) {
       return Future.succeededFuture();
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.REPLAY_FETCH, new JsonObject().put("from", instanceId),
+    return vertx.eventBus().<ReplaySnapshot>request(Addresses.REPLAY_FETCH, new ReplayFetch(instanceId),
             new DeliveryOptions().setSendTimeout(1_000).setLocalOnly(true))
         .map(m -> fanout.adoptPeer(m.body()))
         .otherwise(false)

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
@@ -75,6 +76,7 @@ class LegacySocketTest {
     BridgeConfig config = BridgeConfig.parse(raw);
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(Metrics.options()));
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+    BusCodecs.register(vertx.eventBus());
     auth = new Authenticator(vertx, config.auth());
     if (enabled) {
       vertx.deployVerticle(new LegacyBridgeVerticle(config)).await();
