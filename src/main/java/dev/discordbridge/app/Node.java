@@ -17,6 +17,7 @@ import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
 import dev.discordbridge.gateway.GatewayVerticle;
 import dev.discordbridge.legacy.LegacyBridgeVerticle;
+import dev.discordbridge.legacy.LegacyPresenceVerticle;
 import dev.discordbridge.ops.JsonLimits;
 import dev.discordbridge.ops.Metrics;
 import dev.discordbridge.ratelimit.HazelcastBucketStore;
@@ -198,8 +199,10 @@ public final class Node {
           cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker(),
           journal(vertx, config, cluster, hub)));
       Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config, lease));
+      // The legacy bridge answers frames in every instance; its node-wide state has one owner.
       Future<String> legacy = config.legacy().enabled()
-          ? deploy(vertx, config, "legacy-bridge", () -> new LegacyBridgeVerticle(config))
+          ? deploy(vertx, config, "legacy-bridge", LegacyBridgeVerticle::new)
+              .compose(id -> vertx.deployVerticle(new LegacyPresenceVerticle()))
           : Future.succeededFuture("legacy-bridge disabled");
       var router = new SseRouterVerticle.PortHolder();
       return Future.all(rateLimiter, dispatcher, gateway, legacy)

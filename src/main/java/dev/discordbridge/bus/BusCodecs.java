@@ -13,7 +13,8 @@ public final class BusCodecs {
   static final List<Class<? extends Record>> RECORDS = List.of(
       // one line per message record, grouped by address (see Addresses)
       // edge (stream/legacy/sim): replay fetch, legacy socket, demo
-      ReplayFetch.class, ReplaySnapshot.class
+      ReplayFetch.class, ReplaySnapshot.class,
+      LegacyInbound.class, LegacyAnswer.class, LegacyBroadcast.class, LegacyConnection.class
   );
 
   private BusCodecs() {}

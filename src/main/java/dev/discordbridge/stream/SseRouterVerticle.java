@@ -117,9 +117,10 @@ public final class SseRouterVerticle extends VerticleBase {
    * bytes, so a silent connection would escape the header timeout and the connection cap.
    */
   private HttpServerOptions serverOptions() {
-    return new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true).setAcceptBacklog(4096)
+    var options = new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true).setAcceptBacklog(4096)
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) config.http().idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    return LegacySocketEdge.applyLimits(options, config);
   }
 
   /** 400 with Connection: close for ambiguous framing (EdgeDecoder); Vert.x's own answer otherwise. */

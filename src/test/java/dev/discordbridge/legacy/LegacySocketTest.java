@@ -79,7 +79,8 @@ class LegacySocketTest {
     BusCodecs.register(vertx.eventBus());
     auth = new Authenticator(vertx, config.auth());
     if (enabled) {
-      vertx.deployVerticle(new LegacyBridgeVerticle(config)).await();
+      vertx.deployVerticle(new LegacyBridgeVerticle()).await();
+      vertx.deployVerticle(new LegacyPresenceVerticle()).await();
     }
     var holder = new int[1];
     vertx.deployVerticle(new VerticleBase() {
