@@ -14,7 +14,8 @@ public final class BusCodecs {
       // one line per message record, grouped by address (see Addresses)
       // edge (stream/legacy/sim): replay fetch, legacy socket, demo
       ReplayFetch.class, ReplaySnapshot.class,
-      LegacyInbound.class, LegacyAnswer.class, LegacyBroadcast.class, LegacyConnection.class
+      LegacyInbound.class, LegacyAnswer.class, LegacyBroadcast.class, LegacyConnection.class,
+      DemoRoster.class, DemoDropout.class, DemoDropoutOutcome.class
   );
 
   private BusCodecs() {}
