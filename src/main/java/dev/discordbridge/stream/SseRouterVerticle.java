@@ -172,24 +172,7 @@ public final class SseRouterVerticle extends VerticleBase {
       });
       ctx.next();
     });
-    if (!config.http().allowedOrigins().isEmpty()) {
-      // CORS headers only for the allow-list, with credentials, never "*". Other origins pass
-      // through untouched (no CORS headers: the browser keeps their pages from reading answers),
-      // so that same-origin requests and non-browser clients are judged by the routes themselves.
-      CorsHandler cors = CorsHandler.create()
-          .addOrigins(config.http().allowedOrigins())
-          .allowCredentials(true)
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-          .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent", "Last-Event-ID"))
-          .exposedHeaders(Set.of(HttpErrors.TRACE_HEADER, "Retry-After"));
-      router.route().handler(ctx -> {
-        if (origins.allowed(ctx.request().getHeader(HttpHeaders.ORIGIN))) {
-          cors.handle(ctx);
-        } else {
-          ctx.next();
-        }
-      });
-    }
+    cors(router, origins);
     var streams = new StreamRoutes(context, authenticator, fanout);
     router.get("/api/stream").handler(streams::stream);
     router.get("/api/guilds/:guildId/voice").handler(streams::voice);
@@ -202,15 +185,7 @@ public final class SseRouterVerticle extends VerticleBase {
       new DemoRoutes(vertx, authenticator).mount(router);
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()))));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
-            readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
-                .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))
-            .register("cluster", this::clusterCheck)
-            .register("shutdown", p -> p.complete(shuttingDown
-                ? Status.KO(new JsonObject().put("reason", "the node is shutting down")) : Status.OK()))));
+    health(router);
     router.route("/*").handler(SseRouterVerticle::pageCaching);
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> HttpErrors.write(ctx, 404, "NOT_FOUND", "no such resource"));
@@ -222,6 +197,42 @@ public final class SseRouterVerticle extends VerticleBase {
       HttpErrors.write(ctx, 500, "INTERNAL", "internal error");
     });
     return router;
+  }
+
+  /**
+   * CORS headers only for the allow-list, with credentials, never "*". Other origins pass through
+   * untouched (no CORS headers: the browser keeps their pages from reading answers), so that
+   * same-origin requests and non-browser clients are judged by the routes themselves.
+   */
+  private void cors(Router router, OriginPolicy origins) {
+    if (config.http().allowedOrigins().isEmpty()) {
+      return;
+    }
+    CorsHandler cors = CorsHandler.create()
+        .addOrigins(config.http().allowedOrigins())
+        .allowCredentials(true)
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent", "Last-Event-ID"))
+        .exposedHeaders(Set.of(HttpErrors.TRACE_HEADER, "Retry-After"));
+    router.route().handler(ctx -> {
+      if (origins.allowed(ctx.request().getHeader(HttpHeaders.ORIGIN))) {
+        cors.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+  }
+
+  private void health(Router router) {
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()))));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
+            readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
+                .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))
+            .register("cluster", this::clusterCheck)
+            .register("shutdown", p -> p.complete(shuttingDown
+                ? Status.KO(new JsonObject().put("reason", "the node is shutting down")) : Status.OK()))));
   }
 
   /** In a cluster, ready only while this node is a member of a cluster of at least the quorum. */
