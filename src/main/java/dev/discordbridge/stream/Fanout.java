@@ -158,6 +158,7 @@ final class Fanout {
     }
     boolean any = false;
     long id = e.streamId();
+    StreamWriter out = writer;
     streams.beginFanout();
     for (int i = 0, n = targets.size(); i < n; i++) {
       SseConnection c = targets.get(i);
@@ -165,7 +166,7 @@ final class Fanout {
         continue;
       }
       c.pendingDeliveries++;
-      writer.enqueue(c, frame);
+      out.enqueue(c, frame);
       any = true;
     }
     streams.endFanout();
