@@ -20,12 +20,13 @@ import java.nio.charset.StandardCharsets;
  * no write can free them while the replay window still holds them.
  */
 public final class SseFrames {
-  private SseFrames() {}
-
+  /** Names of the stream's own frames (events carry their contract name). */
   public static final String READY = "ready";
   public static final String HEARTBEAT = "heartbeat";
   public static final String COMMAND_STATUS = "commandStatus";
   public static final String SHUTDOWN = "shutdown";
+
+  private SseFrames() {}
 
   private static final Buffer READY_RESUMED = Buffer.buffer("event: ready\ndata: {\"resumed\":true}\n\n");
   private static final Buffer READY_FRESH = Buffer.buffer("event: ready\ndata: {\"resumed\":false}\n\n");
