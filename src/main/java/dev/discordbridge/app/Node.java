@@ -17,6 +17,7 @@ import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
 import dev.discordbridge.gateway.GatewayVerticle;
 import dev.discordbridge.legacy.LegacyBridgeVerticle;
+import dev.discordbridge.legacy.LegacyPresenceVerticle;
 import dev.discordbridge.ops.JsonLimits;
 import dev.discordbridge.ops.Metrics;
 import dev.discordbridge.ratelimit.HazelcastBucketStore;
@@ -34,6 +35,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.URI;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,12 @@ public final class Node {
    * and starts the node. Call it from a plain thread (main, a test), not from an event loop.
    */
   public static Future<Node> start(Map<String, String> environment, JsonObject overrides) {
+    return start(environment, overrides, SimulatedHub::new);
+  }
+
+  /** As {@link #start(Map, JsonObject)}, with the demo mode's hub made by {@code hubs} (link token, events per second). */
+  public static Future<Node> start(Map<String, String> environment, JsonObject overrides,
+                                   BiFunction<String, Double, SimulatedHub> hubs) {
     Vertx boot = Vertx.vertx();
     BridgeConfig config;
     try {
@@ -85,10 +93,14 @@ public final class Node {
     } finally {
       boot.close().await();
     }
-    return start(config);
+    return start(config, hubs);
   }
 
   public static Future<Node> start(BridgeConfig requested) {
+    return start(requested, SimulatedHub::new);
+  }
+
+  private static Future<Node> start(BridgeConfig requested, BiFunction<String, Double, SimulatedHub> hubs) {
     JsonLimits.apply();
     // Several router instances share one port; a requested port 0 is resolved once, here.
     BridgeConfig config = requested.http().port() == 0 ? requested.withHttpPort(freePort(requested.http().host())) : requested;
@@ -99,7 +111,7 @@ public final class Node {
     return buildVertx(config, cluster).compose(vertx -> {
       LinkLease lease = cluster == null ? new LocalLinkLease()
           : new HazelcastLinkLease(vertx, cluster.getHazelcastInstance(), config.cluster().leaseMs());
-      return deploy(vertx, config, cluster, lease)
+      return deploy(vertx, config, cluster, lease, hubs)
           .recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err)));
     });
   }
@@ -182,14 +194,15 @@ public final class Node {
         .buildClustered();
   }
 
-  private static Future<Node> deploy(Vertx vertx, BridgeConfig initial, HazelcastClusterManager cluster, LinkLease lease) {
+  private static Future<Node> deploy(Vertx vertx, BridgeConfig initial, HazelcastClusterManager cluster, LinkLease lease,
+                                     BiFunction<String, Double, SimulatedHub> hubs) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     BusCodecs.register(vertx.eventBus());
     if (cluster != null) {
       vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> m.reply(clusterStatus(cluster, initial)));
     }
     SimulatedHub hub = initial.auth().demo()
-        ? new SimulatedHub(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
+        ? hubs.apply(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
     return upstream(vertx, initial, hub).compose(config -> {
       // Rate-limit buckets and idempotency keys are cluster-wide when clustered, node-wide otherwise.
       Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config,
@@ -198,8 +211,10 @@ public final class Node {
           cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker(),
           journal(vertx, config, cluster, hub)));
       Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config, lease));
+      // The legacy bridge answers frames in every instance; its node-wide state has one owner.
       Future<String> legacy = config.legacy().enabled()
-          ? deploy(vertx, config, "legacy-bridge", () -> new LegacyBridgeVerticle(config))
+          ? deploy(vertx, config, "legacy-bridge", LegacyBridgeVerticle::new)
+              .compose(id -> vertx.deployVerticle(new LegacyPresenceVerticle()))
           : Future.succeededFuture("legacy-bridge disabled");
       var router = new SseRouterVerticle.PortHolder();
       return Future.all(rateLimiter, dispatcher, gateway, legacy)

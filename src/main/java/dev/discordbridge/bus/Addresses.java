@@ -27,7 +27,7 @@ public final class Addresses {
   /** Request (to the link holder): an {@link IngestBatch} posted to /internal/events; reply an {@link IngestResult}. */
   public static final String GATEWAY_INGEST = "bridge.gateway.ingest";
 
-  /** Request: replay window snapshot, used by routers that start late (reply: events after an id). */
+  /** Request (local only): {@link ReplayFetch} → {@link ReplaySnapshot}, a sibling router's window for a late starter. */
   public static final String REPLAY_FETCH = "bridge.replay.fetch";
 
   // ---- commands ----
@@ -52,13 +52,13 @@ public final class Addresses {
 
   // ---- legacy socket bridge ----
 
-  /** Request from the HTTP edge: a frame a legacy /api/ws client sent (reply: what to do). */
+  /** Request (local only) from the edge: {@link LegacyInbound}, a legacy /api/ws frame → {@link LegacyAnswer}. */
   public static final String LEGACY_INBOUND = "bridge.legacy.inbound";
 
-  /** Published by the legacy bridge: one legacy frame for every socket subscribed to its guild. */
+  /** Published (local only) by the legacy bridge: a {@link LegacyBroadcast} for every socket subscribed to its guild. */
   public static final String LEGACY_BROADCAST = "bridge.legacy.broadcast";
 
-  /** Published by edges: legacy socket opened/closed, for the legacy bridge's gauges and logs. */
+  /** Published (local only) by edges: a {@link LegacyConnection} (opened, subscribed, closed), for gauges and logs. */
   public static final String LEGACY_CONNECTIONS = "bridge.legacy.connections";
 
   // ---- node ----
@@ -74,15 +74,13 @@ public final class Addresses {
 
   // ---- demo ----
 
-  /** Request (demo mode only, answered by the simulated hub): guilds, channels and users. */
+  /** Request without a body (demo mode only, answered by the simulated hub) → {@link DemoRoster}. */
   public static final String DEMO_ROSTER = "bridge.demo.roster";
 
   /**
-   * Request (demo mode only, answered by the simulated hub): {@code {"userId"}} of a signed-in
-   * demo user → the hub puts that user in a voice channel (unless already in one) and, shortly
-   * after, drops the connection ({@code voice.left}, reason {@code disconnected}). Reply
-   * {@code {"guildId", "channelId", "channelName", "joined", "dropsAt"}}; fails 400 for a user one
-   * cannot sign in as, 503 while no bridge is linked.
+   * Request (demo mode only, answered by the simulated hub): {@link DemoDropout} → {@link DemoDropoutOutcome}.
+   * The hub puts that demo user in a voice channel (unless already in one) and, shortly after,
+   * drops the connection ({@code voice.left}, reason {@code disconnected}).
    */
   public static final String DEMO_DROPOUT = "bridge.demo.dropout";
 }

@@ -16,7 +16,11 @@ public final class BusCodecs {
       LinkStatus.class,
       UpstreamAck.class,
       IngestBatch.class,
-      IngestResult.class
+      IngestResult.class,
+      // edge (stream/legacy/sim): replay fetch, legacy socket, demo
+      ReplayFetch.class, ReplaySnapshot.class,
+      LegacyInbound.class, LegacyAnswer.class, LegacyBroadcast.class, LegacyConnection.class,
+      DemoRoster.class, DemoDropout.class, DemoDropoutOutcome.class
   );
 
   private BusCodecs() {}

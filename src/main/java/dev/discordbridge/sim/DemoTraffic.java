@@ -72,7 +72,7 @@ public final class DemoTraffic {
     if (random.nextInt(6) == 0) {
       content = "@" + pick(roster.users()).username() + " " + content;
     }
-    JsonObject e = SimulatedHub.messageCreate(g.id(), c.id(), u.id(), u.username(), content);
+    JsonObject e = HubEvents.messageCreate(g.id(), c.id(), u.id(), u.username(), content);
     Deque<String> recent = recentMessages.computeIfAbsent(c.id(), k -> new ArrayDeque<>());
     recent.addFirst(e.getJsonObject("data").getString("messageId"));
     if (recent.size() > 20) {
@@ -83,7 +83,7 @@ public final class DemoTraffic {
 
   private JsonObject typing() {
     Roster.Guild g = pick(roster.guilds());
-    return SimulatedHub.typingStart(g.id(), pick(g.text()).id(), pick(actors).id());
+    return HubEvents.typingStart(g.id(), pick(g.text()).id(), pick(actors).id());
   }
 
   private List<JsonObject> reaction() {
@@ -96,10 +96,10 @@ public final class DemoTraffic {
     String messageId = messages.get(random.nextInt(Math.min(5, messages.size())));
     if (!roster.emojis().isEmpty() && random.nextInt(8) == 0) {
       Roster.Emoji custom = pick(roster.emojis());
-      return List.of(SimulatedHub.reactionAdd(roster.guildOf(channelId).id(), channelId, messageId,
+      return List.of(HubEvents.reactionAdd(roster.guildOf(channelId).id(), channelId, messageId,
           pick(actors).id(), custom.name(), custom.id()));
     }
-    return List.of(SimulatedHub.reactionAdd(roster.guildOf(channelId).id(), channelId, messageId,
+    return List.of(HubEvents.reactionAdd(roster.guildOf(channelId).id(), channelId, messageId,
         pick(actors).id(), EMOJI[random.nextInt(EMOJI.length)], null));
   }
 
@@ -110,7 +110,7 @@ public final class DemoTraffic {
       Roster.Guild g = pick(roster.guilds());
       Roster.Channel target = pick(g.voice());
       voiceOf.put(u.id(), target);
-      return List.of(SimulatedHub.voiceJoined(g.id(), target.id(), u.id(), u.username()));
+      return List.of(HubEvents.voiceJoined(g.id(), target.id(), u.id(), u.username()));
     }
     Roster.Guild g = roster.guildOf(current.id());
     int roll = random.nextInt(100);
@@ -119,14 +119,14 @@ public final class DemoTraffic {
     if ("moved".equals(reason) && others.isEmpty()) {
       reason = "left";
     }
-    JsonObject leave = SimulatedHub.voiceLeft(g.id(), current.id(), u.id(), reason);
+    JsonObject leave = HubEvents.voiceLeft(g.id(), current.id(), u.id(), reason);
     if (!"moved".equals(reason)) {
       voiceOf.remove(u.id());
       return List.of(leave);
     }
     Roster.Channel target = pick(others);
     voiceOf.put(u.id(), target);
-    return List.of(leave, SimulatedHub.voiceJoined(g.id(), target.id(), u.id(), u.username()));
+    return List.of(leave, HubEvents.voiceJoined(g.id(), target.id(), u.id(), u.username()));
   }
 
   private <T> T pick(List<T> items) {

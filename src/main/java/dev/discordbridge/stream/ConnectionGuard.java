@@ -285,11 +285,7 @@ final class ConnectionGuard {
     });
   }
 
-  /**
-   * The Netty channel under a Vert.x HTTP connection. Vert.x has no public accessor: its
-   * connections extend ConnectionBase (an impl class) in 4.x and 5.x; anything else is left alone.
-   */
   private static Channel channel(HttpConnection connection) {
-    return connection instanceof io.vertx.core.net.impl.ConnectionBase base ? base.channel() : null;
+    return VertxInternals.channel(connection);
   }
 }

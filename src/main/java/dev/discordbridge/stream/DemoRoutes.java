@@ -2,12 +2,13 @@ package dev.discordbridge.stream;
 
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.DemoDropout;
+import dev.discordbridge.bus.DemoDropoutOutcome;
+import dev.discordbridge.bus.DemoRoster;
 import dev.discordbridge.contract.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
@@ -58,8 +59,8 @@ final class DemoRoutes {
   }
 
   private Future<JsonObject> roster() {
-    return vertx.eventBus().<JsonObject>request(Addresses.DEMO_ROSTER, new JsonObject(), new DeliveryOptions().setSendTimeout(5_000))
-        .map(m -> m.body());
+    return vertx.eventBus().<DemoRoster>request(Addresses.DEMO_ROSTER, null, new DeliveryOptions().setSendTimeout(5_000))
+        .map(m -> m.body().roster());
   }
 
   private void token(RoutingContext ctx) {
@@ -100,18 +101,24 @@ final class DemoRoutes {
         return;
       }
       String userId = auth.result().userId();
-      vertx.eventBus().<JsonObject>request(Addresses.DEMO_DROPOUT, new JsonObject().put("userId", userId),
+      vertx.eventBus().<DemoDropoutOutcome>request(Addresses.DEMO_DROPOUT, new DemoDropout(userId),
               new DeliveryOptions().setSendTimeout(5_000))
-          .onSuccess(m -> json(ctx, 202, m.body()))
+          .onSuccess(m -> dropoutAnswer(ctx, m.body()))
           .onFailure(err -> {
-            if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 400) {
-              HttpErrors.write(ctx, 403, "FORBIDDEN", "only a demo user can have a demo dropout");
-            } else {
-              log.warn("demo dropout for user {} failed: {}", userId, err.getMessage());
-              HttpErrors.write(ctx, 503, "SERVICE_UNAVAILABLE", "the simulated hub could not drop the connection now");
-            }
+            log.warn("demo dropout for user {} failed: {}", userId, err.getMessage());
+            dropoutAnswer(ctx, DemoDropoutOutcome.NOT_LINKED);
           });
     });
+  }
+
+  private static void dropoutAnswer(RoutingContext ctx, DemoDropoutOutcome outcome) {
+    switch (outcome.status()) {
+      case SCHEDULED -> json(ctx, 202, new JsonObject().put("guildId", outcome.guildId())
+          .put("channelId", outcome.channelId()).put("channelName", outcome.channelName())
+          .put("joined", outcome.joined()).put("dropsAt", outcome.dropsAt()));
+      case NOT_A_DEMO_USER -> HttpErrors.write(ctx, 403, "FORBIDDEN", "only a demo user can have a demo dropout");
+      case NOT_LINKED -> HttpErrors.write(ctx, 503, "SERVICE_UNAVAILABLE", "the simulated hub could not drop the connection now");
+    }
   }
 
   /**

@@ -2,26 +2,19 @@ package dev.discordbridge.stream;
 
 import dev.discordbridge.auth.Caller;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.bus.ReplaySnapshot;
 import dev.discordbridge.contract.StreamEvent;
-import dev.discordbridge.contract.StreamEventCodec;
 import dev.discordbridge.contract.StreamIds;
-import io.netty.channel.EventLoop;
-import io.netty.channel.SingleThreadEventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -33,50 +26,21 @@ import java.util.concurrent.TimeUnit;
  * and "this stream is live".
  *
  * <p>Per event: one frame {@link Buffer} (built once, off-heap, shared by every stream), one index
- * lookup by guild, two hash checks per candidate stream, a reference append. Writing: one flush
- * task per event-loop turn writes each dirty stream once, at most {@link #FLUSH_SLICE} streams per
- * task; the rest follow in the next iteration of the event loop, after its socket reads and its
- * queued tasks, so that bus messages and HTTP requests (commands!) wait for one slice, not for a
- * whole pass over every stream. (A plain {@code runOnContext} would not do: Netty runs queued
- * tasks for up to a second before it reads sockets again.) Under load, events that
- * arrive during a pass join the pending bytes of the streams not yet written: one write carries
- * several events (coalescing without a fixed delay; an idle stream is written in the turn its
- * event arrives).
+ * lookup by guild ({@link StreamRegistry}), two hash checks per candidate stream, a reference
+ * append; {@link StreamWriter} writes each dirty stream once per event-loop turn, in slices.
  */
 final class Fanout {
-  static final int REPLAY_CHUNK_BYTES = 64 * 1024;
-  /** Streams written per flush task: a few milliseconds of socket writes. */
-  static final int FLUSH_SLICE = 256;
   private static final String RESET_OUT_OF_WINDOW = "{\"reason\":\"last_event_id_not_resumable\"}";
 
   private final Vertx vertx;
-  private final Context context;
   private final BridgeConfig.Stream config;
   private final SseMetrics metrics;
   private final Buffer retryFrame;
-  private final int eagerEvents;
-  private final int eagerBytes;
   final ReplayWindow<Buffer> window;
   final VoicePresence voice = new VoicePresence();
+  private final StreamRegistry streams;
+  private final StreamWriter writer;
 
-  private final List<SseConnection> all = new ArrayList<>();
-  private final Map<String, List<SseConnection>> byGuild = new HashMap<>();
-  private final Map<String, List<SseConnection>> byUser = new HashMap<>();
-
-  /** Streams with pending bytes, in the order they became dirty; written from the head. */
-  private final ArrayDeque<SseConnection> dirty = new ArrayDeque<>();
-  private final List<StreamEvent> turnEvents = new ArrayList<>();
-  /** Event frames written since the counter was last updated (one meter update per task, not per write). */
-  private long deliveredUncounted;
-  private boolean flushScheduled;
-  private final Handler<Void> flushTask = v -> flushAll();
-  /** The loop's "after this iteration" queue, or null (then a plain task on the context). */
-  private final SingleThreadEventLoop loop;
-  private final Runnable flushAfterIteration;
-  private final Runnable flushNextIteration;
-
-  private boolean fanningOut;
-  private final List<SseConnection> deferredDetach = new ArrayList<>();
   private long scanTimer = -1;
   /** Set by {@link #start}: link statuses received from then on may anchor the window. */
   private boolean started;
@@ -85,29 +49,12 @@ final class Fanout {
 
   Fanout(Vertx vertx, Context context, BridgeConfig.Stream config, SseMetrics metrics) {
     this.vertx = vertx;
-    this.context = context;
     this.config = config;
     this.metrics = metrics;
     this.retryFrame = SseFrames.retry(config.retryMs());
-    this.eagerEvents = Math.max(1, config.clientBufferEvents() / 2);
-    this.eagerBytes = Math.max(1, Math.min(config.clientBufferBytes() / 2, REPLAY_CHUNK_BYTES));
     this.window = new ReplayWindow<>(config.replayWindow());
-    // Vert.x's internal context API: the one way to reach the Netty loop that runs this context.
-    ContextInternal ci = (ContextInternal) context;
-    EventLoop eventLoop = ci.nettyEventLoop();
-    this.loop = eventLoop instanceof SingleThreadEventLoop st ? st : null;
-    this.flushAfterIteration = () -> ci.dispatch(flushTask);
-    // From a tail task, a new tail task would run in the same iteration: go through the task queue.
-    this.flushNextIteration = () -> scheduleFlush();
-  }
-
-  /** Runs {@link #flushAll} once this event-loop iteration has run its I/O and its queued tasks. */
-  private void scheduleFlush() {
-    if (loop != null && loop.inEventLoop()) {
-      loop.executeAfterEventLoopIteration(flushAfterIteration);
-    } else {
-      context.runOnContext(flushTask);
-    }
+    this.streams = new StreamRegistry(metrics);
+    this.writer = new StreamWriter(context, config, metrics, streams, window);
   }
 
   /** Starts the one periodic scan of this instance (heartbeats and token expiry). */
@@ -137,8 +84,8 @@ final class Fanout {
     stop();
     ending = true;
     long spread = Math.max(1, Math.min(1_000, config.retryMs()));
-    List<Future<Void>> ends = new ArrayList<>(all.size());
-    for (SseConnection c : new ArrayList<>(all)) {
+    List<Future<Void>> ends = new ArrayList<>(streams.size());
+    for (SseConnection c : streams.snapshot()) {
       ends.add(end(c, ThreadLocalRandom.current().nextLong(spread)));
     }
     if (ends.isEmpty()) {
@@ -148,7 +95,7 @@ final class Fanout {
   }
 
   private Future<Void> end(SseConnection c, long retryMs) {
-    detach(c);
+    streams.detach(c);
     if (c.hasPending()) {
       c.response.write(c.takePending());
     }
@@ -160,7 +107,7 @@ final class Fanout {
   }
 
   int connections() {
-    return all.size();
+    return streams.size();
   }
 
   // ---- the bus side ----
@@ -205,25 +152,26 @@ final class Fanout {
     Buffer frame = SseFrames.event(e);
     window.offer(e, frame);
     voice.apply(e);
-    List<SseConnection> targets = byGuild.get(e.guildId());
+    List<SseConnection> targets = streams.ofGuild(e.guildId());
     if (targets == null) {
       return;
     }
     boolean any = false;
     long id = e.streamId();
-    fanningOut = true;
+    StreamWriter out = writer;
+    streams.beginFanout();
     for (int i = 0, n = targets.size(); i < n; i++) {
       SseConnection c = targets.get(i);
       if (c.closed || c.replaying || id <= c.skipThrough || !c.filter.matchesChannelAndType(e)) {
         continue;
       }
       c.pendingDeliveries++;
-      enqueue(c, frame);
+      out.enqueue(c, frame);
       any = true;
     }
-    endFanout();
+    streams.endFanout();
     if (any) {
-      turnEvents.add(e);
+      writer.delivered(e);
     }
   }
 
@@ -232,28 +180,28 @@ final class Fanout {
     voice.clear();
     metrics.resets.increment();
     Buffer frame = SseFrames.reset(resetId(), e.json());
-    fanningOut = true;
-    for (int i = 0, n = all.size(); i < n; i++) {
-      SseConnection c = all.get(i);
+    streams.beginFanout();
+    for (int i = 0, n = streams.size(); i < n; i++) {
+      SseConnection c = streams.get(i);
       if (c.closed) {
         continue;
       }
       c.replaying = false;
       c.skipThrough = -1;
-      enqueue(c, frame);
+      writer.enqueue(c, frame);
     }
-    endFanout();
+    streams.endFanout();
   }
 
   /** {@code bridge.command.status}: to the streams of that user whose filter allows the guild; live only. */
   void onCommandStatus(JsonObject status) {
-    List<SseConnection> targets = byUser.get(status.getString("userId"));
+    List<SseConnection> targets = streams.ofUser(status.getString("userId"));
     if (targets == null) {
       return;
     }
     String guildId = status.getString("guildId");
     Buffer frame = null;
-    fanningOut = true;
+    streams.beginFanout();
     for (int i = 0, n = targets.size(); i < n; i++) {
       SseConnection c = targets.get(i);
       if (c.closed || c.replaying || !c.filter.allowsGuild(guildId)) {
@@ -262,9 +210,9 @@ final class Fanout {
       if (frame == null) {
         frame = SseFrames.unnumbered(SseFrames.COMMAND_STATUS, status.encode());
       }
-      enqueue(c, frame);
+      writer.enqueue(c, frame);
     }
-    endFanout();
+    streams.endFanout();
   }
 
   // ---- the HTTP side ----
@@ -296,24 +244,24 @@ final class Fanout {
     }
     SseConnection c = new SseConnection(connection, res, caller.userId(), filter, caller.expiresAtMillis());
     c.lastWriteAt = now;
-    attach(c);
+    streams.attach(c);
     if (ending) {
       res.write(head);
       end(c, config.retryMs());
       return c;
     }
-    res.closeHandler(v -> detach(c));
-    res.exceptionHandler(err -> detach(c));
+    res.closeHandler(v -> streams.detach(c));
+    res.exceptionHandler(err -> streams.detach(c));
     res.drainHandler(v -> {
       if (!c.closed && (c.hasPending() || c.replaying)) {
-        markDirty(c);
+        writer.markDirty(c);
       }
     });
     res.write(head);
     if (outcome == ReplayWindow.Outcome.REPLAY) {
       c.replaying = true;
       c.cursor = lastId;
-      flush(c, now);
+      writer.flush(c, now);
     } else if (outcome == ReplayWindow.Outcome.AHEAD) {
       c.skipThrough = lastId;
     }
@@ -328,139 +276,6 @@ final class Fanout {
         .put("streamId", StreamIds.format(Math.max(0, head)));
   }
 
-  // ---- writing ----
-
-  /**
-   * Appends a frame to the stream's pending bytes. Normally they are written once at the end of
-   * the turn; a burst that reaches half the bound is written at once while the socket accepts it.
-   * Only bytes the socket refuses count against the bound: past it, the client is cut off.
-   */
-  private void enqueue(SseConnection c, Buffer frame) {
-    c.append(frame);
-    if (c.pendingEvents >= eagerEvents || c.pendingBytes >= eagerBytes) {
-      if (!c.response.writeQueueFull()) {
-        write(c, System.currentTimeMillis());
-        return;
-      }
-      if (c.pendingEvents > config.clientBufferEvents() || c.pendingBytes > config.clientBufferBytes()) {
-        disconnectSlow(c);
-        return;
-      }
-    }
-    markDirty(c);
-  }
-
-  private void write(SseConnection c, long now) {
-    deliveredUncounted += c.pendingDeliveries;
-    c.response.write(c.takePending());
-    c.lastWriteAt = now;
-  }
-
-  private void countDelivered() {
-    if (deliveredUncounted > 0) {
-      metrics.delivered.increment(deliveredUncounted);
-      deliveredUncounted = 0;
-    }
-  }
-
-  private void markDirty(SseConnection c) {
-    if (c.dirty) {
-      return;
-    }
-    c.dirty = true;
-    dirty.add(c);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      scheduleFlush();
-    }
-  }
-
-  /**
-   * One task per event-loop turn: up to {@link #FLUSH_SLICE} dirty streams get one write each; a
-   * stream marked dirty again meanwhile (a replay chunk, a new event) goes to the back of the queue.
-   */
-  private void flushAll() {
-    long now = System.currentTimeMillis();
-    for (int i = 0; i < FLUSH_SLICE; i++) {
-      SseConnection c = dirty.poll();
-      if (c == null) {
-        break;
-      }
-      c.dirty = false;
-      flush(c, now);
-    }
-    countDelivered();
-    if (!dirty.isEmpty()) {
-      // flushScheduled stays true: one flush at a time. Sockets are read before the next slice.
-      if (loop != null) {
-        loop.execute(flushNextIteration);
-      } else {
-        context.runOnContext(flushTask);
-      }
-      if (turnEvents.size() < 1024) {
-        return;
-      }
-    } else {
-      flushScheduled = false;
-    }
-    for (int i = 0, n = turnEvents.size(); i < n; i++) {
-      metrics.recordLatency(now - turnEvents.get(i).receivedAt());
-    }
-    turnEvents.clear();
-  }
-
-  private void flush(SseConnection c, long now) {
-    if (c.closed) {
-      return;
-    }
-    if (c.replaying) {
-      fillReplay(c);
-      if (c.closed) {
-        return;
-      }
-    }
-    if (!c.hasPending() || c.response.writeQueueFull()) {
-      return; // a full queue: the drain handler marks it dirty again; the bound is checked on enqueue
-    }
-    write(c, now);
-    if (c.replaying && !c.response.writeQueueFull()) {
-      markDirty(c);
-    }
-  }
-
-  /** Moves the next chunk of the replay into the pending bytes; ends the replay at the head. */
-  private void fillReplay(SseConnection c) {
-    if (c.cursor < window.minResumable()) {
-      disconnectSlow(c); // the window moved past a client that reads too slowly
-      return;
-    }
-    int i = window.indexAfter(c.cursor);
-    int n = window.size();
-    while (i < n && c.pendingBytes < REPLAY_CHUNK_BYTES) {
-      StreamEvent e = window.event(i);
-      if (c.filter.matches(e)) {
-        c.append(window.payload(i));
-        c.pendingDeliveries++;
-      }
-      c.cursor = e.streamId();
-      i++;
-    }
-    if (i >= n) {
-      c.replaying = false;
-      c.cursor = window.head();
-    }
-  }
-
-  private void disconnectSlow(SseConnection c) {
-    if (c.closed) {
-      return;
-    }
-    metrics.slowDisconnects.increment();
-    c.takePending();
-    detach(c);
-    c.connection.close();
-  }
-
   // ---- heartbeats and expiry: one periodic scan per instance ----
 
   void scan() {
@@ -468,9 +283,9 @@ final class Fanout {
     Buffer heartbeat = null;
     List<SseConnection> expired = null;
     int beats = 0;
-    fanningOut = true;
-    for (int i = 0, n = all.size(); i < n; i++) {
-      SseConnection c = all.get(i);
+    streams.beginFanout();
+    for (int i = 0, n = streams.size(); i < n; i++) {
+      SseConnection c = streams.get(i);
       if (c.closed) {
         continue;
       }
@@ -483,12 +298,12 @@ final class Fanout {
         if (heartbeat == null) {
           heartbeat = SseFrames.heartbeat(now);
         }
-        enqueue(c, heartbeat);
+        writer.enqueue(c, heartbeat);
         beats++;
       }
     }
-    endFanout();
-    countDelivered();
+    streams.endFanout();
+    writer.countDelivered();
     if (beats > 0) {
       metrics.heartbeats.increment(beats);
     }
@@ -501,109 +316,36 @@ final class Fanout {
 
   /** The token expired: flush what is pending, end the response (the client's reconnect then needs a new token). */
   private void expire(SseConnection c) {
-    detach(c);
+    streams.detach(c);
     if (c.hasPending()) {
       c.response.write(c.takePending());
     }
     c.response.end();
   }
 
-  // ---- bookkeeping ----
-
-  private void attach(SseConnection c) {
-    c.index = all.size();
-    all.add(c);
-    for (String g : c.filter.guilds()) {
-      byGuild.computeIfAbsent(g, k -> new ArrayList<>()).add(c);
-    }
-    byUser.computeIfAbsent(c.userId, k -> new ArrayList<>()).add(c);
-    metrics.connections.incrementAndGet();
-  }
-
-  private void detach(SseConnection c) {
-    if (c.closed) {
-      return;
-    }
-    c.closed = true;
-    if (fanningOut) {
-      deferredDetach.add(c);
-    } else {
-      unlink(c);
-    }
-  }
-
-  private void endFanout() {
-    fanningOut = false;
-    if (!deferredDetach.isEmpty()) {
-      for (SseConnection c : deferredDetach) {
-        unlink(c);
-      }
-      deferredDetach.clear();
-    }
-  }
-
-  private void unlink(SseConnection c) {
-    int last = all.size() - 1;
-    SseConnection moved = all.get(last);
-    all.set(c.index, moved);
-    moved.index = c.index;
-    all.remove(last);
-    for (String g : c.filter.guilds()) {
-      removeFrom(byGuild, g, c);
-    }
-    removeFrom(byUser, c.userId, c);
-    metrics.connections.decrementAndGet();
-  }
-
-  private static void removeFrom(Map<String, List<SseConnection>> index, String key, SseConnection c) {
-    List<SseConnection> list = index.get(key);
-    if (list == null) {
-      return;
-    }
-    for (int i = list.size() - 1; i >= 0; i--) {
-      if (list.get(i) == c) {
-        int last = list.size() - 1;
-        list.set(i, list.get(last));
-        list.remove(last);
-        break;
-      }
-    }
-    if (list.isEmpty()) {
-      index.remove(key);
-    }
-  }
-
   // ---- late start: hand the window to a peer instance, or take one ----
 
-  private static final StreamEventCodec CODEC = new StreamEventCodec();
-
-  /** This instance's window and voice state for a peer that starts late, or null when it knows nothing. */
-  JsonObject peerSnapshot() {
+  /** This instance's window and voice state for a peer that starts late ({@link ReplaySnapshot#NONE} when it knows nothing). */
+  ReplaySnapshot peerSnapshot() {
     if (window.head() < 0) {
-      return null;
+      return ReplaySnapshot.NONE;
     }
-    Buffer events = Buffer.buffer();
+    List<StreamEvent> events = new ArrayList<>(window.size());
     for (int i = 0; i < window.size(); i++) {
-      CODEC.encodeToWire(events, window.event(i));
+      events.add(window.event(i));
     }
-    return new JsonObject().put("min", window.minResumable()).put("head", window.head())
-        .put("count", window.size()).put("events", events).put("voice", voice.toJson());
+    return new ReplaySnapshot(window.minResumable(), window.head(), events, voice.toJson());
   }
 
   /** Adopts a peer's snapshot when the union is provably contiguous; returns whether it did. */
-  boolean adoptPeer(JsonObject snapshot) {
-    boolean empty = window.head() < 0;
-    Buffer buf = snapshot.getBuffer("events");
-    List<StreamEvent> events = new ArrayList<>(snapshot.getInteger("count"));
-    int pos = 0;
-    for (int i = 0; i < snapshot.getInteger("count"); i++) {
-      StreamEvent e = CODEC.decodeFromWire(pos, buf);
-      events.add(e);
-      pos += StreamEventCodec.encodedLength(buf, pos);
+  boolean adoptPeer(ReplaySnapshot snapshot) {
+    if (!snapshot.known()) {
+      return false;
     }
-    boolean adopted = window.adopt(snapshot.getLong("min"), snapshot.getLong("head"), events, SseFrames::event);
+    boolean empty = window.head() < 0;
+    boolean adopted = window.adopt(snapshot.min(), snapshot.head(), snapshot.events(), SseFrames::event);
     if (adopted && empty) {
-      voice.load(snapshot.getJsonObject("voice"));
+      voice.load(snapshot.voice());
     }
     return adopted;
   }

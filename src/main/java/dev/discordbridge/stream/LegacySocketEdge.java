@@ -5,6 +5,10 @@ import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.Caller;
 import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.LegacyAnswer;
+import dev.discordbridge.bus.LegacyBroadcast;
+import dev.discordbridge.bus.LegacyConnection;
+import dev.discordbridge.bus.LegacyInbound;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.ops.TraceLog;
@@ -19,13 +23,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -70,12 +74,15 @@ public final class LegacySocketEdge {
   }
 
   /**
-   * Server options the public port should use so that Netty itself refuses oversized frames
-   * (the edge checks the size again per message). Optional for the caller.
+   * The WebSocket limits of the public port (applied by {@link SseRouterVerticle}): a message (all
+   * its frames together) is at most {@code WS_MAX_FRAME_BYTES}, up to the configured 1 MiB. Vert.x
+   * reassembles messages and reports a longer one to the exception handler, which closes the
+   * socket with 1009; Netty refuses a single frame over the frame limit itself, also with 1009
+   * (the frame limit stays at least 1 KiB so that close and ping frames always fit).
    */
   public static HttpServerOptions applyLimits(HttpServerOptions options, BridgeConfig config) {
     int max = config.legacy().maxFrameBytes();
-    return options.setMaxWebSocketFrameSize(Math.max(max, 1024)).setMaxWebSocketMessageSize(Math.max(max, 1024));
+    return options.setMaxWebSocketFrameSize(Math.max(max, 1024)).setMaxWebSocketMessageSize(max);
   }
 
   /** Adds {@code GET /api/ws} to {@code router} and starts consuming broadcasts (when enabled). */
@@ -86,7 +93,7 @@ public final class LegacySocketEdge {
     }
     router.get(PATH).handler(this::upgrade);
     router.route(PATH).handler(ctx -> refuse(ctx.response(), 405, "METHOD_NOT_ALLOWED", "use GET with a WebSocket upgrade"));
-    var broadcasts = vertx.eventBus().<JsonObject>localConsumer(Addresses.LEGACY_BROADCAST, m -> fanOut(m.body()));
+    var broadcasts = vertx.eventBus().<LegacyBroadcast>localConsumer(Addresses.LEGACY_BROADCAST, m -> fanOut(m.body()));
     vertx.setPeriodic(config.legacy().pingIntervalMs(), id -> pingIdle());
     return broadcasts.completion();
   }
@@ -160,60 +167,37 @@ public final class LegacySocketEdge {
     long untilExpiry = Math.max(1, caller.expiresAtMillis() - System.currentTimeMillis());
     c.expiryTimer = vertx.setTimer(untilExpiry, t -> c.close(CLOSE_POLICY, "token expired"));
     ws.frameHandler(f -> onFrame(c, f));
+    ws.textMessageHandler(text -> relay(c, text));
     ws.pongHandler(b -> c.alive());
-    ws.exceptionHandler(err -> log.debug("legacy socket {} error: {}", c.id, err.getMessage()));
+    ws.exceptionHandler(err -> onError(c, err));
     ws.closeHandler(v -> closed(c));
-    vertx.eventBus().publish(Addresses.LEGACY_CONNECTIONS, connectionEvent("open", c)
-        .put("origin", origin).put("userAgent", userAgent), LOCAL);
+    vertx.eventBus().publish(Addresses.LEGACY_CONNECTIONS, connectionEvent(LegacyConnection.Event.OPEN, c, null,
+        origin, userAgent), LOCAL);
   }
 
+  /** Every frame shows the client is alive; text messages arrive reassembled ({@code textMessageHandler}). */
   private void onFrame(Connection c, WebSocketFrame frame) {
     c.alive();
-    if (frame.isPing() || frame.type() == io.vertx.core.http.WebSocketFrameType.PONG || frame.isClose()) {
-      return;
-    }
     if (frame.isBinary()) {
       c.close(CLOSE_UNSUPPORTED, "text frames only");
-      return;
     }
-    if (frame.isText()) {
-      c.partial = Buffer.buffer();
-    } else if (c.partial == null) {
-      return; // a continuation without a start: the codec would have refused it
-    }
-    c.partial.appendBuffer(frame.binaryData());
-    if (c.partial.length() > config.legacy().maxFrameBytes()) {
-      c.partial = null;
+  }
+
+  /** Vert.x reports a message over the port's message limit here (an IllegalStateException): 1009. */
+  private void onError(Connection c, Throwable err) {
+    if (err instanceof IllegalStateException && !c.closed) {
       c.close(CLOSE_TOO_BIG, "message larger than " + config.legacy().maxFrameBytes() + " bytes");
       return;
     }
-    if (frame.isFinal()) {
-      String text = c.partial.toString(java.nio.charset.StandardCharsets.UTF_8);
-      c.partial = null;
-      relay(c, text);
-    }
+    log.debug("legacy socket {} error: {}", c.id, err.getMessage());
   }
 
   private void relay(Connection c, String text) {
     String traceId = Ids.newTraceId();
-    JsonObject envelope = new JsonObject()
-        .put("traceId", traceId)
-        .put("name", "frame")
-        .put("caller", c.caller.toJson())
-        .put("headers", new JsonObject())
-        .put("connectionId", c.id)
-        .put("frame", text);
-    try {
-      Object parsed = io.vertx.core.json.Json.decodeValue(text);
-      if (parsed instanceof JsonObject body) {
-        envelope.put("body", body);
-      }
-    } catch (DecodeException ignored) {
-      // the legacy bridge answers malformed frames with an error frame
-    }
+    var inbound = new LegacyInbound(traceId, c.id, c.caller.userId(), List.copyOf(c.caller.guilds()), text, c.errors);
     // One frame at a time per socket: replies keep the order of the frames they answer.
     c.ws.pause();
-    vertx.eventBus().<JsonObject>request(Addresses.LEGACY_INBOUND, envelope, inboundOptions)
+    vertx.eventBus().<LegacyAnswer>request(Addresses.LEGACY_INBOUND, inbound, inboundOptions)
         .onComplete(ar -> {
           if (!c.closed) {
             c.ws.resume();
@@ -230,29 +214,31 @@ public final class LegacySocketEdge {
   }
 
   /** Carries out the legacy bridge's answer: {@code {send, subscribe, close}}. */
-  private void act(Connection c, JsonObject reply) {
-    if (reply == null || c.closed) {
+  private void act(Connection c, LegacyAnswer answer) {
+    if (c.closed) {
       return;
     }
-    String guild = reply.getString("subscribe");
+    if (answer.error()) {
+      c.errors++;
+    }
+    String guild = answer.subscribe();
     if (guild != null && c.caller.mayRead(guild) && c.guilds.add(guild)) {
       byGuild.computeIfAbsent(guild, g -> new LinkedHashSet<>()).add(c);
-      vertx.eventBus().publish(Addresses.LEGACY_CONNECTIONS, connectionEvent("subscribe", c).put("guildId", guild), LOCAL);
+      vertx.eventBus().publish(Addresses.LEGACY_CONNECTIONS,
+          connectionEvent(LegacyConnection.Event.SUBSCRIBE, c, guild, null, null), LOCAL);
     }
-    String send = reply.getString("send");
-    if (send != null) {
-      c.send(send);
+    if (answer.send() != null) {
+      c.send(answer.send());
     }
-    JsonObject close = reply.getJsonObject("close");
-    if (close != null) {
-      c.close(close.getInteger("code", (int) CLOSE_POLICY).shortValue(), close.getString("reason", ""));
+    if (answer.closes()) {
+      c.close((short) answer.closeCode(), answer.closeReason() == null ? "" : answer.closeReason());
     }
   }
 
-  private void fanOut(JsonObject broadcast) {
-    Set<Connection> subscribers = byGuild.get(broadcast.getString("guildId"));
-    String frame = broadcast.getString("frame");
-    if (subscribers == null || frame == null) {
+  private void fanOut(LegacyBroadcast broadcast) {
+    Set<Connection> subscribers = byGuild.get(broadcast.guildId());
+    String frame = broadcast.frame();
+    if (subscribers == null) {
       return;
     }
     for (Connection c : subscribers.toArray(Connection[]::new)) {
@@ -289,13 +275,14 @@ public final class LegacySocketEdge {
         byGuild.remove(g);
       }
     }
-    vertx.eventBus().publish(Addresses.LEGACY_CONNECTIONS, connectionEvent("close", c)
-        .put("guilds", new io.vertx.core.json.JsonArray(c.guilds.stream().toList())), LOCAL);
+    vertx.eventBus().publish(Addresses.LEGACY_CONNECTIONS,
+        connectionEvent(LegacyConnection.Event.CLOSE, c, null, null, null), LOCAL);
   }
 
-  private JsonObject connectionEvent(String event, Connection c) {
-    return new JsonObject().put("event", event).put("connectionId", c.id).put("userId", c.caller.userId())
-        .put("nodeId", config.node().id());
+  private LegacyConnection connectionEvent(LegacyConnection.Event event, Connection c, String guildId, String origin,
+                                           String userAgent) {
+    List<String> guilds = event == LegacyConnection.Event.CLOSE ? List.copyOf(c.guilds) : List.of();
+    return new LegacyConnection(event, c.id, c.caller.userId(), config.node().id(), guildId, guilds, origin, userAgent);
   }
 
   private static final class Connection {
@@ -303,7 +290,8 @@ public final class LegacySocketEdge {
     final ServerWebSocket ws;
     final Caller caller;
     final Set<String> guilds = new HashSet<>();
-    Buffer partial;
+    /** Invalid frames this socket sent (the legacy bridge closes it at its limit). */
+    int errors;
     long lastSeen = System.currentTimeMillis();
     long pingSentAt;
     long expiryTimer = -1;

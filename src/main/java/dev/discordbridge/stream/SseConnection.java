@@ -3,7 +3,6 @@ package dev.discordbridge.stream;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -57,10 +56,10 @@ final class SseConnection {
     } else {
       if (combined == null) {
         combined = Unpooled.compositeBuffer(MAX_COMPONENTS);
-        combined.addComponent(true, ((BufferInternal) single).getByteBuf());
+        combined.addComponent(true, VertxInternals.byteBuf(single));
         single = null;
       }
-      combined.addComponent(true, ((BufferInternal) frame).getByteBuf());
+      combined.addComponent(true, VertxInternals.byteBuf(frame));
     }
     pendingEvents++;
     pendingBytes += frame.length();
@@ -72,7 +71,7 @@ final class SseConnection {
 
   /** Takes the pending bytes (the caller writes them) and empties the queue. */
   Buffer takePending() {
-    Buffer out = combined != null ? BufferInternal.buffer(combined) : single;
+    Buffer out = combined != null ? VertxInternals.buffer(combined) : single;
     single = null;
     combined = null;
     pendingEvents = 0;

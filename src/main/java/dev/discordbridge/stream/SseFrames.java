@@ -5,7 +5,6 @@ import dev.discordbridge.contract.StreamIds;
 import dev.discordbridge.contract.Times;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -21,12 +20,13 @@ import java.nio.charset.StandardCharsets;
  * no write can free them while the replay window still holds them.
  */
 public final class SseFrames {
-  private SseFrames() {}
-
+  /** Names of the stream's own frames (events carry their contract name). */
   public static final String READY = "ready";
   public static final String HEARTBEAT = "heartbeat";
   public static final String COMMAND_STATUS = "commandStatus";
   public static final String SHUTDOWN = "shutdown";
+
+  private SseFrames() {}
 
   private static final Buffer READY_RESUMED = Buffer.buffer("event: ready\ndata: {\"resumed\":true}\n\n");
   private static final Buffer READY_FRESH = Buffer.buffer("event: ready\ndata: {\"resumed\":false}\n\n");
@@ -40,7 +40,7 @@ public final class SseFrames {
   static Buffer shared(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-    return BufferInternal.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
+    return VertxInternals.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
   }
 
   public static Buffer retry(long millis) {

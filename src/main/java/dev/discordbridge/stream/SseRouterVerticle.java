@@ -4,6 +4,8 @@ import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.LinkStatus;
+import dev.discordbridge.bus.ReplayFetch;
+import dev.discordbridge.bus.ReplaySnapshot;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.StreamEvent;
@@ -85,14 +87,8 @@ public final class SseRouterVerticle extends VerticleBase {
     MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS, m -> fanout.onEvent(m.body()));
     MessageConsumer<JsonObject> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
     MessageConsumer<LinkStatus> link = bus.consumer(Addresses.LINK_STATUS, m -> onLinkStatus(m.body()));
-    MessageConsumer<JsonObject> peers = bus.localConsumer(Addresses.REPLAY_FETCH, m -> {
-      JsonObject snapshot = instanceId.equals(m.body().getString("from")) ? null : fanout.peerSnapshot();
-      if (snapshot == null) {
-        m.fail(404, "no window here");
-      } else {
-        m.reply(snapshot);
-      }
-    });
+    MessageConsumer<ReplayFetch> peers = bus.localConsumer(Addresses.REPLAY_FETCH,
+        m -> m.reply(instanceId.equals(m.body().from()) ? ReplaySnapshot.NONE : fanout.peerSnapshot()));
     MessageConsumer<JsonObject> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
     Router router = router(authenticator, origins);
@@ -119,9 +115,10 @@ public final class SseRouterVerticle extends VerticleBase {
    * bytes, so a silent connection would escape the header timeout and the connection cap.
    */
   private HttpServerOptions serverOptions() {
-    return new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true).setAcceptBacklog(4096)
+    var options = new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true).setAcceptBacklog(4096)
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) config.http().idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    return LegacySocketEdge.applyLimits(options, config);
   }
 
   /** 400 with Connection: close for ambiguous framing (EdgeDecoder); Vert.x's own answer otherwise. */
@@ -173,24 +170,7 @@ public final class SseRouterVerticle extends VerticleBase {
       });
       ctx.next();
     });
-    if (!config.http().allowedOrigins().isEmpty()) {
-      // CORS headers only for the allow-list, with credentials, never "*". Other origins pass
-      // through untouched (no CORS headers: the browser keeps their pages from reading answers),
-      // so that same-origin requests and non-browser clients are judged by the routes themselves.
-      CorsHandler cors = CorsHandler.create()
-          .addOrigins(config.http().allowedOrigins())
-          .allowCredentials(true)
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-          .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent", "Last-Event-ID"))
-          .exposedHeaders(Set.of(HttpErrors.TRACE_HEADER, "Retry-After"));
-      router.route().handler(ctx -> {
-        if (origins.allowed(ctx.request().getHeader(HttpHeaders.ORIGIN))) {
-          cors.handle(ctx);
-        } else {
-          ctx.next();
-        }
-      });
-    }
+    cors(router, origins);
     var streams = new StreamRoutes(context, authenticator, fanout);
     router.get("/api/stream").handler(streams::stream);
     router.get("/api/guilds/:guildId/voice").handler(streams::voice);
@@ -203,15 +183,7 @@ public final class SseRouterVerticle extends VerticleBase {
       new DemoRoutes(vertx, authenticator).mount(router);
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()))));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
-            readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
-                .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))
-            .register("cluster", this::clusterCheck)
-            .register("shutdown", p -> p.complete(shuttingDown
-                ? Status.KO(new JsonObject().put("reason", "the node is shutting down")) : Status.OK()))));
+    health(router);
     router.route("/*").handler(SseRouterVerticle::pageCaching);
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> HttpErrors.write(ctx, 404, "NOT_FOUND", "no such resource"));
@@ -223,6 +195,42 @@ public final class SseRouterVerticle extends VerticleBase {
       HttpErrors.write(ctx, 500, "INTERNAL", "internal error");
     });
     return router;
+  }
+
+  /**
+   * CORS headers only for the allow-list, with credentials, never "*". Other origins pass through
+   * untouched (no CORS headers: the browser keeps their pages from reading answers), so that
+   * same-origin requests and non-browser clients are judged by the routes themselves.
+   */
+  private void cors(Router router, OriginPolicy origins) {
+    if (config.http().allowedOrigins().isEmpty()) {
+      return;
+    }
+    CorsHandler cors = CorsHandler.create()
+        .addOrigins(config.http().allowedOrigins())
+        .allowCredentials(true)
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent", "Last-Event-ID"))
+        .exposedHeaders(Set.of(HttpErrors.TRACE_HEADER, "Retry-After"));
+    router.route().handler(ctx -> {
+      if (origins.allowed(ctx.request().getHeader(HttpHeaders.ORIGIN))) {
+        cors.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+  }
+
+  private void health(Router router) {
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()))));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
+            readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
+                .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))
+            .register("cluster", this::clusterCheck)
+            .register("shutdown", p -> p.complete(shuttingDown
+                ? Status.KO(new JsonObject().put("reason", "the node is shutting down")) : Status.OK()))));
   }
 
   /** In a cluster, ready only while this node is a member of a cluster of at least the quorum. */
@@ -283,7 +291,7 @@ public final class SseRouterVerticle extends VerticleBase {
     if (attempts == 0) {
       return Future.succeededFuture();
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.REPLAY_FETCH, new JsonObject().put("from", instanceId),
+    return vertx.eventBus().<ReplaySnapshot>request(Addresses.REPLAY_FETCH, new ReplayFetch(instanceId),
             new DeliveryOptions().setSendTimeout(1_000).setLocalOnly(true))
         .map(m -> fanout.adoptPeer(m.body()))
         .otherwise(false)

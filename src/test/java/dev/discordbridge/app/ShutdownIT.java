@@ -1,5 +1,6 @@
 package dev.discordbridge.app;
 
+import dev.discordbridge.sim.TestHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,14 +64,14 @@ class ShutdownIT {
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   Vertx vertx;
-  SimulatedHub hub;
+  TestHub hub;
   Authenticator tokens;
   final List<BridgeProcess> nodes = new ArrayList<>();
 
   @BeforeAll
   void startHub() {
     vertx = Vertx.vertx();
-    hub = new SimulatedHub(LINK_TOKEN, 0, 1_000);
+    hub = new TestHub(LINK_TOKEN, 0, 1_000);
     vertx.deployVerticle(hub).await();
     tokens = new Authenticator(vertx, new BridgeConfig.Auth(SECRET, null, "HS256", false, false));
   }

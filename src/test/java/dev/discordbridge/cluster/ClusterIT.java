@@ -1,11 +1,13 @@
 package dev.discordbridge.cluster;
 
+import dev.discordbridge.sim.TestHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.sim.HubEvents;
 import dev.discordbridge.sim.SimulatedHub;
 import dev.discordbridge.testing.BridgeProcess;
 import dev.discordbridge.testing.SseClient;
@@ -52,14 +54,14 @@ class ClusterIT {
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   Vertx vertx;
-  SimulatedHub hub;
+  TestHub hub;
   Authenticator tokens;
   final List<BridgeProcess> nodes = new ArrayList<>();
 
   @BeforeAll
   void startCluster() throws Exception {
     vertx = Vertx.vertx();
-    hub = new SimulatedHub(LINK_TOKEN, 0, 1_000);
+    hub = new TestHub(LINK_TOKEN, 0, 1_000);
     vertx.deployVerticle(hub).await();
     tokens = new Authenticator(vertx, new BridgeConfig.Auth(SECRET, null, "HS256", false, false));
 
@@ -127,7 +129,7 @@ class ClusterIT {
       clients.add(c);
     }
     for (int i = 0; i < 10; i++) {
-      hub.emit(SimulatedHub.messageCreate(GUILD, CHANNEL, AUTHOR, "ana", "hello-" + i)).await();
+      hub.emit(HubEvents.messageCreate(GUILD, CHANNEL, AUTHOR, "ana", "hello-" + i)).await();
     }
     for (int k = 0; k < clients.size(); k++) {
       for (int i = 0; i < 10; i++) {
@@ -188,9 +190,10 @@ class ClusterIT {
       long killedAt = System.currentTimeMillis();
       extra.kill();
       hub.refuseConnections(false);
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (System.currentTimeMillis() < deadline && hub.received().stream().noneMatch(f -> isCommand(f, commandId))) {
-        Thread.sleep(100); // the hub records frames; there is no event to await from this thread
+      try {
+        hub.whenReceived(frames -> frames.stream().anyMatch(f -> isCommand(f, commandId))).get(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        // asserted below, with the message
       }
       assertTrue(hub.received().stream().anyMatch(f -> isCommand(f, commandId)),
           "the command accepted (202) by a node that died was sent by another node");
@@ -229,7 +232,7 @@ class ClusterIT {
 
     // A steady flow of 50 events/s from the hub, before, during and after the failover.
     AtomicInteger emitted = new AtomicInteger();
-    long timer = vertx.setPeriodic(20, id -> hub.emit(SimulatedHub.messageCreate(GUILD, CHANNEL, AUTHOR, "ana",
+    long timer = vertx.setPeriodic(20, id -> hub.emit(HubEvents.messageCreate(GUILD, CHANNEL, AUTHOR, "ana",
         "flow-" + emitted.getAndIncrement())));
     List<String> before = new ArrayList<>();
     Set<String> beforeSet = new LinkedHashSet<>();

@@ -1,5 +1,7 @@
 package dev.discordbridge.e2e;
 
+import dev.discordbridge.sim.TestHub;
+import dev.discordbridge.sim.HubEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -74,7 +77,7 @@ class CommandBurstTest {
     double ackCountBefore = E2e.metric(node, "bridge_command_ack_latency_seconds_count");
 
     E2e.linkDown(node);
-    int connectionsBefore = node.simulatedHub().connectionsAccepted();
+    int connectionsBefore = ((TestHub) node.simulatedHub()).connectionsAccepted();
 
     ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
     long burstStarted = System.nanoTime();
@@ -112,11 +115,11 @@ class CommandBurstTest {
     }
     assertEquals(CAPACITY, acceptedIds.size(), "the queue admits exactly its capacity while the link is down");
     assertEquals(COMMANDS - CAPACITY, refused.size());
-    assertEquals(connectionsBefore, node.simulatedHub().connectionsAccepted(), "the link stayed down during the burst");
+    assertEquals(connectionsBefore, ((TestHub) node.simulatedHub()).connectionsAccepted(), "the link stayed down during the burst");
     assertTrue(E2e.commandIdsAtHub(node).stream().noneMatch(acceptedIds::containsKey), "nothing was sent while the link was down");
 
     long restored = System.nanoTime();
-    node.simulatedHub().refuseConnections(false);
+    ((TestHub) node.simulatedHub()).refuseConnections(false);
     E2e.await(60_000, "every accepted command at the hub",
         () -> new HashSet<>(E2e.commandIdsAtHub(node)).containsAll(acceptedIds.keySet()));
     long drainNanos = System.nanoTime() - restored;
@@ -124,7 +127,7 @@ class CommandBurstTest {
         () -> E2e.metric(node, "bridge_commands_total", "outcome=\"delivered\"") - deliveredBefore >= CAPACITY);
     long deliveredNanos = System.nanoTime() - restored;
 
-    List<JsonObject> commandsAtHub = node.simulatedHub().received().stream()
+    List<JsonObject> commandsAtHub = ((TestHub) node.simulatedHub()).received().stream()
         .filter(f -> "command".equals(f.getString("type"))).map(f -> f.getJsonObject("command")).toList();
     Set<String> distinct = new HashSet<>();
     for (JsonObject c : commandsAtHub) {
@@ -194,17 +197,24 @@ class CommandBurstTest {
         pending.add(pool.submit(() -> E2e.command(node, "sendMessage", token, new JsonObject().put("guildId", GUILD)
             .put("channelId", CHANNEL).put("content", "flowing #" + index))));
       }
+      TestHub hub = (TestHub) node.simulatedHub();
+      CompletableFuture<Void> allAnswered = CompletableFuture.runAsync(() -> pending.forEach(f -> {
+        try {
+          f.get();
+        } catch (Exception ignored) {
+          // asserted below
+        }
+      }));
       int drops = 0;
-      while (drops < 3) {
-        int atHub = E2e.commandIdsAtHub(node).size();
-        if (atHub >= (drops + 1) * commands / 4) {
-          node.simulatedHub().dropLink().await();
-          drops++;
+      for (; drops < 3; drops++) {
+        int threshold = (drops + 1) * commands / 4;
+        CompletableFuture<Void> reached = hub.whenReceived(frames -> frames.stream()
+            .filter(f -> "command".equals(f.getString("type"))).count() >= threshold);
+        CompletableFuture.anyOf(reached, allAnswered).get(60, TimeUnit.SECONDS);
+        if (!reached.isDone()) {
+          break; // every command was answered before this drop
         }
-        if (pending.stream().allMatch(Future::isDone)) {
-          break;
-        }
-        Thread.sleep(5);
+        hub.dropLink().await();
       }
       Set<String> accepted = new HashSet<>();
       for (Future<E2e.Response> f : pending) {
@@ -223,7 +233,7 @@ class CommandBurstTest {
         echoes.merge(e.json().getJsonObject("data").getString("content"), 1, Integer::sum);
       }
       String marker = "after the flow";
-      node.simulatedHub().emit(dev.discordbridge.sim.SimulatedHub.messageCreate(GUILD, CHANNEL,
+      ((TestHub) node.simulatedHub()).emit(dev.discordbridge.sim.HubEvents.messageCreate(GUILD, CHANNEL,
           "1098764523409876481", "ana", marker)).await();
       SseClient.Event last = E2e.nonNull(stream.next("messageCreate", 10_000), "the marker");
       assertEquals(marker, last.json().getJsonObject("data").getString("content"), "no late duplicate echo before the marker");

@@ -1,5 +1,6 @@
 package dev.discordbridge.e2e;
 
+import dev.discordbridge.sim.TestHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -56,7 +57,7 @@ class CommandContractTest {
 
   @AfterEach
   void defaultHub() {
-    node.simulatedHub().onCommand(null);
+    ((TestHub) node.simulatedHub()).onCommand(null);
     E2e.linkUp(node);
   }
 
@@ -85,7 +86,7 @@ class CommandContractTest {
 
   /** Contents of every command the hub received. */
   List<String> contentsAtHub() {
-    return node.simulatedHub().received().stream().filter(f -> "command".equals(f.getString("type")))
+    return ((TestHub) node.simulatedHub()).received().stream().filter(f -> "command".equals(f.getString("type")))
         .map(f -> f.getJsonObject("command").getJsonObject("data").getString("content"))
         .filter(java.util.Objects::nonNull).toList();
   }
@@ -110,7 +111,7 @@ class CommandContractTest {
     String token = token(user);
     try (SseClient stream = SseClient.open(E2e.base(node), "/api/stream", token, null)) {
       E2e.nonNull(stream.next("ready", 5_000), "ready");
-      node.simulatedHub().onCommand(c -> null); // the hub takes the command and says nothing
+      ((TestHub) node.simulatedHub()).onCommand(c -> null); // the hub takes the command and says nothing
       long started = System.currentTimeMillis();
       JsonObject body = expect(E2e.command(node, "sendMessage", token, message(snowflake(), "slow hub")), 202, null);
       long took = System.currentTimeMillis() - started;
@@ -120,7 +121,7 @@ class CommandContractTest {
       String commandId = body.getString("commandId");
       assertTrue(E2e.commandIdsAtHub(node).contains(commandId), "the command was written to the hub");
 
-      node.simulatedHub().onCommand(null); // the retry (same id) is acked
+      ((TestHub) node.simulatedHub()).onCommand(null); // the retry (same id) is acked
       List<String> statuses = new ArrayList<>();
       while (!statuses.contains("delivered")) {
         SseClient.Event e = E2e.nonNull(stream.next("commandStatus", 15_000), "commandStatus up to delivered: " + statuses);
@@ -234,7 +235,7 @@ class CommandContractTest {
 
   @Test
   void hubRefusalIs502() {
-    node.simulatedHub().onCommand(c -> LinkFrames.ackError(c.getString("id"), "MISSING_PERMISSIONS",
+    ((TestHub) node.simulatedHub()).onCommand(c -> LinkFrames.ackError(c.getString("id"), "MISSING_PERMISSIONS",
         "the bot may not post here", false, null));
     JsonObject error = expect(E2e.command(node, "sendMessage", token(snowflake()), message(snowflake(), "refused")),
         502, "UPSTREAM_REJECTED").getJsonObject("error");
@@ -312,7 +313,7 @@ class CommandContractTest {
 
       E2e.linkUp(small);
       E2e.await(15_000, "both queued commands reach the hub", () -> E2e.commandIdsAtHub(small).containsAll(accepted));
-      List<String> contents = small.simulatedHub().received().stream().filter(f -> "command".equals(f.getString("type")))
+      List<String> contents = ((TestHub) small.simulatedHub()).received().stream().filter(f -> "command".equals(f.getString("type")))
           .map(f -> f.getJsonObject("command").getJsonObject("data").getString("content")).toList();
       assertFalse(contents.contains("no room"), contents.toString());
     } finally {

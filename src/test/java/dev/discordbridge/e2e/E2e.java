@@ -1,5 +1,6 @@
 package dev.discordbridge.e2e;
 
+import dev.discordbridge.sim.TestHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -39,7 +40,7 @@ final class E2e {
         .put("VERTICLES_SSE_ROUTER_INSTANCES", "2")
         .put("NODE_ID", "e2e-" + NODES.incrementAndGet())
         .mergeIn(overrides);
-    return Node.start(Map.of(), settings).await();
+    return Node.start(Map.of(), settings, TestHub::new).await();
   }
 
   static String base(Node node) {
@@ -131,13 +132,13 @@ final class E2e {
 
   /** Holds the link down: the hub refuses upgrades and drops the open link; waits until the node is not ready. */
   static void linkDown(Node node) {
-    node.simulatedHub().refuseConnections(true);
-    node.simulatedHub().dropLink().await();
+    ((TestHub) node.simulatedHub()).refuseConnections(true);
+    ((TestHub) node.simulatedHub()).dropLink().await();
     awaitReady(node, 503);
   }
 
   static void linkUp(Node node) {
-    node.simulatedHub().refuseConnections(false);
+    ((TestHub) node.simulatedHub()).refuseConnections(false);
     awaitReady(node, 200);
   }
 
@@ -162,7 +163,7 @@ final class E2e {
 
   /** Every command id the hub received (retries included). */
   static List<String> commandIdsAtHub(Node node) {
-    return node.simulatedHub().received().stream().filter(f -> "command".equals(f.getString("type")))
+    return ((TestHub) node.simulatedHub()).received().stream().filter(f -> "command".equals(f.getString("type")))
         .map(f -> f.getJsonObject("command").getString("id")).toList();
   }
 

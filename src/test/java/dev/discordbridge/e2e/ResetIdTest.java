@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.app.Node;
 import dev.discordbridge.sim.Roster;
+import dev.discordbridge.sim.HubEvents;
 import dev.discordbridge.sim.SimulatedHub;
 import dev.discordbridge.testing.SseClient;
 import io.vertx.core.json.JsonObject;
@@ -68,7 +69,7 @@ class ResetIdTest {
         SseClient.Event ready = E2e.nonNull(c.next("ready", 5_000), "ready");
         assertTrue(ready.json().getBoolean("resumed"), "resumed from the reset's id");
       }
-      node.simulatedHub().emit(SimulatedHub.messageCreate(GUILD, TEXT, ANA, "ana", "after the reset")).await();
+      node.simulatedHub().emit(HubEvents.messageCreate(GUILD, TEXT, ANA, "ana", "after the reset")).await();
       for (SseClient c : List.of(a, b)) {
         SseClient.Event e = E2e.nonNull(c.next("messageCreate", 5_000), "the first event after the reset");
         assertTrue(e.id().compareTo(resetId) > 0);

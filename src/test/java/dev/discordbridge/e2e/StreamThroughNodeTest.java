@@ -1,5 +1,6 @@
 package dev.discordbridge.e2e;
 
+import dev.discordbridge.sim.TestHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.app.Node;
 import dev.discordbridge.sim.Roster;
+import dev.discordbridge.sim.HubEvents;
 import dev.discordbridge.sim.SimulatedHub;
 import dev.discordbridge.testing.SseClient;
 import io.vertx.core.json.JsonObject;
@@ -40,13 +42,13 @@ class StreamThroughNodeTest {
   static final Set<String> TRACE_KEYS = Set.of("traceId", "upstreamSeq", "receivedAt", "publishedAt");
 
   Node node;
-  SimulatedHub hub;
+  TestHub hub;
   String token;
 
   @BeforeAll
   void start() {
     node = E2e.start(new JsonObject().put("SSE_HEARTBEAT_MS", "1000"));
-    hub = node.simulatedHub();
+    hub = ((TestHub) node.simulatedHub());
     token = E2e.token(node, ANA, List.of(GUILD));
   }
 
@@ -105,17 +107,17 @@ class StreamThroughNodeTest {
   @Test
   void everyKnownEventArrivesInTheContractShape() throws Exception {
     try (SseClient c = open()) {
-      JsonObject message = SimulatedHub.messageCreate(GUILD, TEXT, ANA, "ana", "hello stream");
+      JsonObject message = HubEvents.messageCreate(GUILD, TEXT, ANA, "ana", "hello stream");
       message.getJsonObject("data").put("nonce", "not in the contract");
       message.getJsonObject("data").getJsonObject("author").put("avatar", "not in the contract");
       String messageId = message.getJsonObject("data").getString("messageId");
       List<JsonObject> sent = List.of(
           message,
-          SimulatedHub.voiceJoined(OTHER_GUILD, "1203344107853062150", BRUNO, "bruno"), // not for this caller
-          SimulatedHub.voiceJoined(GUILD, VOICE, BRUNO, "bruno"),
-          SimulatedHub.voiceLeft(GUILD, VOICE, BRUNO, "kicked"),
-          SimulatedHub.reactionAdd(GUILD, TEXT, messageId, BRUNO, "🎉", null),
-          SimulatedHub.typingStart(GUILD, TEXT, BRUNO));
+          HubEvents.voiceJoined(OTHER_GUILD, "1203344107853062150", BRUNO, "bruno"), // not for this caller
+          HubEvents.voiceJoined(GUILD, VOICE, BRUNO, "bruno"),
+          HubEvents.voiceLeft(GUILD, VOICE, BRUNO, "kicked"),
+          HubEvents.reactionAdd(GUILD, TEXT, messageId, BRUNO, "🎉", null),
+          HubEvents.typingStart(GUILD, TEXT, BRUNO));
       for (JsonObject e : sent) {
         hub.emit(e).await();
       }
@@ -145,7 +147,7 @@ class StreamThroughNodeTest {
     try (SseClient c = open()) {
       int total = 40;
       for (int i = 0; i < total; i++) {
-        hub.emit(SimulatedHub.messageCreate(GUILD, TEXT, ANA, "ana", "flow " + i)).await();
+        hub.emit(HubEvents.messageCreate(GUILD, TEXT, ANA, "ana", "flow " + i)).await();
         if (i == total / 2) {
           hub.dropLink().await(); // the rest is emitted while the bridge reconnects and resumes
         }
@@ -164,7 +166,7 @@ class StreamThroughNodeTest {
         expected.add("flow " + i);
       }
       assertEquals(expected, contents, "every event once, in order");
-      JsonObject marker = SimulatedHub.messageCreate(GUILD, TEXT, ANA, "ana", "after the flow");
+      JsonObject marker = HubEvents.messageCreate(GUILD, TEXT, ANA, "ana", "after the flow");
       hub.emit(marker).await();
       assertEquals("after the flow", next(c).json().getJsonObject("data").getString("content"), "and no late duplicate");
     }
@@ -175,7 +177,7 @@ class StreamThroughNodeTest {
   @Test
   void aLostUpstreamSessionResetsEveryStream() throws Exception {
     try (SseClient c = open()) {
-      hub.emit(SimulatedHub.messageCreate(GUILD, TEXT, ANA, "ana", "before the loss")).await();
+      hub.emit(HubEvents.messageCreate(GUILD, TEXT, ANA, "ana", "before the loss")).await();
       String before = next(c).id();
       hub.invalidateSessions();
       hub.dropLink().await();
@@ -185,7 +187,7 @@ class StreamThroughNodeTest {
       assertTrue(reset.id().compareTo(before) > 0);
       assertTrue(reset.json().containsKey("reason"));
       E2e.awaitReady(node, 200);
-      JsonObject after = SimulatedHub.messageCreate(GUILD, TEXT, ANA, "ana", "after the loss");
+      JsonObject after = HubEvents.messageCreate(GUILD, TEXT, ANA, "ana", "after the loss");
       hub.emit(after).await();
       SseClient.Event e = next(c);
       assertDelivered(e, after, Set.of("messageId", "author", "content"));
@@ -200,9 +202,9 @@ class StreamThroughNodeTest {
     try (SseClient c = open()) {
       hub.sendRaw("{this is not json").await();
       hub.sendRaw(new JsonObject().put("v", 2).put("type", "event").put("seq", 999).encode()).await();
-      JsonObject broken = SimulatedHub.voiceLeft(GUILD, VOICE, BRUNO, "vanished"); // not a contract reason
+      JsonObject broken = HubEvents.voiceLeft(GUILD, VOICE, BRUNO, "vanished"); // not a contract reason
       hub.emit(broken).await();
-      JsonObject next = SimulatedHub.messageCreate(GUILD, TEXT, ANA, "ana", "still flowing");
+      JsonObject next = HubEvents.messageCreate(GUILD, TEXT, ANA, "ana", "still flowing");
       hub.emit(next).await();
       assertDelivered(next(c), next, Set.of("messageId", "author", "content"));
     }

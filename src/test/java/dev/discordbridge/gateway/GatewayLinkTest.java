@@ -1,5 +1,6 @@
 package dev.discordbridge.gateway;
 
+import dev.discordbridge.sim.TestHub;
 import static dev.discordbridge.gateway.LinkHarness.CHANNEL;
 import static dev.discordbridge.gateway.LinkHarness.GUILD;
 import static dev.discordbridge.gateway.LinkHarness.USER;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.discordbridge.contract.LinkFrames;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamIds;
+import dev.discordbridge.sim.HubEvents;
 import dev.discordbridge.sim.SimulatedHub;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -60,9 +62,9 @@ class GatewayLinkTest {
     for (int i = 0; i < 20; i++) {
       JsonObject e = switch (i % 4) {
         case 0 -> message("message " + i);
-        case 1 -> SimulatedHub.typingStart(GUILD, CHANNEL, USER);
-        case 2 -> SimulatedHub.voiceJoined(GUILD, LinkHarness.VOICE, USER, "ana");
-        default -> SimulatedHub.voiceLeft(GUILD, LinkHarness.VOICE, USER, "left");
+        case 1 -> HubEvents.typingStart(GUILD, CHANNEL, USER);
+        case 2 -> HubEvents.voiceJoined(GUILD, LinkHarness.VOICE, USER, "ana");
+        default -> HubEvents.voiceLeft(GUILD, LinkHarness.VOICE, USER, "left");
       };
       e.getJsonObject("data").put("notInTheContract", "must not reach browsers");
       sent.add(e);
@@ -95,7 +97,7 @@ class GatewayLinkTest {
     h.awaitUsable();
     JsonObject badEvent = message("x");
     badEvent.getJsonObject("data").put("content", "y".repeat(2001));
-    JsonObject unknownEvent = SimulatedHub.event("threadCreate", GUILD, CHANNEL, new JsonObject());
+    JsonObject unknownEvent = HubEvents.event("threadCreate", GUILD, CHANNEL, new JsonObject());
 
     h.hub.sendRaw("this is not json").await();
     h.hub.sendRaw("{\"v\":2,\"type\":\"event\",\"seq\":1}").await();
@@ -247,7 +249,7 @@ class GatewayLinkTest {
     assertTrue(second.streamId() > first.streamId());
   }
 
-  private static List<JsonObject> heartbeats(SimulatedHub hub) {
+  private static List<JsonObject> heartbeats(TestHub hub) {
     return hub.received().stream().filter(f -> "heartbeat".equals(f.getString("type"))).toList();
   }
 }

@@ -1,5 +1,6 @@
 package dev.discordbridge.gateway;
 
+import dev.discordbridge.sim.TestHub;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -10,6 +11,7 @@ import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
 import dev.discordbridge.ops.Metrics;
+import dev.discordbridge.sim.HubEvents;
 import dev.discordbridge.sim.SimulatedHub;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
@@ -31,14 +33,14 @@ final class LinkHarness {
   static final String USER = "1098764523409876481";
 
   final Vertx vertx;
-  final SimulatedHub hub;
+  final TestHub hub;
   final String nodeId = "test-" + UUID.randomUUID();
   final BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
   final BlockingQueue<JsonObject> statuses = new LinkedBlockingQueue<>();
   BridgeConfig config;
   GatewayVerticle gateway;
 
-  private LinkHarness(Vertx vertx, SimulatedHub hub) {
+  private LinkHarness(Vertx vertx, TestHub hub) {
     this.vertx = vertx;
     this.hub = hub;
   }
@@ -47,7 +49,7 @@ final class LinkHarness {
   static LinkHarness start(Vertx vertx, long heartbeatMs, String gatewayToken, JsonObject overrides) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     BusCodecs.register(vertx.eventBus());
-    var h = new LinkHarness(vertx, new SimulatedHub(TOKEN, 0, heartbeatMs));
+    var h = new LinkHarness(vertx, new TestHub(TOKEN, 0, heartbeatMs));
     vertx.deployVerticle(h.hub).await();
     return h.connect("ws://127.0.0.1:" + h.hub.port() + SimulatedHub.PATH, gatewayToken, overrides);
   }
@@ -138,6 +140,6 @@ final class LinkHarness {
   }
 
   static JsonObject message(String content) {
-    return SimulatedHub.messageCreate(GUILD, CHANNEL, USER, "ana", content);
+    return HubEvents.messageCreate(GUILD, CHANNEL, USER, "ana", content);
   }
 }

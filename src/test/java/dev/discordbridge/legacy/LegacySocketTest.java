@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
@@ -30,6 +31,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -75,9 +78,11 @@ class LegacySocketTest {
     BridgeConfig config = BridgeConfig.parse(raw);
     vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(Metrics.options()));
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+    BusCodecs.register(vertx.eventBus());
     auth = new Authenticator(vertx, config.auth());
     if (enabled) {
-      vertx.deployVerticle(new LegacyBridgeVerticle(config)).await();
+      vertx.deployVerticle(new LegacyBridgeVerticle()).await();
+      vertx.deployVerticle(new LegacyPresenceVerticle()).await();
     }
     var holder = new int[1];
     vertx.deployVerticle(new VerticleBase() {
@@ -213,6 +218,24 @@ class LegacySocketTest {
     start(true, new JsonObject().put("WS_MAX_FRAME_BYTES", 256));
     Client c = connect(options(token(GUILD_A)));
     c.ws.writeTextMessage("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(400) + "\"}");
+    assertEquals((short) 1009, c.closed.get(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aMessageOverSixtyFourKibIsReadWhenTheLimitAllowsIt() throws Exception {
+    start(true, new JsonObject().put("WS_MAX_FRAME_BYTES", 200_000));
+    Client c = connect(options(token(GUILD_A)));
+    // 100 KiB: the client sends it as two frames (its frame size is 64 KiB); the edge reassembles them.
+    c.ws.writeTextMessage("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(100 * 1024) + "\"}").await();
+    assertEquals("pong", c.next().getString("type"));
+  }
+
+  @Test
+  void aFragmentedMessageOverTheLimitClosesWith1009() throws Exception {
+    start(true, new JsonObject().put("WS_MAX_FRAME_BYTES", 256));
+    Client c = connect(options(token(GUILD_A)));
+    c.ws.writeFrame(WebSocketFrame.textFrame("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(150), false)).await();
+    c.ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("x".repeat(150) + "\"}"), true)).await();
     assertEquals((short) 1009, c.closed.get(5, TimeUnit.SECONDS));
   }
 

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusCodecs;
+import dev.discordbridge.bus.DemoDropout;
+import dev.discordbridge.bus.DemoDropoutOutcome;
+import dev.discordbridge.bus.DemoRoster;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.GatewayEvent;
 import dev.discordbridge.contract.Ids;
@@ -37,7 +41,7 @@ class SimulatedHubTest {
   private static final String USER = "1098764523409876482";
 
   private Vertx vertx;
-  private SimulatedHub hub;
+  private TestHub hub;
 
   /** A raw client of the hub: every frame it receives, parsed. */
   private final class Client {
@@ -75,7 +79,8 @@ class SimulatedHubTest {
   @BeforeEach
   void start(Vertx vertx) {
     this.vertx = vertx;
-    hub = new SimulatedHub(TOKEN, 0, 300);
+    BusCodecs.register(vertx.eventBus());
+    hub = new TestHub(TOKEN, 0, 300);
     vertx.deployVerticle(hub).await();
   }
 
@@ -127,7 +132,7 @@ class SimulatedHubTest {
     c.next("heartbeatAck");
     assertEquals(1, hub.connectionsOpen());
 
-    JsonObject event = SimulatedHub.typingStart(GUILD, CHANNEL, USER);
+    JsonObject event = HubEvents.typingStart(GUILD, CHANNEL, USER);
     assertEquals(1L, hub.emit(event).await());
     JsonObject frame = c.next("event");
     assertEquals(1L, frame.getLong("seq"));
@@ -136,7 +141,7 @@ class SimulatedHubTest {
 
     hub.ackHeartbeats(false);
     c.send(LinkFrames.heartbeat(1L));
-    hub.emit(SimulatedHub.typingStart(GUILD, CHANNEL, USER)).await();
+    hub.emit(HubEvents.typingStart(GUILD, CHANNEL, USER)).await();
     c.next("event"); // and no heartbeatAck before it
     assertEquals(LinkFrames.heartbeat(1L), hub.received().get(1));
   }
@@ -146,12 +151,12 @@ class SimulatedHubTest {
     Client first = client();
     String session = first.next("hello").getString("sessionId");
     for (int i = 0; i < 3; i++) {
-      hub.emit(SimulatedHub.typingStart(GUILD, CHANNEL, USER)).await();
+      hub.emit(HubEvents.typingStart(GUILD, CHANNEL, USER)).await();
       first.next("event");
     }
     hub.dropLink().await();
-    hub.emit(SimulatedHub.typingStart(GUILD, CHANNEL, USER)).await();
-    hub.emit(SimulatedHub.typingStart(GUILD, CHANNEL, USER)).await();
+    hub.emit(HubEvents.typingStart(GUILD, CHANNEL, USER)).await();
+    hub.emit(HubEvents.typingStart(GUILD, CHANNEL, USER)).await();
 
     Client second = client();
     assertNotEquals(session, second.next("hello").getString("sessionId"), "every hello offers a fresh session");
@@ -160,7 +165,7 @@ class SimulatedHubTest {
       assertEquals(seq, second.next("event").getLong("seq"));
     }
     second.next("resumed");
-    assertEquals(6L, hub.emit(SimulatedHub.typingStart(GUILD, CHANNEL, USER)).await(), "the resumed session goes on");
+    assertEquals(6L, hub.emit(HubEvents.typingStart(GUILD, CHANNEL, USER)).await(), "the resumed session goes on");
     assertEquals(6L, second.next("event").getLong("seq"));
   }
 
@@ -179,7 +184,7 @@ class SimulatedHubTest {
     b.next("invalidSession");
     JsonObject fresh = b.next("hello");
     assertNotEquals(session, fresh.getString("sessionId"));
-    assertEquals(1L, hub.emit(SimulatedHub.typingStart(GUILD, CHANNEL, USER)).await(), "the fresh session starts at seq 1");
+    assertEquals(1L, hub.emit(HubEvents.typingStart(GUILD, CHANNEL, USER)).await(), "the fresh session starts at seq 1");
     assertEquals(1L, b.next("event").getLong("seq"));
 
     Client c = client();
@@ -208,7 +213,7 @@ class SimulatedHubTest {
 
     c.send(LinkFrames.command(command));
     assertEquals(ack, c.next("ack"), "a retried id gets the same ack");
-    hub.emit(SimulatedHub.typingStart(GUILD, CHANNEL, USER)).await();
+    hub.emit(HubEvents.typingStart(GUILD, CHANNEL, USER)).await();
     assertEquals("typingStart", c.next("event").getJsonObject("event").getString("name"), "and no second message");
 
     var reaction = new GatewayCommand(Ids.newCommandId(), GatewayCommand.ADD_REACTION, GUILD, CHANNEL, USER,
@@ -228,7 +233,7 @@ class SimulatedHubTest {
 
   @Test
   void answersTheRosterOnTheBus() {
-    JsonObject roster = vertx.eventBus().<JsonObject>request(Addresses.DEMO_ROSTER, new JsonObject()).await().body();
+    JsonObject roster = vertx.eventBus().<DemoRoster>request(Addresses.DEMO_ROSTER, null).await().body().roster();
     assertEquals(Roster.DEMO.toJson(), roster);
     assertEquals(8, roster.getJsonArray("users").size());
   }
@@ -238,34 +243,36 @@ class SimulatedHubTest {
     Client c = new Client(hub.port());
     c.next("hello");
     String ana = "1098764523409876481";
-    JsonObject reply = vertx.eventBus().<JsonObject>request(Addresses.DEMO_DROPOUT, new JsonObject().put("userId", ana)).await().body();
-    assertEquals(true, reply.getBoolean("joined"));
+    DemoDropoutOutcome reply = vertx.eventBus().<DemoDropoutOutcome>request(Addresses.DEMO_DROPOUT, new DemoDropout(ana))
+        .await().body();
+    assertEquals(DemoDropoutOutcome.Status.SCHEDULED, reply.status());
+    assertEquals(true, reply.joined());
     // A second click while the first is under way adds nothing.
-    JsonObject again = vertx.eventBus().<JsonObject>request(Addresses.DEMO_DROPOUT, new JsonObject().put("userId", ana)).await().body();
-    assertEquals(reply.getString("channelId"), again.getString("channelId"));
-    assertEquals(false, again.getBoolean("joined"));
+    DemoDropoutOutcome again = vertx.eventBus().<DemoDropoutOutcome>request(Addresses.DEMO_DROPOUT, new DemoDropout(ana))
+        .await().body();
+    assertEquals(reply.channelId(), again.channelId());
+    assertEquals(false, again.joined());
 
     JsonObject joined = c.next("event").getJsonObject("event");
     assertEquals("voice.joined", joined.getString("name"));
     assertEquals(ana, joined.getJsonObject("data").getString("userId"));
-    assertEquals(reply.getString("channelId"), joined.getString("channelId"));
-    assertEquals(reply.getString("guildId"), joined.getString("guildId"));
+    assertEquals(reply.channelId(), joined.getString("channelId"));
+    assertEquals(reply.guildId(), joined.getString("guildId"));
     JsonObject left = c.next("event").getJsonObject("event");
     assertEquals("voice.left", left.getString("name"));
     assertEquals(ana, left.getJsonObject("data").getString("userId"));
-    assertEquals(reply.getString("channelId"), left.getJsonObject("data").getString("channelId"));
+    assertEquals(reply.channelId(), left.getJsonObject("data").getString("channelId"));
     assertEquals("disconnected", left.getJsonObject("data").getString("reason"));
 
     // Only demo users: the simulated people are the simulator's own.
     String dara = "1107742619034856192";
-    var refused = assertThrows(io.vertx.core.eventbus.ReplyException.class, () -> vertx.eventBus()
-        .<JsonObject>request(Addresses.DEMO_DROPOUT, new JsonObject().put("userId", dara)).await());
-    assertEquals(400, refused.failureCode());
+    assertEquals(DemoDropoutOutcome.NOT_A_DEMO_USER, vertx.eventBus()
+        .<DemoDropoutOutcome>request(Addresses.DEMO_DROPOUT, new DemoDropout(dara)).await().body());
   }
 
   @Test
   void generatesDemoTrafficWhenAsked(Vertx vertx) throws Exception {
-    var busy = new SimulatedHub(TOKEN, 200, 5_000);
+    var busy = new TestHub(TOKEN, 200, 5_000);
     vertx.deployVerticle(busy).await();
     Client c = new Client(busy.port());
     c.next("hello");

@@ -1,5 +1,6 @@
 package dev.discordbridge.stream;
 
+import dev.discordbridge.testing.SseClient;
 import static dev.discordbridge.stream.StreamTestSupport.bearer;
 import static dev.discordbridge.stream.TestEvents.GUILD;
 import static dev.discordbridge.stream.TestEvents.USER;
@@ -158,18 +159,18 @@ class ConnectionTimeoutsTest {
     HttpClient client = vertx.createHttpClient();
     try {
       String token = StreamTestSupport.token(vertx, config, USER, List.of(GUILD), 600);
-      SseClient stream = SseClient.open(client, port, "/api/stream", bearer(token));
-      assertEquals(200, stream.status);
+      SseClient stream = SseClient.open(port, "/api/stream", bearer(token));
+      assertEquals(200, stream.status());
       long until = System.currentTimeMillis() + 2 * IDLE_TIMEOUT + 1_000;
       while (System.currentTimeMillis() < until) {
-        assertFalse(stream.ended.isDone(), "the stream was closed by an edge timeout");
+        assertFalse(stream.ended().isDone(), "the stream was closed by an edge timeout");
         try {
-          stream.ended.get(200, TimeUnit.MILLISECONDS);
+          stream.ended().get(200, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException stillOpen) {
           // expected
         }
       }
-      assertFalse(stream.ended.isDone(), "the stream was closed by an edge timeout");
+      assertFalse(stream.ended().isDone(), "the stream was closed by an edge timeout");
     } finally {
       client.close().await();
     }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.DemoDropout;
+import dev.discordbridge.bus.DemoDropoutOutcome;
+import dev.discordbridge.bus.DemoRoster;
 import dev.discordbridge.config.BridgeConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -39,15 +42,16 @@ class DemoRoutesTest {
     StreamTestSupport.registerCodec(vertx);
     port = StreamTestSupport.freePort();
     BridgeConfig config = BridgeConfig.parse(new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", port));
-    vertx.eventBus().consumer(Addresses.DEMO_ROSTER, m -> m.reply(new JsonObject()
+    vertx.eventBus().consumer(Addresses.DEMO_ROSTER, m -> m.reply(new DemoRoster(new JsonObject()
             .put("guilds", new JsonArray().add(new JsonObject().put("id", GUILD).put("name", "g").put("channels", new JsonArray())))
             .put("users", new JsonArray()
                 .add(new JsonObject().put("id", ANA).put("username", "ana").put("simulated", false))
-                .add(new JsonObject().put("id", DARA).put("username", "dara").put("simulated", true)))))
+                .add(new JsonObject().put("id", DARA).put("username", "dara").put("simulated", true))))))
         .completion().await();
-    vertx.eventBus().<JsonObject>consumer(Addresses.DEMO_DROPOUT, m -> {
-      dropouts.add(m.body());
-      m.reply(new JsonObject().put("guildId", GUILD).put("channelId", "1181471853712130054").put("joined", true));
+    vertx.eventBus().<DemoDropout>consumer(Addresses.DEMO_DROPOUT, m -> {
+      dropouts.add(new JsonObject().put("userId", m.body().userId()));
+      m.reply(new DemoDropoutOutcome(DemoDropoutOutcome.Status.SCHEDULED, GUILD, "1181471853712130054", "voice", true,
+          "2026-12-02T10:00:00.000Z"));
     }).completion().await();
     StreamTestSupport.deploy(vertx, config, 1);
     web = WebClient.create(vertx);

@@ -1,5 +1,6 @@
 package dev.discordbridge.stream;
 
+import dev.discordbridge.testing.SseClient;
 import static dev.discordbridge.stream.StreamTestSupport.bearer;
 import static dev.discordbridge.stream.TestEvents.GUILD;
 import static dev.discordbridge.stream.TestEvents.USER;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.DemoRoster;
 import dev.discordbridge.bus.IngestBatch;
 import dev.discordbridge.bus.IngestResult;
 import dev.discordbridge.bus.LinkStatus;
@@ -238,12 +240,12 @@ class EdgeRelayTest {
     var client = vertx.createHttpClient();
     double before = scrape("bridge_sse_connections");
     double deliveredBefore = scrape("bridge_sse_events_delivered_total");
-    SseClient c = SseClient.open(client, port, "/api/stream", bearer(token()));
+    SseClient c = SseClient.open(port, "/api/stream", bearer(token()));
     c.next();
     c.next();
     assertEquals(before + 1, scrape("bridge_sse_connections"));
     vertx.eventBus().publish(Addresses.EVENTS, TestEvents.message(1));
-    assertEquals("messageCreate", c.nextEvent().event());
+    assertEquals("messageCreate", c.nextEvent().name());
     assertTrue(scrape("bridge_sse_events_delivered_total") >= (Double.isNaN(deliveredBefore) ? 0 : deliveredBefore) + 1);
     assertTrue(scrape("bridge_sse_delivery_latency_seconds_count") >= 1);
     c.close();
@@ -262,17 +264,17 @@ class EdgeRelayTest {
       StreamTestSupport.registerCodec(demo);
       int p = StreamTestSupport.freePort();
       BridgeConfig c = BridgeConfig.parse(new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", p));
-      demo.eventBus().consumer(Addresses.DEMO_ROSTER, m -> m.reply(new JsonObject()
+      demo.eventBus().consumer(Addresses.DEMO_ROSTER, m -> m.reply(new DemoRoster(new JsonObject()
           .put("guilds", new JsonArray().add(new JsonObject().put("id", GUILD).put("name", "g").put("channels", new JsonArray())))
-          .put("users", new JsonArray().add(new JsonObject().put("id", USER).put("username", "ana")))))
+          .put("users", new JsonArray().add(new JsonObject().put("id", USER).put("username", "ana"))))))
           .completion().await();
       StreamTestSupport.deploy(demo, c, 1);
       WebClient w = WebClient.create(demo);
       JsonObject issued = w.get(p, "127.0.0.1", "/api/demo/token").send().await().bodyAsJsonObject();
       assertEquals(USER, issued.getJsonObject("user").getString("id"));
       assertEquals(new JsonArray().add(GUILD), issued.getJsonArray("guilds"));
-      SseClient s = SseClient.open(demo.createHttpClient(), p, "/api/stream", bearer(issued.getString("token")));
-      assertEquals(200, s.status);
+      SseClient s = SseClient.open(p, "/api/stream", bearer(issued.getString("token")));
+      assertEquals(200, s.status());
       var raw = w.get(p, "127.0.0.1", "/api/demo/token?format=raw&user=" + USER).send().await();
       assertTrue(raw.getHeader("Content-Type").startsWith("text/plain"));
       assertEquals(3, raw.bodyAsString().split("\\.").length);

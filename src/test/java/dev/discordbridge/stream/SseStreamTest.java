@@ -1,5 +1,6 @@
 package dev.discordbridge.stream;
 
+import dev.discordbridge.testing.SseClient;
 import static dev.discordbridge.stream.StreamTestSupport.bearer;
 import static dev.discordbridge.stream.TestEvents.CHANNEL;
 import static dev.discordbridge.stream.TestEvents.GUILD;
@@ -89,17 +90,17 @@ class SseStreamTest {
   }
 
   static SseClient open(String path, Map<String, String> headers) {
-    return SseClient.open(http, port, path, headers);
+    return SseClient.open(port, path, headers);
   }
 
   /** Opens a stream and consumes retry + ready; returns the client. */
   static SseClient openReady(String path, Map<String, String> headers, boolean expectResumed) {
     SseClient c = open(path, headers);
-    assertEquals(200, c.status, c.body);
-    SseClient.Frame retry = c.next();
+    assertEquals(200, c.status(), c.body());
+    SseClient.Event retry = c.next();
     assertEquals(1500L, retry.retry());
-    SseClient.Frame ready = c.next();
-    assertEquals("ready", ready.event());
+    SseClient.Event ready = c.next();
+    assertEquals("ready", ready.name());
     assertEquals(expectResumed, ready.json().getBoolean("resumed"));
     return c;
   }
@@ -113,18 +114,18 @@ class SseStreamTest {
   @Test
   void deliversEventsWithIdsAndTraceMetadata() {
     SseClient c = openReady("/api/stream", bearer(token(USER, GUILD)), false);
-    assertEquals("text/event-stream; charset=utf-8", c.headers.get("Content-Type"));
-    assertEquals("no-cache", c.headers.get("Cache-Control"));
-    assertEquals("no", c.headers.get("X-Accel-Buffering"));
-    assertEquals(32, c.headers.get("X-Trace-Id").length());
+    assertEquals("text/event-stream; charset=utf-8", c.header("Content-Type"));
+    assertEquals("no-cache", c.header("Cache-Control"));
+    assertEquals("no", c.header("X-Accel-Buffering"));
+    assertEquals(32, c.header("X-Trace-Id").length());
 
     List<StreamEvent> sent = List.of(publish(TestEvents.message(next())),
         publish(TestEvents.joined(next(), USER, "ana", VOICE_CHANNEL)),
         publish(TestEvents.left(next(), USER, VOICE_CHANNEL)));
     for (StreamEvent e : sent) {
-      SseClient.Frame f = c.nextEvent();
+      SseClient.Event f = c.nextEvent();
       assertEquals(e.streamIdText(), f.id());
-      assertEquals(e.name(), f.event());
+      assertEquals(e.name(), f.name());
       JsonObject data = f.json();
       assertEquals(1, data.getInteger("v"));
       assertEquals(e.streamIdText(), data.getString("id"));
@@ -140,13 +141,13 @@ class SseStreamTest {
   @Test
   void missingTokenIs401AndForeignGuildIs403() {
     SseClient none = open("/api/stream", Map.of());
-    assertEquals(401, none.status);
-    assertEquals("UNAUTHENTICATED", new JsonObject(none.body).getJsonObject("error").getString("code"));
+    assertEquals(401, none.status());
+    assertEquals("UNAUTHENTICATED", new JsonObject(none.body()).getJsonObject("error").getString("code"));
     SseClient bad = open("/api/stream", bearer("not.a.token"));
-    assertEquals(401, bad.status);
+    assertEquals(401, bad.status());
     SseClient foreign = open("/api/stream?guild=" + OTHER_GUILD, bearer(token(USER, GUILD)));
-    assertEquals(403, foreign.status);
-    assertEquals("FORBIDDEN", new JsonObject(foreign.body).getJsonObject("error").getString("code"));
+    assertEquals(403, foreign.status());
+    assertEquals("FORBIDDEN", new JsonObject(foreign.body()).getJsonObject("error").getString("code"));
   }
 
   @Test
@@ -161,10 +162,10 @@ class SseStreamTest {
     StreamEvent wanted = publish(TestEvents.message(next(), GUILD, CHANNEL, "wanted"));
 
     // Events arrive in order: the first thing each stream sees is from the allowed guild.
-    SseClient.Frame first = all.nextEvent();
+    SseClient.Event first = all.nextEvent();
     assertEquals(GUILD, first.json().getString("guildId"));
     assertEquals("other channel", first.json().getJsonObject("data").getString("content"));
-    assertEquals("typingStart", all.nextEvent().event());
+    assertEquals("typingStart", all.nextEvent().name());
     assertEquals(wanted.streamIdText(), all.nextEvent().id());
     assertEquals(wanted.streamIdText(), narrow.nextEvent().id());
     assertNull(narrow.pollEvent(200));
@@ -219,15 +220,15 @@ class SseStreamTest {
     watcher.close();
 
     SseClient c = openReady("/api/stream", withLastId(t, old.streamIdText()), false);
-    SseClient.Frame reset = c.nextEvent();
-    assertEquals("reset", reset.event());
+    SseClient.Event reset = c.nextEvent();
+    assertEquals("reset", reset.name());
     assertEquals(marker.streamIdText(), reset.id());
     StreamEvent live = publish(TestEvents.message(next()));
     assertEquals(live.streamIdText(), c.nextEvent().id());
     c.close();
 
     SseClient junk = openReady("/api/stream?lastEventId=abc", bearer(t), false);
-    assertEquals("reset", junk.nextEvent().event());
+    assertEquals("reset", junk.nextEvent().name());
     junk.close();
     assertTrue(last.streamId() < marker.streamId());
   }
@@ -242,8 +243,8 @@ class SseStreamTest {
     assertEquals(before.streamIdText(), b.nextEvent().id());
     StreamEvent reset = publish(TestEvents.reset(next()));
     for (SseClient c : List.of(a, b)) {
-      SseClient.Frame f = c.nextEvent();
-      assertEquals("reset", f.event());
+      SseClient.Event f = c.nextEvent();
+      assertEquals("reset", f.name());
       assertEquals(reset.streamIdText(), f.id());
       assertEquals("session_invalidated", f.json().getString("reason"));
     }
@@ -253,7 +254,7 @@ class SseStreamTest {
     b.close();
 
     SseClient stale = openReady("/api/stream", withLastId(t, before.streamIdText()), false);
-    assertEquals("reset", stale.nextEvent().event());
+    assertEquals("reset", stale.nextEvent().name());
     stale.close();
     SseClient fromReset = openReady("/api/stream", withLastId(t, reset.streamIdText()), true);
     assertEquals(after.streamIdText(), fromReset.nextEvent().id());
@@ -268,8 +269,8 @@ class SseStreamTest {
     StreamEvent typing = publish(TestEvents.typing(next()));
     StreamEvent m3 = publish(TestEvents.message(next()));
     assertEquals(m1.streamIdText(), c.nextEvent().id());
-    SseClient.Frame live = c.nextEvent();
-    assertEquals("typingStart", live.event());
+    SseClient.Event live = c.nextEvent();
+    assertEquals("typingStart", live.name());
     assertEquals(typing.streamIdText(), live.id());
     assertEquals(m3.streamIdText(), c.nextEvent().id());
     c.close();
@@ -286,8 +287,8 @@ class SseStreamTest {
     SseClient theirs = openReady("/api/stream", bearer(token(USER_2, GUILD)), false);
     vertx.eventBus().publish(Addresses.COMMAND_STATUS, new JsonObject().put("commandId", "cmd_1").put("name", "sendMessage")
         .put("userId", USER).put("guildId", GUILD).put("channelId", CHANNEL).put("status", "delivered"));
-    SseClient.Frame f = mine.nextEvent();
-    assertEquals("commandStatus", f.event());
+    SseClient.Event f = mine.nextEvent();
+    assertEquals("commandStatus", f.name());
     assertNull(f.id());
     assertEquals("cmd_1", f.json().getString("commandId"));
     StreamEvent marker = publish(TestEvents.message(next()));
@@ -335,7 +336,7 @@ class SseStreamTest {
     String shortLived = StreamTestSupport.token(vertx, config, USER, List.of(GUILD), 2);
     SseClient c = openReady("/api/stream", bearer(shortLived), false);
     long opened = System.currentTimeMillis();
-    c.ended.orTimeout(10, TimeUnit.SECONDS).join();
+    c.ended().orTimeout(10, TimeUnit.SECONDS).join();
     assertTrue(System.currentTimeMillis() - opened >= 500, "closed too early");
   }
 
@@ -405,14 +406,14 @@ class SseStreamTest {
       BridgeConfig c = BridgeConfig.parse(StreamTestSupport.baseConfig(p).put("SSE_HEARTBEAT_MS", 200));
       StreamTestSupport.deploy(own, c, 1);
       HttpClient client = own.createHttpClient();
-      SseClient s = SseClient.open(client, p, "/api/stream", bearer(StreamTestSupport.token(own, c, USER, List.of(GUILD), 60)));
-      assertEquals(200, s.status);
+      SseClient s = SseClient.open(p, "/api/stream", bearer(StreamTestSupport.token(own, c, USER, List.of(GUILD), 60)));
+      assertEquals(200, s.status());
       s.next();
       long readyAt = s.next().at();
       List<Long> at = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        SseClient.Frame f = s.next();
-        assertEquals("heartbeat", f.event());
+        SseClient.Event f = s.next();
+        assertEquals("heartbeat", f.name());
         assertNull(f.id());
         assertEquals(24, f.json().getString("ts").length());
         at.add(f.at());
@@ -425,10 +426,10 @@ class SseStreamTest {
       }
       // An event resets the clock: no heartbeat right after it.
       own.eventBus().publish(Addresses.EVENTS, TestEvents.message(next()));
-      SseClient.Frame e = s.next();
-      assertEquals("messageCreate", e.event());
-      SseClient.Frame hb = s.next();
-      assertEquals("heartbeat", hb.event());
+      SseClient.Event e = s.next();
+      assertEquals("messageCreate", e.name());
+      SseClient.Event hb = s.next();
+      assertEquals("heartbeat", hb.name());
       assertTrue(hb.at() - e.at() >= 150, "heartbeat " + (hb.at() - e.at()) + " ms after an event");
       assertFalse(StreamIds.parse(e.id()) < 0);
     } finally {
@@ -452,7 +453,7 @@ class SseStreamTest {
       HttpClient client = own.createHttpClient(new HttpClientOptions().setKeepAlive(false));
       String t = StreamTestSupport.token(own, c, USER, List.of(GUILD), 60);
       // The first instance has seen the events once a live stream receives a later one.
-      SseClient watcher = SseClient.open(client, p, "/api/stream", bearer(t));
+      SseClient watcher = SseClient.open(p, "/api/stream", bearer(t));
       watcher.next();
       watcher.next();
       StreamEvent marker = TestEvents.message(next());
@@ -463,8 +464,8 @@ class SseStreamTest {
       StreamTestSupport.deploy(own, c, 1); // a second instance on the same port, started late
       // Connections alternate between the two instances: every one of them must resume.
       for (int i = 0; i < 4; i++) {
-        SseClient s = SseClient.open(client, p, "/api/stream", withLastId(t, early.get(0).streamIdText()));
-        assertEquals(200, s.status);
+        SseClient s = SseClient.open(p, "/api/stream", withLastId(t, early.get(0).streamIdText()));
+        assertEquals(200, s.status());
         s.next();
         assertEquals(true, s.next().json().getBoolean("resumed"), "connection " + i);
         for (int k = 1; k < early.size(); k++) {

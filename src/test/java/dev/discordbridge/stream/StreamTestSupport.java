@@ -1,5 +1,6 @@
 package dev.discordbridge.stream;
 
+import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.config.BridgeConfig;

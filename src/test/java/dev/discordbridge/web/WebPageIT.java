@@ -1,5 +1,6 @@
 package dev.discordbridge.web;
 
+import dev.discordbridge.sim.TestHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,7 +94,7 @@ class WebPageIT {
         .put("COMMAND_MAX_ATTEMPTS", 50)
         .put("LINK_BACKOFF_BASE_MS", 100)
         .put("LINK_BACKOFF_MAX_MS", 1_000)
-        .put("NODE_ID", "web-it")).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        .put("NODE_ID", "web-it"), TestHub::new).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + node.httpPort();
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -145,8 +146,8 @@ class WebPageIT {
   }
 
   /** The hub the bridge is linked to: the one seam between this test and the simulator. */
-  static SimulatedHub hub() {
-    return node.simulatedHub();
+  static TestHub hub() {
+    return ((TestHub) node.simulatedHub());
   }
 
   @BeforeEach
