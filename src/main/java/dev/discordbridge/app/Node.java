@@ -1,18 +1,19 @@
 package dev.discordbridge.app;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.cluster.ClusterSetup;
 import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
-import dev.discordbridge.bus.Addresses;
-import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.command.CommandDispatcherVerticle;
 import dev.discordbridge.command.CommandJournal;
 import dev.discordbridge.command.FileCommandJournal;
 import dev.discordbridge.command.HazelcastCommandJournal;
 import dev.discordbridge.command.HazelcastIdempotencyStore;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.config.Role;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
 import dev.discordbridge.gateway.GatewayVerticle;
@@ -23,6 +24,7 @@ import dev.discordbridge.ratelimit.HazelcastBucketStore;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import dev.discordbridge.sim.SimulatedHub;
 import dev.discordbridge.stream.SseRouterVerticle;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,9 +34,13 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,9 +111,9 @@ public final class Node {
   }
 
   private static int freePort(String host) {
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+    try (var socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return socket.getLocalPort();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("no free port on " + host, e);
     }
   }
@@ -192,18 +198,18 @@ public final class Node {
         ? new SimulatedHub(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
     return upstream(vertx, initial, hub).compose(config -> {
       // Rate-limit buckets and idempotency keys are cluster-wide when clustered, node-wide otherwise.
-      Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config,
+      Future<String> rateLimiter = deploy(vertx, config, Role.RATE_LIMITER, () -> new RateLimiterVerticle(config,
           cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance())));
-      Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config,
+      Future<String> dispatcher = deploy(vertx, config, Role.COMMAND_DISPATCHER, () -> new CommandDispatcherVerticle(config,
           cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker(),
           journal(vertx, config, cluster, hub)));
-      Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config, lease));
+      Future<String> gateway = deploy(vertx, config, Role.GATEWAY, () -> new GatewayVerticle(config, lease));
       Future<String> legacy = config.legacy().enabled()
-          ? deploy(vertx, config, "legacy-bridge", () -> new LegacyBridgeVerticle(config))
+          ? deploy(vertx, config, Role.LEGACY_BRIDGE, () -> new LegacyBridgeVerticle(config))
           : Future.succeededFuture("legacy-bridge disabled");
       var router = new SseRouterVerticle.PortHolder();
       return Future.all(rateLimiter, dispatcher, gateway, legacy)
-          .compose(v -> deploy(vertx, config, "sse-router", () -> new SseRouterVerticle(config, router)))
+          .compose(v -> deploy(vertx, config, Role.SSE_ROUTER, () -> new SseRouterVerticle(config, router)))
           .map(routerDeployment -> {
             log.info("bridge node {} listening on port {} (cluster: {}, roles: {}, legacy socket: {})",
                 config.node().id(), router.port(), config.cluster().enabled(), config.instances(),
@@ -246,8 +252,7 @@ public final class Node {
     });
   }
 
-  private static Future<String> deploy(Vertx vertx, BridgeConfig config, String role,
-                                       java.util.function.Supplier<io.vertx.core.Deployable> verticle) {
+  private static Future<String> deploy(Vertx vertx, BridgeConfig config, Role role, Supplier<Deployable> verticle) {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(config.instances(role)))
         .recover(err -> Future.failedFuture(new IllegalStateException(role + " failed to start: " + err.getMessage(), err)));
   }

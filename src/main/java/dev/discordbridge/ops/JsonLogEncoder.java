@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.discordbridge.config.Role;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,14 +74,10 @@ public final class JsonLogEncoder extends EncoderBase<ILoggingEvent> {
     String rest = loggerName.substring("dev.discordbridge.".length());
     int dot = rest.indexOf('.');
     String pkg = dot < 0 ? rest : rest.substring(0, dot);
-    return switch (pkg) {
-      case "gateway" -> "gateway";
-      case "stream" -> "sse-router";
-      case "command" -> "command-dispatcher";
-      case "ratelimit" -> "rate-limiter";
-      case "legacy" -> "legacy-bridge";
-      case "sim" -> "sim-hub";
-      default -> pkg;
-    };
+    Role role = Role.ofPackage(pkg);
+    if (role != null) {
+      return role.id();
+    }
+    return "sim".equals(pkg) ? "sim-hub" : pkg;
   }
 }

@@ -115,8 +115,8 @@ class BridgeConfigTest {
   void instancesPerRoleComeFromConfOrEnvironment() {
     BridgeConfig c = BridgeConfig.parse(real().put("verticles", new JsonObject()
         .put("sse-router", new JsonObject().put("instances", 3))).put("VERTICLES_RATE_LIMITER_INSTANCES", "2"));
-    assertEquals(3, c.instances("sse-router"));
-    assertEquals(2, c.instances("rate-limiter"));
+    assertEquals(3, c.instances(Role.SSE_ROUTER));
+    assertEquals(2, c.instances(Role.RATE_LIMITER));
     assertTrue(error(real().put("VERTICLES_GATEWAY_INSTANCES", "2")).startsWith("VERTICLES_GATEWAY_INSTANCES must be from 1 to 1"));
   }
 
@@ -125,5 +125,21 @@ class BridgeConfigTest {
     assertFalse(BridgeConfig.parse(real()).link().forwardsUnknown("guildCreate"));
     assertTrue(BridgeConfig.parse(real().put("FORWARD_UNKNOWN_EVENTS", "guildCreate")).link().forwardsUnknown("guildCreate"));
     assertTrue(BridgeConfig.parse(real().put("FORWARD_UNKNOWN_EVENTS", "*")).link().forwardsUnknown("anything"));
+  }
+
+  @Test
+  void confIsTheOnePlaceOfDefaultsAndAMissingOneFailsByName() {
+    JsonObject conf = BridgeConfig.defaults();
+    assertEquals(8080, BridgeConfig.parseMerged(conf.copy()).http().port());
+    conf.remove("SSE_RETRY_MS");
+    assertEquals("SSE_RETRY_MS has no value: conf/bridge.json must define its default",
+        assertThrows(ConfigException.class, () -> BridgeConfig.parseMerged(conf)).getMessage());
+    assertEquals(Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors())),
+        BridgeConfig.parse(new JsonObject()).instances(Role.SSE_ROUTER), "sse-router instances: auto");
+  }
+
+  @Test
+  void aBlankSettingIsUnsetAndTheConfDefaultApplies() {
+    assertEquals(8080, BridgeConfig.parse(real().put("HTTP_PORT", " ")).http().port());
   }
 }
