@@ -54,15 +54,13 @@ public final class Node {
 
   private final Vertx vertx;
   private final BridgeConfig config;
-  private final int httpPort;
   private final SimulatedHub hub;
   private final String routerDeployment;
   private boolean shutDown;
 
-  private Node(Vertx vertx, BridgeConfig config, int httpPort, SimulatedHub hub, String routerDeployment) {
+  private Node(Vertx vertx, BridgeConfig config, SimulatedHub hub, String routerDeployment) {
     this.vertx = vertx;
     this.config = config;
-    this.httpPort = httpPort;
     this.hub = hub;
     this.routerDeployment = routerDeployment;
   }
@@ -74,8 +72,8 @@ public final class Node {
 
   public BridgeConfig config() { return config; }
 
-  /** The HTTP port actually bound (differs from the configured one when that was 0). */
-  public int httpPort() { return httpPort; }
+  /** The HTTP port bound: a requested port 0 was resolved to a free one before the routers started. */
+  public int httpPort() { return config.http().port(); }
 
   /**
    * Reads the configuration (with a short-lived Vert.x, since clustering is itself configured)
@@ -214,7 +212,7 @@ public final class Node {
             log.info("bridge node {} listening on port {} (cluster: {}, roles: {}, legacy socket: {})",
                 config.node().id(), router.port(), config.cluster().enabled(), config.instances(),
                 config.legacy().enabled());
-            return new Node(vertx, config, router.port(), hub, routerDeployment);
+            return new Node(vertx, config, hub, routerDeployment);
           });
     });
   }

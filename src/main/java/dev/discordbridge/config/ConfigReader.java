@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -52,28 +53,23 @@ final class ConfigReader {
   }
 
   long number(String key, long min, long max) {
-    String s = string(key);
-    long n;
-    try {
-      n = Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a whole number from " + min + " to " + max + ", got \"" + shown(s) + "\"");
-    }
-    if (n < min || n > max) {
-      throw new ConfigException(key + " must be from " + min + " to " + max + ", got " + n);
-    }
-    return n;
+    return ranged(key, "a whole number", Long::parseLong, min, max);
   }
 
   double decimal(String key, double min, double max) {
+    return ranged(key, "a number", Double::parseDouble, min, max);
+  }
+
+  /** A number within [min, max] (NaN is out of range: Double orders it above every number). */
+  private <N extends Comparable<N>> N ranged(String key, String what, Function<String, N> parse, N min, N max) {
     String s = string(key);
-    double n;
+    N n;
     try {
-      n = Double.parseDouble(s);
+      n = parse.apply(s);
     } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a number from " + min + " to " + max + ", got \"" + shown(s) + "\"");
+      throw new ConfigException(key + " must be " + what + " from " + min + " to " + max + ", got \"" + shown(s) + "\"");
     }
-    if (!(n >= min && n <= max)) {
+    if (n.compareTo(min) < 0 || n.compareTo(max) > 0) {
       throw new ConfigException(key + " must be from " + min + " to " + max + ", got " + n);
     }
     return n;

@@ -1,30 +1,30 @@
 package dev.discordbridge.config;
 
+import java.util.Locale;
+
 /**
  * The roles a node deploys, the one table of their names: the key under {@code verticles} in
  * conf/bridge.json, the {@code VERTICLES_<ROLE>_INSTANCES} variable, the package whose classes
  * log under the role, and how many instances a node may run.
  */
 public enum Role {
-  GATEWAY("gateway", "gateway", 1),
-  SSE_ROUTER("sse-router", "stream", 64),
-  COMMAND_DISPATCHER("command-dispatcher", "command", 64),
-  RATE_LIMITER("rate-limiter", "ratelimit", 64),
-  LEGACY_BRIDGE("legacy-bridge", "legacy", 64);
+  GATEWAY("gateway", 1),
+  SSE_ROUTER("stream", 64),
+  COMMAND_DISPATCHER("command", 64),
+  RATE_LIMITER("ratelimit", 64),
+  LEGACY_BRIDGE("legacy", 64);
 
-  private final String id;
   private final String packageName;
   private final int maxInstances;
 
-  Role(String id, String packageName, int maxInstances) {
-    this.id = id;
+  Role(String packageName, int maxInstances) {
     this.packageName = packageName;
     this.maxInstances = maxInstances;
   }
 
-  /** The name in conf/bridge.json, logs and metrics, e.g. {@code sse-router}. */
+  /** The name in conf/bridge.json, logs and metrics: the constant's name in kebab case, e.g. {@code sse-router}. */
   public String id() {
-    return id;
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   public int maxInstances() {
@@ -48,6 +48,6 @@ public enum Role {
 
   @Override
   public String toString() {
-    return id;
+    return id();
   }
 }
