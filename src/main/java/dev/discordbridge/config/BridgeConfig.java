@@ -42,11 +42,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    *     oldest connection that has not sent a request head is closed (or, if none, the new one)
    */
   public record Http(String host, int port, int bodyLimitBytes, List<String> allowedOrigins, long headerTimeoutMs,
-                     long idleTimeoutMs, int maxConnections) {
-    public boolean originAllowed(String origin) {
-      return origin != null && allowedOrigins.contains(origin);
-    }
-  }
+                     long idleTimeoutMs, int maxConnections) {}
 
   /**
    * @param jwtSecret HS256 secret, or null when a public key is used
