@@ -3,6 +3,8 @@ package dev.discordbridge.app;
 import ch.qos.logback.classic.LoggerContext;
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.BusCodecs;
+import dev.discordbridge.bus.ClusterStatus;
+import dev.discordbridge.bus.NodeShutdown;
 import dev.discordbridge.cluster.ClusterSetup;
 import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.LinkLease;
@@ -140,7 +142,8 @@ public final class Node {
     long started = System.currentTimeMillis();
     long grace = config.command().shutdownGraceMs();
     log.info("shutdown started: refusing new commands, draining the command queue for up to {} ms (SHUTDOWN_GRACE_MS)", grace);
-    vertx.eventBus().publish(Addresses.NODE_SHUTDOWN, new JsonObject(), new DeliveryOptions().setLocalOnly(true));
+    vertx.eventBus().publish(Addresses.NODE_SHUTDOWN, new NodeShutdown(config.node().id(), grace),
+        new DeliveryOptions().setLocalOnly(true));
     try {
       var options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(grace + 2_000);
       logDrain(vertx.eventBus().<JsonObject>request(Addresses.COMMAND_DRAIN, new JsonObject().put("graceMs", grace), options)
@@ -190,7 +193,7 @@ public final class Node {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     BusCodecs.register(vertx.eventBus());
     if (cluster != null) {
-      vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> m.reply(clusterStatus(cluster, initial)));
+      vertx.eventBus().<Void>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> m.reply(clusterStatus(cluster, initial)));
     }
     SimulatedHub hub = initial.auth().demo()
         ? new SimulatedHub(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
@@ -229,13 +232,10 @@ public final class Node {
   }
 
   /** Membership as this node sees it: ready only while it is in a cluster of at least the quorum. */
-  private static JsonObject clusterStatus(HazelcastClusterManager cluster, BridgeConfig config) {
+  private static ClusterStatus clusterStatus(HazelcastClusterManager cluster, BridgeConfig config) {
     int members = cluster.isActive() ? cluster.getNodes().size() : 0;
-    return new JsonObject()
-        .put("clustered", true)
-        .put("members", members)
-        .put("quorum", config.cluster().quorum())
-        .put("ok", cluster.isActive() && members >= config.cluster().quorum());
+    int quorum = config.cluster().quorum();
+    return new ClusterStatus(true, members, quorum, cluster.isActive() && members >= quorum);
   }
 
   /** With no GATEWAY_WS_URL, an embedded simulated hub runs on loopback and the link points at it. */

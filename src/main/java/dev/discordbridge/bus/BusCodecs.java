@@ -12,6 +12,8 @@ public final class BusCodecs {
   /** Every record type that travels on the bus with a {@link RecordCodec}. */
   static final List<Class<? extends Record>> RECORDS = List.of(
       // one line per message record, grouped by address (see Addresses)
+      // cleanup (app.Node): NODE_SHUTDOWN, CLUSTER_STATUS_QUERY (request body: none)
+      NodeShutdown.class, ClusterStatus.class
   );
 
   private BusCodecs() {}

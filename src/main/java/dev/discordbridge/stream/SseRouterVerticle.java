@@ -3,6 +3,8 @@ package dev.discordbridge.stream;
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.ClusterStatus;
+import dev.discordbridge.bus.NodeShutdown;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.StreamEvent;
@@ -95,7 +97,7 @@ public final class SseRouterVerticle extends VerticleBase {
         m.reply(snapshot);
       }
     });
-    MessageConsumer<JsonObject> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
+    MessageConsumer<NodeShutdown> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
     Router router = router(authenticator, origins);
     return Future.all(List.of(events.completion(), statuses.completion(), link.completion(), peers.completion(),
@@ -229,10 +231,10 @@ public final class SseRouterVerticle extends VerticleBase {
 
   /** In a cluster, ready only while this node is a member of a cluster of at least the quorum. */
   private void clusterCheck(io.vertx.core.Promise<Status> check) {
-    vertx.eventBus().<JsonObject>request(Addresses.CLUSTER_STATUS_QUERY, new JsonObject(),
+    vertx.eventBus().<ClusterStatus>request(Addresses.CLUSTER_STATUS_QUERY, null,
             new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(1_000).setLocalOnly(true))
-        .onSuccess(reply -> check.complete(reply.body().getBoolean("ok", false)
-            ? Status.OK(reply.body()) : Status.KO(reply.body())))
+        .onSuccess(reply -> check.complete(reply.body().ok()
+            ? Status.OK(reply.body().toJson()) : Status.KO(reply.body().toJson())))
         .onFailure(err -> check.complete(err instanceof io.vertx.core.eventbus.ReplyException r
             && r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
             ? Status.OK(new JsonObject().put("clustered", false))
