@@ -1,18 +1,21 @@
 package dev.discordbridge.app;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusCodecs;
+import dev.discordbridge.bus.ClusterStatus;
+import dev.discordbridge.bus.NodeShutdown;
 import dev.discordbridge.cluster.ClusterSetup;
 import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
-import dev.discordbridge.bus.Addresses;
-import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.command.CommandDispatcherVerticle;
 import dev.discordbridge.command.CommandJournal;
 import dev.discordbridge.command.FileCommandJournal;
 import dev.discordbridge.command.HazelcastCommandJournal;
 import dev.discordbridge.command.HazelcastIdempotencyStore;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.config.Role;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
 import dev.discordbridge.gateway.GatewayVerticle;
@@ -24,6 +27,7 @@ import dev.discordbridge.ratelimit.HazelcastBucketStore;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import dev.discordbridge.sim.SimulatedHub;
 import dev.discordbridge.stream.SseRouterVerticle;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,10 +37,14 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,15 +58,13 @@ public final class Node {
 
   private final Vertx vertx;
   private final BridgeConfig config;
-  private final int httpPort;
   private final SimulatedHub hub;
   private final String routerDeployment;
   private boolean shutDown;
 
-  private Node(Vertx vertx, BridgeConfig config, int httpPort, SimulatedHub hub, String routerDeployment) {
+  private Node(Vertx vertx, BridgeConfig config, SimulatedHub hub, String routerDeployment) {
     this.vertx = vertx;
     this.config = config;
-    this.httpPort = httpPort;
     this.hub = hub;
     this.routerDeployment = routerDeployment;
   }
@@ -70,8 +76,8 @@ public final class Node {
 
   public BridgeConfig config() { return config; }
 
-  /** The HTTP port actually bound (differs from the configured one when that was 0). */
-  public int httpPort() { return httpPort; }
+  /** The HTTP port bound: a requested port 0 was resolved to a free one before the routers started. */
+  public int httpPort() { return config.http().port(); }
 
   /**
    * Reads the configuration (with a short-lived Vert.x, since clustering is itself configured)
@@ -117,9 +123,9 @@ public final class Node {
   }
 
   private static int freePort(String host) {
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+    try (var socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return socket.getLocalPort();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("no free port on " + host, e);
     }
   }
@@ -148,7 +154,8 @@ public final class Node {
     long started = System.currentTimeMillis();
     long grace = config.command().shutdownGraceMs();
     log.info("shutdown started: refusing new commands, draining the command queue for up to {} ms (SHUTDOWN_GRACE_MS)", grace);
-    vertx.eventBus().publish(Addresses.NODE_SHUTDOWN, new JsonObject(), new DeliveryOptions().setLocalOnly(true));
+    vertx.eventBus().publish(Addresses.NODE_SHUTDOWN, new NodeShutdown(config.node().id(), grace),
+        new DeliveryOptions().setLocalOnly(true));
     try {
       var options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(grace + 2_000);
       logDrain(vertx.eventBus().<JsonObject>request(Addresses.COMMAND_DRAIN, new JsonObject().put("graceMs", grace), options)
@@ -199,31 +206,31 @@ public final class Node {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     BusCodecs.register(vertx.eventBus());
     if (cluster != null) {
-      vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> m.reply(clusterStatus(cluster, initial)));
+      vertx.eventBus().<Void>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> m.reply(clusterStatus(cluster, initial)));
     }
     SimulatedHub hub = initial.auth().demo()
         ? hubs.apply(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
     return upstream(vertx, initial, hub).compose(config -> {
       // Rate-limit buckets and idempotency keys are cluster-wide when clustered, node-wide otherwise.
-      Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config,
+      Future<String> rateLimiter = deploy(vertx, config, Role.RATE_LIMITER, () -> new RateLimiterVerticle(config,
           cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance())));
-      Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config,
+      Future<String> dispatcher = deploy(vertx, config, Role.COMMAND_DISPATCHER, () -> new CommandDispatcherVerticle(config,
           cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker(),
           journal(vertx, config, cluster, hub)));
-      Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config, lease));
+      Future<String> gateway = deploy(vertx, config, Role.GATEWAY, () -> new GatewayVerticle(config, lease));
       // The legacy bridge answers frames in every instance; its node-wide state has one owner.
       Future<String> legacy = config.legacy().enabled()
-          ? deploy(vertx, config, "legacy-bridge", LegacyBridgeVerticle::new)
+          ? deploy(vertx, config, Role.LEGACY_BRIDGE, LegacyBridgeVerticle::new)
               .compose(id -> vertx.deployVerticle(new LegacyPresenceVerticle()))
           : Future.succeededFuture("legacy-bridge disabled");
       var router = new SseRouterVerticle.PortHolder();
       return Future.all(rateLimiter, dispatcher, gateway, legacy)
-          .compose(v -> deploy(vertx, config, "sse-router", () -> new SseRouterVerticle(config, router)))
+          .compose(v -> deploy(vertx, config, Role.SSE_ROUTER, () -> new SseRouterVerticle(config, router)))
           .map(routerDeployment -> {
             log.info("bridge node {} listening on port {} (cluster: {}, roles: {}, legacy socket: {})",
                 config.node().id(), router.port(), config.cluster().enabled(), config.instances(),
                 config.legacy().enabled());
-            return new Node(vertx, config, router.port(), hub, routerDeployment);
+            return new Node(vertx, config, hub, routerDeployment);
           });
     });
   }
@@ -240,13 +247,10 @@ public final class Node {
   }
 
   /** Membership as this node sees it: ready only while it is in a cluster of at least the quorum. */
-  private static JsonObject clusterStatus(HazelcastClusterManager cluster, BridgeConfig config) {
+  private static ClusterStatus clusterStatus(HazelcastClusterManager cluster, BridgeConfig config) {
     int members = cluster.isActive() ? cluster.getNodes().size() : 0;
-    return new JsonObject()
-        .put("clustered", true)
-        .put("members", members)
-        .put("quorum", config.cluster().quorum())
-        .put("ok", cluster.isActive() && members >= config.cluster().quorum());
+    int quorum = config.cluster().quorum();
+    return new ClusterStatus(true, members, quorum, cluster.isActive() && members >= quorum);
   }
 
   /** With no GATEWAY_WS_URL, an embedded simulated hub runs on loopback and the link points at it. */
@@ -261,8 +265,7 @@ public final class Node {
     });
   }
 
-  private static Future<String> deploy(Vertx vertx, BridgeConfig config, String role,
-                                       java.util.function.Supplier<io.vertx.core.Deployable> verticle) {
+  private static Future<String> deploy(Vertx vertx, BridgeConfig config, Role role, Supplier<Deployable> verticle) {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(config.instances(role)))
         .recover(err -> Future.failedFuture(new IllegalStateException(role + " failed to start: " + err.getMessage(), err)));
   }

@@ -4,9 +4,6 @@ import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -44,24 +41,21 @@ public final class Authenticator {
     this.canMint = "HS256".equals(config.jwtAlgorithm());
   }
 
-  /** The caller of {@code request}: header first, then the cookie, then (if enabled) the query. */
-  public Future<Caller> authenticate(HttpServerRequest request) {
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+  /** The caller: the Authorization header first, then the cookie, then (if enabled) the query. */
+  public Future<Caller> authenticate(Credentials credentials) {
+    String header = credentials.authorization();
     if (header != null) {
       if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         return Future.failedFuture(new AuthFailure("Authorization must be \"Bearer <token>\""));
       }
       return verify(header.substring(7).trim(), Caller.Via.HEADER);
     }
-    Cookie cookie = request.getCookie(COOKIE);
-    if (cookie != null && !cookie.getValue().isEmpty()) {
-      return verify(cookie.getValue(), Caller.Via.COOKIE);
+    String cookie = credentials.cookie();
+    if (cookie != null && !cookie.isEmpty()) {
+      return verify(cookie, Caller.Via.COOKIE);
     }
-    if (allowQueryToken) {
-      String query = request.getParam(QUERY_PARAM);
-      if (query != null) {
-        return verify(query, Caller.Via.QUERY);
-      }
+    if (allowQueryToken && credentials.query() != null) {
+      return verify(credentials.query(), Caller.Via.QUERY);
     }
     return Future.failedFuture(new AuthFailure("a token is required (Authorization: Bearer, or the " + COOKIE + " cookie)"));
   }

@@ -1,7 +1,5 @@
 package dev.discordbridge.auth;
 
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
 /**
@@ -21,16 +19,15 @@ public final class OriginPolicy {
   }
 
   /** True when the request comes from another site whose origin is not allowed. */
-  public boolean refusesCrossSite(HttpServerRequest request) {
-    String origin = request.getHeader(HttpHeaders.ORIGIN);
-    String fetchSite = request.getHeader("Sec-Fetch-Site");
+  public boolean refusesCrossSite(SiteHeaders site) {
+    String origin = site.origin();
+    String fetchSite = site.fetchSite();
     boolean crossSite = "cross-site".equalsIgnoreCase(fetchSite)
-        || (origin != null && !sameOrigin(origin, request) && !"same-origin".equalsIgnoreCase(fetchSite));
+        || (origin != null && !sameOrigin(origin, site.host()) && !"same-origin".equalsIgnoreCase(fetchSite));
     return crossSite && !allowed(origin);
   }
 
-  static boolean sameOrigin(String origin, HttpServerRequest request) {
-    String host = request.getHeader(HttpHeaders.HOST);
+  static boolean sameOrigin(String origin, String host) {
     if (host == null || "null".equals(origin)) {
       return false;
     }

@@ -64,12 +64,12 @@ public final class Addresses {
   // ---- node ----
 
   /**
-   * Request (local only, answered by the node): cluster membership as this node sees it,
-   * {@code {"clustered", "members", "quorum", "ok"}}. No handler: the node is not clustered.
+   * Request (local only, answered by the node, no body): cluster membership as this node sees it,
+   * a {@link ClusterStatus}. No handler: the node is not clustered.
    */
   public static final String CLUSTER_STATUS_QUERY = "bridge.node.cluster.query";
 
-  /** Published (local only) by the node when its shutdown starts: the edges answer /health/ready with 503. */
+  /** Published (local only) by the node when its shutdown starts, a {@link NodeShutdown}: the edges answer /health/ready with 503. */
   public static final String NODE_SHUTDOWN = "bridge.node.shutdown";
 
   // ---- demo ----

@@ -20,7 +20,9 @@ public final class BusCodecs {
       // edge (stream/legacy/sim): replay fetch, legacy socket, demo
       ReplayFetch.class, ReplaySnapshot.class,
       LegacyInbound.class, LegacyAnswer.class, LegacyBroadcast.class, LegacyConnection.class,
-      DemoRoster.class, DemoDropout.class, DemoDropoutOutcome.class
+      DemoRoster.class, DemoDropout.class, DemoDropoutOutcome.class,
+      // cleanup (app.Node): NODE_SHUTDOWN, CLUSTER_STATUS_QUERY (request body: none)
+      NodeShutdown.class, ClusterStatus.class
   );
 
   private BusCodecs() {}

@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * The link lease on a Hazelcast map entry (backed up once), changed only by
+ * The link lease on a Hazelcast map entry (two synchronous backups, {@link ClusterSetup}), changed only by
  * {@link LeaseProcessor} on its partition owner: at most one holder at a time, expiring after
  * {@link #leaseMillis} without renewal. The map is guarded by split-brain protection
  * ({@code CLUSTER_QUORUM}): on the minority side of a partition the lease can be neither taken

@@ -29,7 +29,6 @@ public final class LeaseKeeper {
   private long validUntil;
   private boolean inFlight;
   private boolean stopped;
-  private LinkLease.Grant last;
 
   public LeaseKeeper(Vertx vertx, LinkLease lease, String nodeId, LongSupplier minEpoch,
                      LongFunction<Future<?>> onGain, Supplier<Future<?>> onLose) {
@@ -42,9 +41,6 @@ public final class LeaseKeeper {
   }
 
   public boolean holding() { return holding; }
-
-  /** The last answer of the lease (who holds it, which epoch), or null before the first. */
-  public LinkLease.Grant lastGrant() { return last; }
 
   /** Starts the loop; the returned future completes after the first round. */
   public Future<Void> start() {
@@ -77,7 +73,6 @@ public final class LeaseKeeper {
     long sentAt = System.currentTimeMillis();
     return lease.acquireOrRenew(nodeId, minEpoch.getAsLong())
         .compose(grant -> {
-          last = grant;
           if (stopped) {
             return Future.succeededFuture();
           }

@@ -2,6 +2,7 @@ package dev.discordbridge.command;
 
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.config.Role;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.ops.Metrics;
@@ -95,7 +96,7 @@ public final class CommandDispatcherVerticle extends VerticleBase {
     if (owner) {
       vertx.setPeriodic(SWEEP_MS, id -> idempotency.evictExpired());
       log.info("command queue owned by context {} (capacity {}, {} dispatcher instance(s))", mine.deploymentID(),
-          config.command().queueCapacity(), config.instances("command-dispatcher"));
+          config.command().queueCapacity(), config.instances(Role.COMMAND_DISPATCHER));
     }
     var submit = vertx.eventBus().<JsonObject>consumer(Addresses.COMMAND_SUBMIT, this::submit);
     if (!owner) {

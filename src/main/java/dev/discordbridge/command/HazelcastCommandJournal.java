@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
- * The command journal on a Hazelcast map (one synchronous backup): entry = command + the member
+ * The command journal on a Hazelcast map (two synchronous backups, set in cluster.ClusterSetup): entry = command + the member
  * that owns it. When a member leaves, the survivors scan the map and claim that member's
  * commands with an entry processor (compare-and-set on the owner), so each is adopted once.
  */

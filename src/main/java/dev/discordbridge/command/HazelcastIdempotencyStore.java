@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@link EntryProcessor} sent with {@code submitToKey} (atomic per key on the partition owner,
  * non-blocking for the caller). {@link #claim} writes with the entry's own TTL
  * ({@code IDEMPOTENCY_TTL_MS}); {@link #record} keeps that expiry; Hazelcast drops expired
- * entries itself. Backups follow the map's backup count (1 by default), so a key survives the
- * loss of one member.
+ * entries itself. Backups follow the map's backup count (two, set in cluster.ClusterSetup), so a
+ * key survives the loss of two members.
  */
 public final class HazelcastIdempotencyStore implements IdempotencyStore {
   public static final String MAP = "bridge.command.idempotency";

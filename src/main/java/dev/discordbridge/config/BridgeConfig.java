@@ -1,26 +1,35 @@
 package dev.discordbridge.config;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * The whole configuration, parsed once at start-up from conf/ defaults overlaid by the
- * environment. Each record validates what it holds; {@link #parse} fails with a message that
- * names the variable.
+ * environment. conf/bridge.json is the one place defaults live; only values that cannot be
+ * constants (the node id, demo secrets, the JWT algorithm implied by the key) are derived here.
+ * {@link #parseMerged} fails with a message that names the variable.
  */
 public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream stream, Command command,
                            RateLimitConfig rateLimit, Legacy legacy, Cluster cluster, Sim sim,
-                           Map<String, Integer> instances) {
+                           Map<Role, Integer> instances) {
 
-  public static final List<String> ROLES = List.of("gateway", "sse-router", "command-dispatcher", "rate-limiter", "legacy-bridge");
+  /** Where the defaults live: conf/bridge.json, packaged in the jar at this class-path location. */
+  public static final String DEFAULTS_RESOURCE = "conf/bridge.json";
 
   public record Node(String id) {}
 
@@ -33,11 +42,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    *     oldest connection that has not sent a request head is closed (or, if none, the new one)
    */
   public record Http(String host, int port, int bodyLimitBytes, List<String> allowedOrigins, long headerTimeoutMs,
-                     long idleTimeoutMs, int maxConnections) {
-    public boolean originAllowed(String origin) {
-      return origin != null && allowedOrigins.contains(origin);
-    }
-  }
+                     long idleTimeoutMs, int maxConnections) {}
 
   /**
    * @param jwtSecret HS256 secret, or null when a public key is used
@@ -110,121 +115,176 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     return new BridgeConfig(node, h, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances);
   }
 
-  /** A copy with some settings replaced (tests): keys as in the environment. */
-  public static BridgeConfig parse(JsonObject defaults, JsonObject overrides) {
-    return parse(defaults.copy().mergeIn(overrides));
+  public int instances(Role role) {
+    return instances.get(role);
   }
 
-  public int instances(String role) {
-    return instances.getOrDefault(role, 1);
+  /** The packaged conf/bridge.json: every default, in the one place defaults live. */
+  public static JsonObject defaults() {
+    try (InputStream in = BridgeConfig.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new ConfigException(DEFAULTS_RESOURCE + " is not on the class path");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ConfigException(DEFAULTS_RESOURCE + " cannot be read: " + e.getMessage());
+    }
   }
 
-  public static BridgeConfig parse(JsonObject raw) {
+  /**
+   * {@code settings} (keys as in the environment; a blank value counts as unset) over the
+   * packaged defaults: for tests and tools that build a configuration in code.
+   */
+  public static BridgeConfig parse(JsonObject settings) {
+    return parseMerged(defaults().mergeIn(withoutBlanks(settings), true));
+  }
+
+  /** {@code source} without its blank values, which mean "unset" (an empty variable in a .env file). */
+  public static JsonObject withoutBlanks(JsonObject source) {
+    var out = new JsonObject();
+    source.forEach(e -> {
+      if (!(e.getValue() instanceof String v) || !v.isBlank()) {
+        out.put(e.getKey(), e.getValue());
+      }
+    });
+    return out;
+  }
+
+  /**
+   * The configuration from the merged sources (conf/bridge.json, the environment, flags). Every
+   * default comes from conf/: a setting it lacks fails by name.
+   */
+  public static BridgeConfig parseMerged(JsonObject raw) {
     var r = new ConfigReader(raw);
-
-    URI gateway = gatewayUrl(r.string("GATEWAY_WS_URL", null));
-    boolean demo = gateway == null;
-    String linkToken = r.secret("LINK_TOKEN");
-    String jwtSecret = r.secret("AUTH_JWT_SECRET");
-    String publicKey = r.secret("AUTH_JWT_PUBLIC_KEY");
-    if (!demo && linkToken == null) {
+    URI gateway = gatewayUrl(r.optional("GATEWAY_WS_URL"));
+    String linkToken = r.optional("LINK_TOKEN");
+    if (gateway != null && linkToken == null) {
       throw new ConfigException("LINK_TOKEN is required when GATEWAY_WS_URL is set");
     }
-    if (!demo && jwtSecret == null && publicKey == null) {
-      throw new ConfigException("AUTH_JWT_SECRET is required when GATEWAY_WS_URL is set (or AUTH_JWT_PUBLIC_KEY for RS256/ES256)");
-    }
-    if (jwtSecret != null && jwtSecret.length() < 32) {
-      throw new ConfigException("AUTH_JWT_SECRET must be at least 32 characters long, got " + jwtSecret.length());
-    }
-    String algorithm = r.string("AUTH_JWT_ALGORITHM", publicKey != null ? "RS256" : "HS256");
-    if (!Set.of("HS256", "RS256", "ES256").contains(algorithm)) {
-      throw new ConfigException("AUTH_JWT_ALGORITHM must be HS256, RS256 or ES256, got \"" + ConfigReader.shown(algorithm) + "\"");
-    }
-    if (!"HS256".equals(algorithm) && publicKey == null) {
-      throw new ConfigException("AUTH_JWT_PUBLIC_KEY is required when AUTH_JWT_ALGORITHM is " + algorithm);
-    }
-    if (demo) {
-      linkToken = linkToken != null ? linkToken : randomSecret();
-      jwtSecret = jwtSecret != null || publicKey != null ? jwtSecret : randomSecret();
-    }
-
-    List<String> origins = r.list("ALLOWED_ORIGINS");
-    for (String o : origins) {
-      if (!o.matches("https?://[^/\\s]+")) {
-        throw new ConfigException("ALLOWED_ORIGINS must be a comma list of origins like https://app.example.com, got \"" + ConfigReader.shown(o) + "\"");
-      }
-    }
-
-    var node = new Node(r.string("NODE_ID", defaultNodeId()));
-    var http = new Http(r.string("HTTP_HOST", "0.0.0.0"), r.integer("HTTP_PORT", 8080, 0, 65535),
-        r.integer("HTTP_BODY_LIMIT_BYTES", 16_384, 256, 1_048_576), origins,
-        r.number("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000), r.number("HTTP_IDLE_TIMEOUT_MS", 60_000, 1_000, 86_400_000),
-        maxConnections(r));
-    var auth = new Auth(jwtSecret, publicKey, algorithm, r.bool("AUTH_ALLOW_QUERY_TOKEN", false), demo);
-    long backoffBase = r.number("LINK_BACKOFF_BASE_MS", 500, 10, 60_000);
-    long backoffMax = r.number("LINK_BACKOFF_MAX_MS", 30_000, 10, 600_000);
-    if (backoffMax < backoffBase) {
-      throw new ConfigException("LINK_BACKOFF_MAX_MS must be at least LINK_BACKOFF_BASE_MS (" + backoffBase + "), got " + backoffMax);
-    }
-    var link = new Link(gateway, linkToken, backoffBase, backoffMax, r.number("LINK_HELLO_TIMEOUT_MS", 10_000, 100, 120_000),
-        Set.copyOf(r.list("FORWARD_UNKNOWN_EVENTS")), r.integer("LINK_DEDUPE_WINDOW", 100_000, 100, 10_000_000),
-        r.integer("LINK_MAX_FRAME_BYTES", 16_777_216, 65_536, 268_435_456), r.integer("LINK_MAX_FAILED_RESUMES", 3, 1, 100));
-    var stream = new Stream(r.number("SSE_HEARTBEAT_MS", 15_000, 50, 3_600_000), r.number("SSE_RETRY_MS", 2_000, 100, 600_000),
-        r.integer("SSE_REPLAY_WINDOW", 10_000, 0, 10_000_000), r.integer("SSE_CLIENT_BUFFER_EVENTS", 1_000, 1, 1_000_000),
-        r.integer("SSE_CLIENT_BUFFER_BYTES", 1_048_576, 1_024, 268_435_456));
+    var auth = auth(r, gateway == null);
+    var http = http(r);
+    var stream = new Stream(r.number("SSE_HEARTBEAT_MS", 50, 3_600_000), r.number("SSE_RETRY_MS", 100, 600_000),
+        r.integer("SSE_REPLAY_WINDOW", 0, 10_000_000), r.integer("SSE_CLIENT_BUFFER_EVENTS", 1, 1_000_000),
+        r.integer("SSE_CLIENT_BUFFER_BYTES", 1_024, 268_435_456));
     if (http.idleTimeoutMs() <= stream.heartbeatMs()) {
       // Streams are exempt from the idle timeout, but a proxy in front applies its own: keep the
       // bridge's the longer one so that a stream's heartbeat always comes first.
       throw new ConfigException("HTTP_IDLE_TIMEOUT_MS must be greater than SSE_HEARTBEAT_MS (" + stream.heartbeatMs()
           + "), got " + http.idleTimeoutMs());
     }
-    var command = new Command(r.integer("COMMAND_QUEUE_CAPACITY", 1000, 1, 10_000_000),
-        r.number("COMMAND_ACK_WAIT_MS", 2_000, 0, 60_000), r.integer("COMMAND_MAX_ATTEMPTS", 5, 1, 100),
-        r.number("COMMAND_BACKOFF_BASE_MS", 200, 1, 60_000), r.number("COMMAND_BACKOFF_MAX_MS", 10_000, 1, 600_000),
-        r.number("IDEMPOTENCY_TTL_MS", 600_000, 1_000, 7 * 86_400_000L), r.number("COMMAND_ATTEMPT_TIMEOUT_MS", 5_000, 50, 120_000),
-        r.path("COMMAND_JOURNAL_DIR", "./data/journal"), r.number("COMMAND_MAX_AGE_MS", 600_000, 1_000, 7 * 86_400_000L),
-        r.number("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000));
-    var rate = new RateLimitConfig(r.bucket("RATE_LIMIT_USER", "10/10s"), r.bucket("RATE_LIMIT_CHANNEL", "20/10s"));
-    var legacy = new Legacy(r.bool("ENABLE_WS_BRIDGE", false), r.integer("WS_MAX_FRAME_BYTES", 4_096, 64, 1_048_576),
-        r.number("WS_PING_INTERVAL_MS", 25_000, 100, 600_000));
+    var legacy = new Legacy(r.bool("ENABLE_WS_BRIDGE"), r.integer("WS_MAX_FRAME_BYTES", 64, 1_048_576),
+        r.number("WS_PING_INTERVAL_MS", 100, 600_000));
     if (legacy.enabled() && legacy.pingIntervalMs() >= http.idleTimeoutMs()) {
       throw new ConfigException("WS_PING_INTERVAL_MS must be less than HTTP_IDLE_TIMEOUT_MS (" + http.idleTimeoutMs()
           + ") when ENABLE_WS_BRIDGE is on, got " + legacy.pingIntervalMs());
     }
-    var cluster = new Cluster(r.bool("CLUSTER_ENABLED", false), r.string("CLUSTER_NAME", "discord-bridge"),
-        r.string("CLUSTER_HOST", "127.0.0.1"), r.integer("CLUSTER_PORT", 5701, 0, 65535),
-        r.list("CLUSTER_MEMBERS").isEmpty() ? List.of("127.0.0.1") : r.list("CLUSTER_MEMBERS"),
-        r.number("CLUSTER_MEMBER_TIMEOUT_SECONDS", 6, 2, 600), r.integer("CLUSTER_QUORUM", 1, 1, 100),
-        r.number("CLUSTER_LEASE_MS", 3_000, 500, 120_000));
-    var sim = new Sim(r.decimal("SIM_EVENTS_PER_SEC", 3, 0, 100_000));
+    var rate = new RateLimitConfig(r.bucket("RATE_LIMIT_USER"), r.bucket("RATE_LIMIT_CHANNEL"));
+    var node = new Node(Objects.requireNonNullElseGet(r.optional("NODE_ID"), BridgeConfig::defaultNodeId));
+    return new BridgeConfig(node, http, auth, link(r, gateway, linkToken != null ? linkToken : randomSecret()), stream,
+        command(r), rate, legacy, cluster(r), new Sim(r.decimal("SIM_EVENTS_PER_SEC", 0, 100_000)), instances(raw));
+  }
 
-    Map<String, Integer> instances = new LinkedHashMap<>();
-    JsonObject verticles = raw.getJsonObject("verticles", new JsonObject());
-    for (String role : ROLES) {
-      String envKey = "VERTICLES_" + role.toUpperCase().replace('-', '_') + "_INSTANCES";
-      Object fromConf = verticles.getJsonObject(role, new JsonObject()).getValue("instances");
-      var roleReader = new ConfigReader(new JsonObject().put(envKey, raw.getValue(envKey, fromConf)));
-      int fallback = "sse-router".equals(role) ? Math.max(1, Runtime.getRuntime().availableProcessors()) : 1;
-      instances.put(role, roleReader.integer(envKey, fallback, 1, "gateway".equals(role) ? 1 : 64));
+  /** Demo mode (no hub configured) generates the secrets it needs; a real hub needs them set. */
+  private static Auth auth(ConfigReader r, boolean demo) {
+    String jwtSecret = r.optional("AUTH_JWT_SECRET");
+    String publicKey = r.optional("AUTH_JWT_PUBLIC_KEY");
+    if (!demo && jwtSecret == null && publicKey == null) {
+      throw new ConfigException("AUTH_JWT_SECRET is required when GATEWAY_WS_URL is set (or AUTH_JWT_PUBLIC_KEY for RS256/ES256)");
     }
-    return new BridgeConfig(node, http, auth, link, stream, command, rate, legacy, cluster, sim, Map.copyOf(instances));
+    if (jwtSecret != null && jwtSecret.length() < 32) {
+      throw new ConfigException("AUTH_JWT_SECRET must be at least 32 characters long, got " + jwtSecret.length());
+    }
+    // Derived from which key is given, not a default: HS256 needs the secret, the others a public key.
+    String algorithm = Objects.requireNonNullElse(r.optional("AUTH_JWT_ALGORITHM"), publicKey != null ? "RS256" : "HS256");
+    if (!Set.of("HS256", "RS256", "ES256").contains(algorithm)) {
+      throw new ConfigException("AUTH_JWT_ALGORITHM must be HS256, RS256 or ES256, got \"" + ConfigReader.shown(algorithm) + "\"");
+    }
+    if (!"HS256".equals(algorithm) && publicKey == null) {
+      throw new ConfigException("AUTH_JWT_PUBLIC_KEY is required when AUTH_JWT_ALGORITHM is " + algorithm);
+    }
+    if (demo && jwtSecret == null && publicKey == null) {
+      jwtSecret = randomSecret();
+    }
+    return new Auth(jwtSecret, publicKey, algorithm, r.bool("AUTH_ALLOW_QUERY_TOKEN"), demo);
+  }
+
+  private static Http http(ConfigReader r) {
+    List<String> origins = r.list("ALLOWED_ORIGINS");
+    for (String o : origins) {
+      if (!o.matches("https?://[^/\\s]+")) {
+        throw new ConfigException("ALLOWED_ORIGINS must be a comma list of origins like https://app.example.com, got \""
+            + ConfigReader.shown(o) + "\"");
+      }
+    }
+    return new Http(r.string("HTTP_HOST"), r.integer("HTTP_PORT", 0, 65535),
+        r.integer("HTTP_BODY_LIMIT_BYTES", 256, 1_048_576), origins,
+        r.number("HTTP_HEADER_TIMEOUT_MS", 100, 600_000), r.number("HTTP_IDLE_TIMEOUT_MS", 1_000, 86_400_000),
+        maxConnections(r));
+  }
+
+  private static Link link(ConfigReader r, URI gateway, String linkToken) {
+    long backoffBase = r.number("LINK_BACKOFF_BASE_MS", 10, 60_000);
+    long backoffMax = r.number("LINK_BACKOFF_MAX_MS", 10, 600_000);
+    if (backoffMax < backoffBase) {
+      throw new ConfigException("LINK_BACKOFF_MAX_MS must be at least LINK_BACKOFF_BASE_MS (" + backoffBase + "), got " + backoffMax);
+    }
+    return new Link(gateway, linkToken, backoffBase, backoffMax, r.number("LINK_HELLO_TIMEOUT_MS", 100, 120_000),
+        Set.copyOf(r.list("FORWARD_UNKNOWN_EVENTS")), r.integer("LINK_DEDUPE_WINDOW", 100, 10_000_000),
+        r.integer("LINK_MAX_FRAME_BYTES", 65_536, 268_435_456), r.integer("LINK_MAX_FAILED_RESUMES", 1, 100));
+  }
+
+  private static Command command(ConfigReader r) {
+    return new Command(r.integer("COMMAND_QUEUE_CAPACITY", 1, 10_000_000),
+        r.number("COMMAND_ACK_WAIT_MS", 0, 60_000), r.integer("COMMAND_MAX_ATTEMPTS", 1, 100),
+        r.number("COMMAND_BACKOFF_BASE_MS", 1, 60_000), r.number("COMMAND_BACKOFF_MAX_MS", 1, 600_000),
+        r.number("IDEMPOTENCY_TTL_MS", 1_000, 7 * 86_400_000L), r.number("COMMAND_ATTEMPT_TIMEOUT_MS", 50, 120_000),
+        r.path("COMMAND_JOURNAL_DIR"), r.number("COMMAND_MAX_AGE_MS", 1_000, 7 * 86_400_000L),
+        r.number("SHUTDOWN_GRACE_MS", 0, 600_000));
+  }
+
+  private static Cluster cluster(ConfigReader r) {
+    List<String> members = r.list("CLUSTER_MEMBERS");
+    if (members.isEmpty()) {
+      throw new ConfigException("CLUSTER_MEMBERS must list at least one member address");
+    }
+    return new Cluster(r.bool("CLUSTER_ENABLED"), r.string("CLUSTER_NAME"), r.string("CLUSTER_HOST"),
+        r.integer("CLUSTER_PORT", 0, 65535), members, r.number("CLUSTER_MEMBER_TIMEOUT_SECONDS", 2, 600),
+        r.integer("CLUSTER_QUORUM", 1, 100), r.number("CLUSTER_LEASE_MS", 500, 120_000));
   }
 
   /**
-   * {@code auto} (the default): 90% of the process's file-descriptor limit, leaving at least 256
+   * Instances per role: {@code verticles.<role>.instances} in conf/, overridden by
+   * {@code VERTICLES_<ROLE>_INSTANCES}; {@code auto} is one per processor.
+   */
+  private static Map<Role, Integer> instances(JsonObject raw) {
+    Map<Role, Integer> instances = new EnumMap<>(Role.class);
+    JsonObject verticles = raw.getJsonObject("verticles", new JsonObject());
+    for (Role role : Role.values()) {
+      String key = role.instancesVariable();
+      Object fromConf = verticles.getJsonObject(role.id(), new JsonObject()).getValue("instances");
+      var reader = new ConfigReader(new JsonObject().put(key, raw.getValue(key, fromConf)));
+      int processors = Math.max(1, Runtime.getRuntime().availableProcessors());
+      instances.put(role, "auto".equalsIgnoreCase(reader.string(key)) ? Math.min(processors, role.maxInstances())
+          : reader.integer(key, 1, role.maxInstances()));
+    }
+    return Collections.unmodifiableMap(instances);
+  }
+
+  /**
+   * {@code auto} (conf/'s default): 90% of the process's file-descriptor limit, leaving at least 256
    * descriptors for the upstream link, the cluster, the journal and logs; or a number.
    */
   private static int maxConnections(ConfigReader r) {
-    String s = r.string("HTTP_MAX_CONNECTIONS", "auto");
+    String s = r.string("HTTP_MAX_CONNECTIONS");
     if (!"auto".equalsIgnoreCase(s)) {
       if (!s.matches("\\d{1,9}")) {
         throw new ConfigException("HTTP_MAX_CONNECTIONS must be \"auto\" or a whole number from 1 to 10000000, got \""
             + ConfigReader.shown(s) + "\"");
       }
-      return r.integer("HTTP_MAX_CONNECTIONS", 0, 1, 10_000_000);
+      return r.integer("HTTP_MAX_CONNECTIONS", 1, 10_000_000);
     }
-    long limit = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
+    long limit = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount() : -1;
     if (limit <= 0) {
       return 10_000;
     }

@@ -7,12 +7,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * Reads typed values out of the merged configuration (conf/ defaults overlaid by the
  * environment). Values from the environment are strings; values from conf/ may be typed.
- * Every failure names the variable, what it must be, and what it got (never for secrets).
+ * conf/bridge.json holds every default: a key it lacks (and nothing else sets) fails here, by
+ * name. Every failure names the variable, what it must be, and what it got (never for secrets).
  */
 final class ConfigReader {
   private static final Pattern BUCKET = Pattern.compile("\\s*(\\d{1,9})\\s*/\\s*(\\d{1,6})\\s*s\\s*");
@@ -22,24 +24,27 @@ final class ConfigReader {
     this.source = source;
   }
 
-  String string(String key, String fallback) {
+  /** The value of a setting that may be unset (no default in conf/), or null. */
+  String optional(String key) {
     Object v = source.getValue(key);
     if (v == null) {
-      return fallback;
+      return null;
     }
     String s = v.toString().trim();
-    return s.isEmpty() ? fallback : s;
+    return s.isEmpty() ? null : s;
   }
 
-  String secret(String key) {
-    return string(key, null);
-  }
-
-  boolean bool(String key, boolean fallback) {
-    String s = string(key, null);
+  /** The value of a setting whose default conf/bridge.json must hold. */
+  String string(String key) {
+    String s = optional(key);
     if (s == null) {
-      return fallback;
+      throw new ConfigException(key + " has no value: conf/bridge.json must define its default");
     }
+    return s;
+  }
+
+  boolean bool(String key) {
+    String s = string(key);
     return switch (s.toLowerCase()) {
       case "true", "1", "yes", "on" -> true;
       case "false", "0", "no", "off" -> false;
@@ -47,60 +52,53 @@ final class ConfigReader {
     };
   }
 
-  long number(String key, long fallback, long min, long max) {
-    String s = string(key, null);
-    if (s == null) {
-      return fallback;
-    }
-    long n;
+  long number(String key, long min, long max) {
+    return ranged(key, "a whole number", Long::parseLong, min, max);
+  }
+
+  double decimal(String key, double min, double max) {
+    return ranged(key, "a number", Double::parseDouble, min, max);
+  }
+
+  /** A number within [min, max] (NaN is out of range: Double orders it above every number). */
+  private <N extends Comparable<N>> N ranged(String key, String what, Function<String, N> parse, N min, N max) {
+    String s = string(key);
+    N n;
     try {
-      n = Long.parseLong(s);
+      n = parse.apply(s);
     } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a whole number from " + min + " to " + max + ", got \"" + shown(s) + "\"");
+      throw new ConfigException(key + " must be " + what + " from " + min + " to " + max + ", got \"" + shown(s) + "\"");
     }
-    if (n < min || n > max) {
+    if (n.compareTo(min) < 0 || n.compareTo(max) > 0) {
       throw new ConfigException(key + " must be from " + min + " to " + max + ", got " + n);
     }
     return n;
   }
 
-  double decimal(String key, double fallback, double min, double max) {
-    String s = string(key, null);
-    if (s == null) {
-      return fallback;
-    }
-    double n;
-    try {
-      n = Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a number from " + min + " to " + max + ", got \"" + shown(s) + "\"");
-    }
-    if (!(n >= min && n <= max)) {
-      throw new ConfigException(key + " must be from " + min + " to " + max + ", got " + n);
-    }
-    return n;
+  int integer(String key, int min, int max) {
+    return (int) number(key, min, max);
   }
 
-  int integer(String key, int fallback, int min, int max) {
-    return (int) number(key, fallback, min, max);
-  }
-
+  /** A comma list (or a JSON array in conf/); an empty string is an empty list. */
   List<String> list(String key) {
     Object v = source.getValue(key);
+    if (v == null) {
+      throw new ConfigException(key + " has no value: conf/bridge.json must define its default");
+    }
     if (v instanceof JsonArray a) {
       List<String> out = new ArrayList<>();
       a.forEach(x -> out.add(String.valueOf(x).trim()));
       return List.copyOf(out);
     }
-    String s = string(key, null);
+    String s = optional(key);
     if (s == null) {
       return List.of();
     }
     return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
   }
 
-  RateLimitConfig.Bucket bucket(String key, String fallback) {
-    String s = string(key, fallback);
+  RateLimitConfig.Bucket bucket(String key) {
+    String s = string(key);
     var m = BUCKET.matcher(s);
     if (!m.matches()) {
       throw new ConfigException(key + " must be a bucket like \"10/10s\" (<capacity>/<seconds>s), got \"" + shown(s) + "\"");
@@ -114,8 +112,8 @@ final class ConfigReader {
   }
 
   /** A file-system path (not checked for existence: the capability that uses it creates it). */
-  Path path(String key, String fallback) {
-    String s = string(key, fallback);
+  Path path(String key) {
+    String s = string(key);
     try {
       return Path.of(s);
     } catch (InvalidPathException e) {

@@ -3,11 +3,6 @@ package dev.discordbridge.config;
 /** Token buckets: {@code capacity} tokens, refilled evenly over {@code periodSeconds}. */
 public record RateLimitConfig(Bucket user, Bucket channel) {
   public record Bucket(int capacity, int periodSeconds) {
-    /** Milliseconds for one token to come back. */
-    public double refillMillisPerToken() {
-      return periodSeconds * 1000.0 / capacity;
-    }
-
     @Override
     public String toString() {
       return capacity + "/" + periodSeconds + "s";

@@ -53,8 +53,7 @@ public enum EventName {
   private static JsonObject messageCreate(JsonObject d) {
     JsonObject author = object(d, "data.author");
     String content = text(d.getValue("content"), "data.content", 0, MAX_CONTENT, false);
-    return new JsonObject()
-        .put("messageId", snowflake(d.getValue("messageId"), "data.messageId"))
+    return snowflakes(d, "messageId")
         .put("author", new JsonObject()
             .put("id", snowflake(author.getValue("id"), "data.author.id"))
             .put("username", name(author.getValue("username"), "data.author.username")))
@@ -62,19 +61,16 @@ public enum EventName {
   }
 
   private static JsonObject reactionAdd(JsonObject d) {
-    return new JsonObject()
-        .put("messageId", snowflake(d.getValue("messageId"), "data.messageId"))
-        .put("userId", snowflake(d.getValue("userId"), "data.userId"))
+    return snowflakes(d, "messageId", "userId")
         .put("emoji", emoji(d.getValue("emoji"), "data.emoji"));
   }
 
   private static JsonObject typingStart(JsonObject d) {
-    return new JsonObject().put("userId", snowflake(d.getValue("userId"), "data.userId"));
+    return snowflakes(d, "userId");
   }
 
   private static JsonObject voiceJoined(JsonObject d) {
-    return new JsonObject()
-        .put("userId", snowflake(d.getValue("userId"), "data.userId"))
+    return snowflakes(d, "userId")
         .put("username", name(d.getValue("username"), "data.username"))
         .put("channelId", snowflake(d.getValue("channelId"), "data.channelId"));
   }
@@ -84,10 +80,7 @@ public enum EventName {
     if (!(reason instanceof String r) || !LEAVE_REASONS.contains(r)) {
       throw ContractViolation.field("data.reason", "must be one of " + LEAVE_REASONS);
     }
-    return new JsonObject()
-        .put("userId", snowflake(d.getValue("userId"), "data.userId"))
-        .put("channelId", snowflake(d.getValue("channelId"), "data.channelId"))
-        .put("reason", reason);
+    return snowflakes(d, "userId", "channelId").put("reason", reason);
   }
 
   // ---- field rules shared with commands ----
@@ -136,6 +129,15 @@ public enum EventName {
     return new JsonObject()
         .put("name", name(e.getValue("name"), field + ".name"))
         .put("id", id);
+  }
+
+  /** A new object with the snowflakes {@code keys} of {@code d}, checked in this order. */
+  private static JsonObject snowflakes(JsonObject d, String... keys) {
+    var out = new JsonObject();
+    for (String key : keys) {
+      out.put(key, snowflake(d.getValue(key), "data." + key));
+    }
+    return out;
   }
 
   private static JsonObject object(JsonObject d, String field) {

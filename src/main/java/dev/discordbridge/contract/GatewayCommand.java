@@ -11,11 +11,7 @@ public record GatewayCommand(String id, String name, String guildId, String chan
   public static final String TYPING_START = "typingStart";
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("id", id)
-        .put("name", name)
-        .put("guildId", guildId)
-        .put("channelId", channelId)
+    return GatewayEvent.head(id, name, guildId, channelId)
         .put("actor", new JsonObject().put("userId", actorUserId))
         .put("data", data)
         .put("trace", new JsonObject().put("traceId", traceId).put("requestedAt", Times.format(requestedAt)));

@@ -71,14 +71,15 @@ public record GatewayEvent(String id, String name, String guildId, String channe
 
   /** The contract's shape of an event (what a hub sends). */
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("id", id)
-        .put("name", name)
-        .put("guildId", guildId)
-        .put("channelId", channelId)
+    return head(id, name, guildId, channelId)
         .put("occurredAt", Times.format(occurredAt))
         .put("data", data)
         .put("trace", new JsonObject().put("traceId", traceId));
+  }
+
+  /** The fields events and commands open with, in the contract's order. */
+  static JsonObject head(String id, String name, String guildId, String channelId) {
+    return new JsonObject().put("id", id).put("name", name).put("guildId", guildId).put("channelId", channelId);
   }
 
   static String printable(String s) {

@@ -1,6 +1,7 @@
 package dev.discordbridge.contract;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -29,7 +30,7 @@ public final class Times {
       return Instant.parse(s).toEpochMilli();
     } catch (DateTimeParseException e) {
       try {
-        return java.time.OffsetDateTime.parse(s).toInstant().toEpochMilli();
+        return OffsetDateTime.parse(s).toInstant().toEpochMilli();
       } catch (DateTimeParseException e2) {
         throw ContractViolation.field(field, "must be an ISO-8601 UTC time");
       }

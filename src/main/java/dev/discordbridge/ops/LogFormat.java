@@ -1,6 +1,7 @@
 package dev.discordbridge.ops;
 
 import dev.discordbridge.config.ConfigException;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,7 +26,7 @@ public final class LogFormat {
   public static String choose(Map<String, String> environment, boolean terminal) {
     String set = environment.get(VARIABLE);
     if (set != null && !set.isBlank()) {
-      String v = set.trim().toLowerCase(java.util.Locale.ROOT);
+      String v = set.trim().toLowerCase(Locale.ROOT);
       if (!JSON.equals(v) && !TEXT.equals(v)) {
         throw new ConfigException(VARIABLE + " must be json or text, got \"" + set + "\"");
       }

@@ -45,14 +45,14 @@ final class BusRelay {
   void command(RoutingContext ctx) {
     ctx.request().pause();
     String traceId = HttpErrors.traceId(ctx);
-    authenticator.authenticate(ctx.request())
+    authenticator.authenticate(RequestCredentials.of(ctx.request()))
         .recover(err -> {
           BodyReader.discard(ctx.request());
           StreamRoutes.unauthenticated(ctx, err);
           return Future.failedFuture(new BodyReader.Answered());
         })
         .compose(caller -> {
-          if (caller.via() == Caller.Via.COOKIE && origins.refusesCrossSite(ctx.request())) {
+          if (caller.via() == Caller.Via.COOKIE && origins.refusesCrossSite(RequestCredentials.site(ctx.request()))) {
             BodyReader.discard(ctx.request());
             HttpErrors.write(ctx, 403, "FORBIDDEN", "cross-site requests authenticated by cookie are refused");
             return Future.failedFuture(new BodyReader.Answered());

@@ -95,7 +95,7 @@ final class DemoRoutes {
    * {@code disconnected}): the page's dropout dialog, on demand. 202 with the hub's reply.
    */
   private void dropout(RoutingContext ctx) {
-    authenticator.authenticate(ctx.request()).onComplete(auth -> {
+    authenticator.authenticate(RequestCredentials.of(ctx.request())).onComplete(auth -> {
       if (auth.failed()) {
         StreamRoutes.unauthenticated(ctx, auth.cause());
         return;

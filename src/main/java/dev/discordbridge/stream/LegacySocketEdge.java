@@ -119,7 +119,7 @@ public final class LegacySocketEdge {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
     deprecation(response);
-    if (origins.refusesCrossSite(request)) {
+    if (origins.refusesCrossSite(RequestCredentials.site(request))) {
       refuse(response, 403, "FORBIDDEN", "cross-site WebSocket upgrades are refused for this origin");
       return;
     }
@@ -131,7 +131,7 @@ public final class LegacySocketEdge {
     String origin = request.getHeader(HttpHeaders.ORIGIN);
     String userAgent = request.getHeader(HttpHeaders.USER_AGENT);
     request.pause();
-    authenticator.authenticate(request)
+    authenticator.authenticate(RequestCredentials.of(request))
         .onFailure(err -> {
           request.resume();
           refuse(response, 401, "UNAUTHENTICATED", err instanceof AuthFailure ? err.getMessage() : "the token could not be verified");

@@ -6,6 +6,8 @@ import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.bus.ReplayFetch;
 import dev.discordbridge.bus.ReplaySnapshot;
+import dev.discordbridge.bus.ClusterStatus;
+import dev.discordbridge.bus.NodeShutdown;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.StreamEvent;
@@ -89,7 +91,7 @@ public final class SseRouterVerticle extends VerticleBase {
     MessageConsumer<LinkStatus> link = bus.consumer(Addresses.LINK_STATUS, m -> onLinkStatus(m.body()));
     MessageConsumer<ReplayFetch> peers = bus.localConsumer(Addresses.REPLAY_FETCH,
         m -> m.reply(instanceId.equals(m.body().from()) ? ReplaySnapshot.NONE : fanout.peerSnapshot()));
-    MessageConsumer<JsonObject> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
+    MessageConsumer<NodeShutdown> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
     Router router = router(authenticator, origins);
     return Future.all(List.of(events.completion(), statuses.completion(), link.completion(), peers.completion(),
@@ -235,10 +237,10 @@ public final class SseRouterVerticle extends VerticleBase {
 
   /** In a cluster, ready only while this node is a member of a cluster of at least the quorum. */
   private void clusterCheck(io.vertx.core.Promise<Status> check) {
-    vertx.eventBus().<JsonObject>request(Addresses.CLUSTER_STATUS_QUERY, new JsonObject(),
+    vertx.eventBus().<ClusterStatus>request(Addresses.CLUSTER_STATUS_QUERY, null,
             new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(1_000).setLocalOnly(true))
-        .onSuccess(reply -> check.complete(reply.body().getBoolean("ok", false)
-            ? Status.OK(reply.body()) : Status.KO(reply.body())))
+        .onSuccess(reply -> check.complete(reply.body().ok()
+            ? Status.OK(reply.body().toJson()) : Status.KO(reply.body().toJson())))
         .onFailure(err -> check.complete(err instanceof io.vertx.core.eventbus.ReplyException r
             && r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
             ? Status.OK(new JsonObject().put("clustered", false))

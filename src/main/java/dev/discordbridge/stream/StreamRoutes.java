@@ -23,7 +23,7 @@ final class StreamRoutes {
 
   void stream(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    authenticator.authenticate(req).onComplete(ar -> onLoop(() -> {
+    authenticator.authenticate(RequestCredentials.of(req)).onComplete(ar -> onLoop(() -> {
       if (ar.failed()) {
         unauthenticated(ctx, ar.cause());
         return;
@@ -53,7 +53,7 @@ final class StreamRoutes {
 
   void voice(RoutingContext ctx) {
     String guildId = ctx.pathParam("guildId");
-    authenticator.authenticate(ctx.request()).onComplete(ar -> onLoop(() -> {
+    authenticator.authenticate(RequestCredentials.of(ctx.request())).onComplete(ar -> onLoop(() -> {
       if (ar.failed()) {
         unauthenticated(ctx, ar.cause());
         return;
@@ -73,7 +73,7 @@ final class StreamRoutes {
    * page whose token sits in an HttpOnly cookie knows its user and guilds.
    */
   void me(RoutingContext ctx) {
-    authenticator.authenticate(ctx.request()).onComplete(ar -> {
+    authenticator.authenticate(RequestCredentials.of(ctx.request())).onComplete(ar -> {
       if (ar.failed()) {
         unauthenticated(ctx, ar.cause());
         return;

@@ -91,4 +91,15 @@ class AuthenticatorTest {
     assertThrows(AuthFailure.class, () -> auth.verify(sign(SECRET, new JsonObject().put("sub", USER)
         .put("guilds", new JsonArray().add(42)), opts), Caller.Via.HEADER).await());
   }
+
+  @Test
+  void credentialsAreTriedHeaderThenCookieThenQueryOnlyWhenAllowed() {
+    String token = auth.mint(USER, List.of(GUILD), 60);
+    assertEquals(Caller.Via.HEADER, auth.authenticate(new Credentials("Bearer " + token, token, null)).await().via());
+    assertEquals(Caller.Via.COOKIE, auth.authenticate(new Credentials(null, token, token)).await().via());
+    assertThrows(AuthFailure.class, () -> auth.authenticate(new Credentials("Basic abc", token, null)).await());
+    assertThrows(AuthFailure.class, () -> auth.authenticate(new Credentials(null, null, token)).await());
+    var withQuery = new Authenticator(vertx, new BridgeConfig.Auth(SECRET, null, "HS256", true, false));
+    assertEquals(Caller.Via.QUERY, withQuery.authenticate(new Credentials(null, "", token)).await().via());
+  }
 }

@@ -95,7 +95,6 @@ class BridgeConfigTest {
     BridgeConfig c = BridgeConfig.parse(real().put("RATE_LIMIT_USER", "5/60s").put("RATE_LIMIT_CHANNEL", " 100 / 1s "));
     assertEquals(new RateLimitConfig.Bucket(5, 60), c.rateLimit().user());
     assertEquals(new RateLimitConfig.Bucket(100, 1), c.rateLimit().channel());
-    assertEquals(12_000.0, c.rateLimit().user().refillMillisPerToken());
     assertEquals("RATE_LIMIT_USER must be a bucket like \"10/10s\" (<capacity>/<seconds>s), got \"ten\"",
         error(real().put("RATE_LIMIT_USER", "ten")));
     assertTrue(error(real().put("RATE_LIMIT_CHANNEL", "0/10s")).startsWith("RATE_LIMIT_CHANNEL must have a capacity"));
@@ -115,8 +114,8 @@ class BridgeConfigTest {
   void instancesPerRoleComeFromConfOrEnvironment() {
     BridgeConfig c = BridgeConfig.parse(real().put("verticles", new JsonObject()
         .put("sse-router", new JsonObject().put("instances", 3))).put("VERTICLES_RATE_LIMITER_INSTANCES", "2"));
-    assertEquals(3, c.instances("sse-router"));
-    assertEquals(2, c.instances("rate-limiter"));
+    assertEquals(3, c.instances(Role.SSE_ROUTER));
+    assertEquals(2, c.instances(Role.RATE_LIMITER));
     assertTrue(error(real().put("VERTICLES_GATEWAY_INSTANCES", "2")).startsWith("VERTICLES_GATEWAY_INSTANCES must be from 1 to 1"));
   }
 
@@ -125,5 +124,21 @@ class BridgeConfigTest {
     assertFalse(BridgeConfig.parse(real()).link().forwardsUnknown("guildCreate"));
     assertTrue(BridgeConfig.parse(real().put("FORWARD_UNKNOWN_EVENTS", "guildCreate")).link().forwardsUnknown("guildCreate"));
     assertTrue(BridgeConfig.parse(real().put("FORWARD_UNKNOWN_EVENTS", "*")).link().forwardsUnknown("anything"));
+  }
+
+  @Test
+  void confIsTheOnePlaceOfDefaultsAndAMissingOneFailsByName() {
+    JsonObject conf = BridgeConfig.defaults();
+    assertEquals(8080, BridgeConfig.parseMerged(conf.copy()).http().port());
+    conf.remove("SSE_RETRY_MS");
+    assertEquals("SSE_RETRY_MS has no value: conf/bridge.json must define its default",
+        assertThrows(ConfigException.class, () -> BridgeConfig.parseMerged(conf)).getMessage());
+    assertEquals(Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors())),
+        BridgeConfig.parse(new JsonObject()).instances(Role.SSE_ROUTER), "sse-router instances: auto");
+  }
+
+  @Test
+  void aBlankSettingIsUnsetAndTheConfDefaultApplies() {
+    assertEquals(8080, BridgeConfig.parse(real().put("HTTP_PORT", " ")).http().port());
   }
 }
