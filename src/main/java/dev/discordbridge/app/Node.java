@@ -6,6 +6,7 @@ import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.CommandDrain;
 import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.command.CommandDispatcherVerticle;
 import dev.discordbridge.command.CommandJournal;
@@ -139,7 +140,7 @@ public final class Node {
     vertx.eventBus().publish(Addresses.NODE_SHUTDOWN, new JsonObject(), new DeliveryOptions().setLocalOnly(true));
     try {
       var options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(grace + 2_000);
-      logDrain(vertx.eventBus().<JsonObject>request(Addresses.COMMAND_DRAIN, new JsonObject().put("graceMs", grace), options)
+      logDrain(vertx.eventBus().<CommandDrain.Report>request(Addresses.COMMAND_DRAIN, new CommandDrain(grace), options)
           .map(Message::body).await(grace + 3_000, TimeUnit.MILLISECONDS));
     } catch (Exception e) {
       log.error("shutdown: the command queue did not report its drain ({}); queued commands stay where the journal keeps them",
@@ -158,14 +159,13 @@ public final class Node {
     log.info("shutdown complete in {} ms", System.currentTimeMillis() - started);
   }
 
-  private static void logDrain(JsonObject report) {
-    int remaining = report.getInteger("remaining", 0);
+  private static void logDrain(CommandDrain.Report report) {
+    int remaining = report.remaining();
     if (remaining == 0) {
-      log.info("shutdown: command queue drained in {} ms, no command left undelivered", report.getLong("waitedMs"));
+      log.info("shutdown: command queue drained in {} ms, no command left undelivered", report.waitedMs());
     } else {
       log.warn("shutdown: {} command(s) not delivered after {} ms (link {}, oldest accepted {} ms ago), kept in {}", remaining,
-          report.getLong("waitedMs"), report.getBoolean("linkUsable") ? "usable" : "down", report.getLong("oldestAgeMs"),
-          report.getString("keptIn"));
+          report.waitedMs(), report.linkUsable() ? "usable" : "down", report.oldestAgeMs(), report.keptIn());
     }
   }
 

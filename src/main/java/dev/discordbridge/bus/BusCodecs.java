@@ -12,6 +12,11 @@ public final class BusCodecs {
   /** Every record type that travels on the bus with a {@link RecordCodec}. */
   static final List<Class<? extends Record>> RECORDS = List.of(
       // one line per message record, grouped by address (see Addresses)
+      // commands and rate limits: COMMAND_SUBMIT, COMMAND_STATUS, COMMAND_DRAIN, RATE_LIMIT_CHECK
+      CommandRequest.class, CommandOutcome.class,
+      CommandStatus.class,
+      CommandDrain.class, CommandDrain.Report.class,
+      RateCheck.class, RateDecision.class
   );
 
   private BusCodecs() {}

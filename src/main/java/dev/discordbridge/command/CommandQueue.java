@@ -1,6 +1,8 @@
 package dev.discordbridge.command;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.CommandDrain;
+import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Times;
@@ -219,7 +221,7 @@ final class CommandQueue implements Shareable {
    * empties or the link is not usable: then nothing can drain), then stops sending and closes the
    * journal, where whatever is left stays. Call on the owner context.
    */
-  Future<JsonObject> drain(long graceMs) {
+  Future<CommandDrain.Report> drain(long graceMs) {
     long started = System.currentTimeMillis();
     draining = true;
     drained = Promise.promise();
@@ -228,11 +230,9 @@ final class CommandQueue implements Shareable {
     return drained.future().compose(v -> {
       vertx.cancelTimer(timer);
       stopped = true;
-      var report = new JsonObject().put("remaining", queue.size()).put("keptIn", journal.keptIn())
-          .put("waitedMs", System.currentTimeMillis() - started).put("linkUsable", linkUsable);
-      if (!queue.isEmpty()) {
-        report.put("oldestAgeMs", System.currentTimeMillis() - queue.peekFirst().command.requestedAt());
-      }
+      long now = System.currentTimeMillis();
+      var report = new CommandDrain.Report(queue.size(), journal.keptIn(), now - started, linkUsable,
+          queue.isEmpty() ? null : now - queue.peekFirst().command.requestedAt());
       return journal.close()
           .recover(err -> {
             log.error("command journal: closing failed: {}", err.toString());
@@ -475,13 +475,8 @@ final class CommandQueue implements Shareable {
 
   private void status(Pending p, String status, JsonObject error) {
     GatewayCommand c = p.command;
-    var body = new JsonObject().put("commandId", c.id()).put("name", c.name()).put("userId", c.actorUserId())
-        .put("guildId", c.guildId()).put("channelId", c.channelId()).put("status", status)
-        .put("attempt", p.attempts).put("traceId", c.traceId()).put("at", Times.now());
-    if (error != null) {
-      body.put("error", error);
-    }
-    vertx.eventBus().publish(Addresses.COMMAND_STATUS, body);
+    vertx.eventBus().publish(Addresses.COMMAND_STATUS, new CommandStatus(c.id(), c.name(), c.actorUserId(), c.guildId(),
+        c.channelId(), status, p.attempts, c.traceId(), Times.now(), error));
   }
 
   private double breakerValue() {

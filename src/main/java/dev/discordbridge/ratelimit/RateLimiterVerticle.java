@@ -1,6 +1,7 @@
 package dev.discordbridge.ratelimit;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.RateCheck;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.config.RateLimitConfig;
 import dev.discordbridge.ops.Metrics;
@@ -9,7 +10,6 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +46,7 @@ public final class RateLimiterVerticle extends VerticleBase {
     buckets = new BucketPair(store, bucket(config.rateLimit().user()), bucket(config.rateLimit().channel()));
     // Every instance sweeps the shared store; sweeps are cheap and idempotent.
     vertx.setPeriodic(SWEEP_MS, id -> store.evictIdle());
-    return vertx.eventBus().<JsonObject>consumer(Addresses.RATE_LIMIT_CHECK, this::check).completion();
+    return vertx.eventBus().<RateCheck>consumer(Addresses.RATE_LIMIT_CHECK, this::check).completion();
   }
 
   private BucketStore nodeStore() {
@@ -58,15 +58,10 @@ public final class RateLimiterVerticle extends VerticleBase {
     return new TokenBucket(b.capacity(), b.periodSeconds() * 1000L);
   }
 
-  private void check(Message<JsonObject> m) {
-    JsonObject body = m.body() == null ? new JsonObject() : m.body();
-    String userId = body.getString("userId");
-    String channelId = body.getString("channelId");
-    String traceId = body.getString("traceId");
-    if (userId == null || channelId == null) {
-      m.fail(400, "userId and channelId are required");
-      return;
-    }
+  private void check(Message<RateCheck> m) {
+    String userId = m.body().userId();
+    String channelId = m.body().channelId();
+    String traceId = m.body().traceId();
     buckets.check(userId, channelId).onComplete(ar -> {
       if (ar.failed()) {
         TraceLog.error(log, traceId, "rate limit check failed for user {} channel {}: {}", userId, channelId, ar.cause().toString());
@@ -78,7 +73,7 @@ public final class RateLimiterVerticle extends VerticleBase {
         refusals(d.scope()).increment();
         TraceLog.info(log, traceId, "rate limited: scope={} user={} channel={} retryAfterMs={}", d.scope(), userId, channelId, d.retryAfterMs());
       }
-      m.reply(d.toJson());
+      m.reply(d);
     });
   }
 

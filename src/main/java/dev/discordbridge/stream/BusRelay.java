@@ -4,11 +4,14 @@ import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.Caller;
 import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.CommandOutcome;
+import dev.discordbridge.bus.CommandRequest;
 import dev.discordbridge.ops.TraceLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -64,14 +67,22 @@ final class BusRelay {
             HttpErrors.write(ctx, 403, "FORBIDDEN", "cross-site requests authenticated by cookie are refused");
             return Future.failedFuture(new BodyReader.Answered());
           }
-          return BodyReader.readJson(ctx, bodyLimit).map(body -> envelope(ctx, traceId, caller, body));
+          return BodyReader.readJson(ctx, bodyLimit).map(body -> commandRequest(ctx, traceId, caller, body));
         })
-        .onSuccess(envelope -> {
-          if (envelope != null) {
-            relay(ctx, Addresses.COMMAND_SUBMIT, envelope, commandTimeoutMs, traceId);
+        .onSuccess(request -> {
+          if (request != null) {
+            submit(ctx, request);
           }
         })
         .onFailure(err -> unexpected(ctx, traceId, err));
+  }
+
+  /** Commands go to this node's dispatcher (their state is cluster-wide: buckets, idempotency keys, the journal). */
+  private void submit(RoutingContext ctx, CommandRequest request) {
+    var options = new DeliveryOptions().setSendTimeout(commandTimeoutMs).setLocalOnly(true);
+    vertx.eventBus().<CommandOutcome>request(Addresses.COMMAND_SUBMIT, request, options)
+        .onSuccess(m -> HttpErrors.write(ctx.response(), CommandAnswers.of(m.body())))
+        .onFailure(err -> relayFailed(ctx, Addresses.COMMAND_SUBMIT, err, commandTimeoutMs, request.traceId()));
   }
 
   /** {@code POST /internal/events}: the hub's fallback ingestion, authenticated by the link token. */
@@ -83,7 +94,7 @@ final class BusRelay {
       return;
     }
     BodyReader.readJson(ctx, Math.max(bodyLimit, INGEST_BODY_LIMIT)).onSuccess(body -> {
-      JsonObject envelope = envelope(ctx, traceId, null, body);
+      JsonObject envelope = envelope(ctx, traceId, body);
       if (envelope != null) {
         relay(ctx, Addresses.GATEWAY_INGEST, envelope, 10_000, traceId);
       }
@@ -105,8 +116,18 @@ final class BusRelay {
     return MessageDigest.isEqual(given, linkToken);
   }
 
+  /** The command request, or null after answering 400 for a body that is not an object. */
+  private static CommandRequest commandRequest(RoutingContext ctx, String traceId, Caller caller, Object body) {
+    if (!(body instanceof JsonObject object)) {
+      HttpErrors.validation(ctx, "body", "the body must be a JSON object");
+      return null;
+    }
+    return new CommandRequest(traceId, ctx.pathParam("name"), caller.userId(), caller.guilds().stream().sorted().toList(),
+        caller.via().name().toLowerCase(), object, header(ctx, "idempotency-key"), header(ctx, "traceparent"));
+  }
+
   /** The relay envelope, or null after answering 400 for a body that is not an object. */
-  private static JsonObject envelope(RoutingContext ctx, String traceId, Caller caller, Object body) {
+  private static JsonObject envelope(RoutingContext ctx, String traceId, Object body) {
     if (!(body instanceof JsonObject object)) {
       HttpErrors.validation(ctx, "body", "the body must be a JSON object");
       return null;
@@ -114,46 +135,41 @@ final class BusRelay {
     JsonObject headers = new JsonObject();
     copyHeader(ctx, headers, "idempotency-key");
     copyHeader(ctx, headers, "traceparent");
-    JsonObject envelope = new JsonObject().put("traceId", traceId).put("headers", headers).put("body", object);
-    String name = ctx.pathParam("name");
-    envelope.put("name", name != null ? name : "ingest");
-    if (caller != null) {
-      envelope.put("caller", caller.toJson());
-    }
-    return envelope;
+    return new JsonObject().put("traceId", traceId).put("headers", headers).put("body", object).put("name", "ingest");
+  }
+
+  private static String header(RoutingContext ctx, String name) {
+    String v = ctx.request().getHeader(name);
+    return v != null && v.length() <= 512 ? v : null;
   }
 
   private static void copyHeader(RoutingContext ctx, JsonObject headers, String name) {
-    String v = ctx.request().getHeader(name);
-    if (v != null && v.length() <= 512) {
+    String v = header(ctx, name);
+    if (v != null) {
       headers.put(name, v);
     }
   }
 
   /** Requests {@code address} and writes its {@code {status, headers, body}} reply, or maps the failure. */
   void relay(RoutingContext ctx, String address, JsonObject envelope, long timeoutMs, String traceId) {
-    // Commands go to this node's dispatcher (their state is cluster-wide: buckets, idempotency
-    // keys, the journal); ingestion goes to the link holder, wherever it is.
-    boolean localOnly = Addresses.COMMAND_SUBMIT.equals(address);
-    vertx.eventBus().<JsonObject>request(address, envelope, new DeliveryOptions().setSendTimeout(timeoutMs)
-            .setLocalOnly(localOnly))
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            writeReply(ctx.response(), ar.result().body());
-            return;
-          }
-          Throwable err = ar.cause();
-          if (err instanceof ReplyException re && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
-            TraceLog.warn(log, traceId, "relay to {} failed: nobody consumes it", address);
-            HttpErrors.write(ctx, 503, "SERVICE_UNAVAILABLE", "the service is not available on this node");
-          } else if (err instanceof ReplyException re && re.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT) {
-            TraceLog.warn(log, traceId, "relay to {} timed out after {} ms", address, timeoutMs);
-            HttpErrors.write(ctx, 504, "TIMEOUT", "the service did not answer in time");
-          } else {
-            TraceLog.error(log, traceId, "relay to {} failed: {}", address, String.valueOf(err.getMessage()));
-            HttpErrors.write(ctx, 500, "INTERNAL", "internal error (trace id " + traceId + ")");
-          }
-        });
+    vertx.eventBus().<JsonObject>request(address, envelope, new DeliveryOptions().setSendTimeout(timeoutMs))
+        .onSuccess(m -> writeReply(ctx.response(), m.body()))
+        .onFailure(err -> relayFailed(ctx, address, err, timeoutMs, traceId));
+  }
+
+  /** A bus request that failed: nobody consumes it (503), no answer in time (504), or anything else (500). */
+  private static void relayFailed(RoutingContext ctx, String address, Throwable err, long timeoutMs, String traceId) {
+    ReplyFailure type = err instanceof ReplyException re ? re.failureType() : null;
+    if (type == ReplyFailure.NO_HANDLERS) {
+      TraceLog.warn(log, traceId, "relay to {} failed: nobody consumes it", address);
+      HttpErrors.write(ctx, 503, "SERVICE_UNAVAILABLE", "the service is not available on this node");
+    } else if (type == ReplyFailure.TIMEOUT) {
+      TraceLog.warn(log, traceId, "relay to {} timed out after {} ms", address, timeoutMs);
+      HttpErrors.write(ctx, 504, "TIMEOUT", "the service did not answer in time");
+    } else {
+      TraceLog.error(log, traceId, "relay to {} failed: {}", address, String.valueOf(err.getMessage()));
+      HttpErrors.write(ctx, 500, "INTERNAL", "internal error (trace id " + traceId + ")");
+    }
   }
 
   static void writeReply(HttpServerResponse res, JsonObject reply) {
@@ -162,7 +178,7 @@ final class BusRelay {
     }
     if (reply == null) {
       res.setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(new JsonObject().put("error", new JsonObject().put("code", "INTERNAL").put("message", "empty reply")).encode());
+          .end(HttpErrors.body(HttpErrors.error("INTERNAL", "empty reply")).encode());
       return;
     }
     res.setStatusCode(reply.getInteger("status", 200));

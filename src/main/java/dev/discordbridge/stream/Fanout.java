@@ -1,6 +1,7 @@
 package dev.discordbridge.stream;
 
 import dev.discordbridge.auth.Caller;
+import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
@@ -246,12 +247,12 @@ final class Fanout {
   }
 
   /** {@code bridge.command.status}: to the streams of that user whose filter allows the guild; live only. */
-  void onCommandStatus(JsonObject status) {
-    List<SseConnection> targets = byUser.get(status.getString("userId"));
+  void onCommandStatus(CommandStatus status) {
+    List<SseConnection> targets = byUser.get(status.userId());
     if (targets == null) {
       return;
     }
-    String guildId = status.getString("guildId");
+    String guildId = status.guildId();
     Buffer frame = null;
     fanningOut = true;
     for (int i = 0, n = targets.size(); i < n; i++) {
@@ -260,7 +261,7 @@ final class Fanout {
         continue;
       }
       if (frame == null) {
-        frame = SseFrames.unnumbered(SseFrames.COMMAND_STATUS, status.encode());
+        frame = SseFrames.unnumbered(SseFrames.COMMAND_STATUS, status.toJson().encode());
       }
       enqueue(c, frame);
     }

@@ -3,6 +3,7 @@ package dev.discordbridge.stream;
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.StreamEvent;
@@ -82,7 +83,7 @@ public final class SseRouterVerticle extends VerticleBase {
     fanout = new Fanout(vertx, context, config.stream(), SseMetrics.of(Metrics.registry()));
     var bus = vertx.eventBus();
     MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS, m -> fanout.onEvent(m.body()));
-    MessageConsumer<JsonObject> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
+    MessageConsumer<CommandStatus> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
     MessageConsumer<JsonObject> link = bus.consumer(Addresses.LINK_STATUS, m -> {
       readiness.update(m.body(), System.currentTimeMillis());
       fanout.onLinkStatus(m.body(), config.node().id());

@@ -1,6 +1,7 @@
 package dev.discordbridge.stream;
 
 import dev.discordbridge.auth.Authenticator;
+import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
@@ -37,6 +38,7 @@ final class StreamTestSupport {
 
   static void registerCodec(Vertx vertx) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+    BusCodecs.register(vertx.eventBus());
   }
 
   static String deploy(Vertx vertx, BridgeConfig config, int instances) {
