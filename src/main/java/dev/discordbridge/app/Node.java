@@ -6,10 +6,11 @@ import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
 import dev.discordbridge.bus.Addresses;
-import dev.discordbridge.bus.CommandDrain;
 import dev.discordbridge.bus.BusCodecs;
+import dev.discordbridge.bus.CommandDrain;
 import dev.discordbridge.command.CommandDispatcherVerticle;
 import dev.discordbridge.command.CommandJournal;
+import dev.discordbridge.command.CommandQueueVerticle;
 import dev.discordbridge.command.FileCommandJournal;
 import dev.discordbridge.command.HazelcastCommandJournal;
 import dev.discordbridge.command.HazelcastIdempotencyStore;
@@ -20,6 +21,7 @@ import dev.discordbridge.gateway.GatewayVerticle;
 import dev.discordbridge.legacy.LegacyBridgeVerticle;
 import dev.discordbridge.ops.JsonLimits;
 import dev.discordbridge.ops.Metrics;
+import dev.discordbridge.ratelimit.BucketStoreVerticle;
 import dev.discordbridge.ratelimit.HazelcastBucketStore;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import dev.discordbridge.sim.SimulatedHub;
@@ -192,11 +194,14 @@ public final class Node {
         ? new SimulatedHub(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
     return upstream(vertx, initial, hub).compose(config -> {
       // Rate-limit buckets and idempotency keys are cluster-wide when clustered, node-wide otherwise.
-      Future<String> rateLimiter = deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config,
-          cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance())));
-      Future<String> dispatcher = deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config,
-          cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker(),
-          journal(vertx, config, cluster, hub)));
+      // Node-local buckets and the command queue each have one owner (a single instance); the role's instances reach it over the bus.
+      Future<String> rateLimiter = (cluster == null ? deploy(vertx, config, "bucket-store", BucketStoreVerticle::new)
+          : Future.succeededFuture("")).compose(id -> deploy(vertx, config, "rate-limiter", () -> new RateLimiterVerticle(config,
+          cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance()))));
+      Future<String> dispatcher = deploy(vertx, config, "command-queue", () -> new CommandQueueVerticle(config,
+          cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandQueueVerticle.defaultBreaker(),
+          journal(vertx, config, cluster, hub)))
+          .compose(id -> deploy(vertx, config, "command-dispatcher", () -> new CommandDispatcherVerticle(config)));
       Future<String> gateway = deploy(vertx, config, "gateway", () -> new GatewayVerticle(config, lease));
       Future<String> legacy = config.legacy().enabled()
           ? deploy(vertx, config, "legacy-bridge", () -> new LegacyBridgeVerticle(config))

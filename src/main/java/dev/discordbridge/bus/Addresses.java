@@ -32,6 +32,12 @@ public final class Addresses {
   /** Request from the HTTP edge: a {@link CommandRequest} (reply: a {@link CommandOutcome}). */
   public static final String COMMAND_SUBMIT = "bridge.command.submit";
 
+  /**
+   * Request, local only → this node's one command queue: a {@link CommandAdmission} (validated by a
+   * dispatcher instance); reply: a {@link CommandOutcome} (queued, delivered, or refused).
+   */
+  public static final String COMMAND_ADMIT = "bridge.command.admit";
+
   /** Published by the command queue: a {@link CommandStatus} per lifecycle transition (for the page and operators). */
   public static final String COMMAND_STATUS = "bridge.command.status";
 
@@ -46,6 +52,9 @@ public final class Addresses {
 
   /** Request: a {@link RateCheck}, one token from the user's and the channel's bucket (reply: a {@link RateDecision}). */
   public static final String RATE_LIMIT_CHECK = "bridge.ratelimit.check";
+
+  /** Request, local only → the node's bucket store (node-local buckets): a {@link BucketOp} (reply: its result). */
+  public static final String RATE_BUCKETS = "bridge.ratelimit.buckets";
 
   // ---- legacy socket bridge ----
 

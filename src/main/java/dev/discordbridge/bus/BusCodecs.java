@@ -12,11 +12,14 @@ public final class BusCodecs {
   /** Every record type that travels on the bus with a {@link RecordCodec}. */
   static final List<Class<? extends Record>> RECORDS = List.of(
       // one line per message record, grouped by address (see Addresses)
-      // commands and rate limits: COMMAND_SUBMIT, COMMAND_STATUS, COMMAND_DRAIN, RATE_LIMIT_CHECK
+      // commands and rate limits: COMMAND_SUBMIT, COMMAND_ADMIT, COMMAND_STATUS, COMMAND_DRAIN, RATE_LIMIT_CHECK,
+      // RATE_BUCKETS
       CommandRequest.class, CommandOutcome.class,
+      CommandAdmission.class,
       CommandStatus.class,
       CommandDrain.class, CommandDrain.Report.class,
-      RateCheck.class, RateDecision.class
+      RateCheck.class, RateDecision.class,
+      BucketOp.class, BucketOp.Result.class
   );
 
   private BusCodecs() {}

@@ -24,7 +24,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.Shareable;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,16 +38,15 @@ import org.slf4j.LoggerFactory;
  * rest wait behind it). Capacity ({@code COMMAND_QUEUE_CAPACITY}) counts waiting and in-flight
  * commands of the whole node.
  *
- * <p>Threading: the queue belongs to one Vert.x context (the dispatcher instance that created
- * it). Other instances reach it through {@link #offer}, which hops onto that context and hands
- * the answers back on the caller's context; everything else runs on the owner context only, so
- * the state needs no locks.
+ * <p>Threading: the queue belongs to the context of its one owner, {@link CommandQueueVerticle};
+ * every method runs there (dispatcher instances reach it over the bus), so the state needs no
+ * locks and no context hops.
  *
  * <p>Sending pauses while the link is not usable (from {@code bridge.link.status}) and while the
  * circuit breaker is open; commands then wait, none is dropped. A half-open breaker lets the
  * head through as the probe.
  */
-final class CommandQueue implements Shareable {
+final class CommandQueue {
   private static final Logger log = LoggerFactory.getLogger(CommandQueue.class);
   static final long SHUTDOWN_RETRY_AFTER_MS = 2_000;
 
@@ -67,14 +65,12 @@ final class CommandQueue implements Shareable {
 
   private static final class Pending {
     final GatewayCommand command;
-    final Context origin;
     final Function<Outcome, Future<?>> settle;
     final Promise<Outcome> outcome = Promise.promise();
     int attempts;
 
-    Pending(GatewayCommand command, Context origin, Function<Outcome, Future<?>> settle) {
+    Pending(GatewayCommand command, Function<Outcome, Future<?>> settle) {
       this.command = command;
-      this.origin = origin;
       this.settle = settle;
     }
   }
@@ -110,7 +106,7 @@ final class CommandQueue implements Shareable {
   private final Counter retries;
   private final Timer ackLatency;
 
-  /** Read from other threads only for the early "full?" check; exact checks run on the owner. */
+  /** The queue's size, kept for the depth gauge (read by the metrics scrape on another thread). */
   private volatile int depth;
   private boolean linkUsable = true;
   private boolean busy;
@@ -121,13 +117,13 @@ final class CommandQueue implements Shareable {
   /** Commands kept by an earlier life of this node are back in the queue (or expired). */
   private final Future<Void> recovered;
 
-  /** Set when shutdown starts: new commands are refused. Read from other contexts for the early check. */
-  private volatile boolean draining;
+  /** Set when shutdown starts: new commands are refused. */
+  private boolean draining;
   /** Set when the drain ends: nothing more is sent, and nothing more is finished or forgotten. */
   private boolean stopped;
   private Promise<Void> drained;
 
-  /** Must be called on the owner context (a dispatcher instance's {@code start()}). */
+  /** Must be called on the owner context ({@link CommandQueueVerticle#start()}). */
   CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions) {
     this(vertx, settings, breakerOptions, CommandJournal.local());
   }
@@ -173,7 +169,7 @@ final class CommandQueue implements Shareable {
   private void restore(List<GatewayCommand> commands) {
     int kept = 0;
     for (GatewayCommand command : commands) {
-      Pending p = new Pending(command, context, null);
+      Pending p = new Pending(command, null);
       if (expired(p)) {
         expire(p);
         continue;
@@ -193,7 +189,7 @@ final class CommandQueue implements Shareable {
 
   /** A command accepted by a member that left: it goes to the back of this node's queue, same id. */
   private void adopt(GatewayCommand command) {
-    Pending p = new Pending(command, context, null);
+    Pending p = new Pending(command, null);
     queue.addLast(p);
     depth = queue.size();
     adopted.increment();
@@ -248,9 +244,9 @@ final class CommandQueue implements Shareable {
     }
   }
 
-  /** A cheap, possibly stale look: used to refuse before taking rate-limit tokens. */
-  boolean looksFull() {
-    return depth >= settings.queueCapacity();
+  /** Checked before taking rate-limit tokens, so that a full queue does not cost the user a token. */
+  boolean full() {
+    return queue.size() >= settings.queueCapacity();
   }
 
   long retryAfterMs() {
@@ -258,18 +254,28 @@ final class CommandQueue implements Shareable {
   }
 
   /**
-   * Offers a command from any context; the admission (and later the outcome) completes on the
-   * caller's context. {@code settle} runs when the command ends, before its final status is
-   * published, so that whoever sees the status also sees what {@code settle} stored.
+   * Offers a command: accepted (its outcome completes later) or refused (full, shutting down).
+   * {@code settle} runs when the command ends, before its final status is published, so that
+   * whoever sees the status also sees what {@code settle} stored.
    */
-  Future<Admission> offer(GatewayCommand command, Function<Outcome, Future<?>> settle) {
-    Context origin = vertx.getOrCreateContext();
-    Promise<Admission> admission = Promise.promise();
-    context.runOnContext(v -> {
-      Admission a = admit(command, origin, settle);
-      origin.runOnContext(x -> admission.complete(a));
-    });
-    return admission.future();
+  Admission offer(GatewayCommand command, Function<Outcome, Future<?>> settle) {
+    if (draining) {
+      return new Admission(false, false, null, SHUTDOWN_RETRY_AFTER_MS, Future.succeededFuture(), true);
+    }
+    if (full()) {
+      return new Admission(false, false, null, retryAfterMs(), Future.succeededFuture(), false);
+    }
+    Pending p = new Pending(command, settle);
+    queue.addLast(p);
+    depth = queue.size();
+    boolean paused = !linkUsable || breaker.state() == CircuitBreakerState.OPEN;
+    TraceLog.info(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}{}", command.id(),
+        command.name(), command.actorUserId(), command.channelId(), queue.size(),
+        paused ? (linkUsable ? " (breaker open)" : " (link down)") : "");
+    Future<Void> recorded = journal.record(command);
+    status(p, "queued", null);
+    pump();
+    return new Admission(true, paused, p.outcome.future(), 0, recorded, false);
   }
 
   /** Stops listening, unregisters the gauges and lets go of the journal (the owner was undeployed). */
@@ -282,27 +288,7 @@ final class CommandQueue implements Shareable {
     return journal.close().otherwiseEmpty();
   }
 
-  // ---- everything below runs on the owner context ----
-
-  private Admission admit(GatewayCommand command, Context origin, Function<Outcome, Future<?>> settle) {
-    if (draining) {
-      return new Admission(false, false, null, SHUTDOWN_RETRY_AFTER_MS, Future.succeededFuture(), true);
-    }
-    if (queue.size() >= settings.queueCapacity()) {
-      return new Admission(false, false, null, retryAfterMs(), Future.succeededFuture(), false);
-    }
-    Pending p = new Pending(command, origin, settle);
-    queue.addLast(p);
-    depth = queue.size();
-    boolean paused = !linkUsable || breaker.state() == CircuitBreakerState.OPEN;
-    TraceLog.info(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}{}", command.id(),
-        command.name(), command.actorUserId(), command.channelId(), queue.size(),
-        paused ? (linkUsable ? " (breaker open)" : " (link down)") : "");
-    Future<Void> recorded = journal.record(command);
-    status(p, "queued", null);
-    pump();
-    return new Admission(true, paused, p.outcome.future(), 0, recorded, false);
-  }
+  // ---- sending ----
 
   private void onLinkStatus(JsonObject s) {
     if (s == null || Boolean.FALSE.equals(s.getBoolean("holder"))) {
@@ -459,7 +445,7 @@ final class CommandQueue implements Shareable {
       }
       status(p, "expired".equals(status) ? "failed" : status, o.kind() == Kind.DELIVERED ? null : o.error());
     });
-    p.origin.runOnContext(v -> p.outcome.complete(o));
+    p.outcome.complete(o);
   }
 
   private boolean expired(Pending p) {

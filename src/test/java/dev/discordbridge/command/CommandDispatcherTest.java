@@ -12,6 +12,7 @@ import dev.discordbridge.bus.CommandRequest;
 import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
+import dev.discordbridge.ratelimit.BucketStoreVerticle;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import dev.discordbridge.stream.CommandAnswers;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -64,8 +65,10 @@ class CommandDispatcherTest {
     BusCodecs.register(vertx.eventBus());
     vertx.eventBus().<CommandStatus>consumer(Addresses.COMMAND_STATUS, m -> statuses.add(m.body().toJson()));
     await(vertx.deployVerticle(gateway)
-        .compose(id -> vertx.deployVerticle(() -> new RateLimiterVerticle(config), new DeploymentOptions()))
-        .compose(id -> vertx.deployVerticle(() -> new CommandDispatcherVerticle(config, null, breaker),
+        .compose(id -> vertx.deployVerticle(new BucketStoreVerticle()))
+        .compose(id -> vertx.deployVerticle(() -> new RateLimiterVerticle(config), new DeploymentOptions().setInstances(instances)))
+        .compose(id -> vertx.deployVerticle(new CommandQueueVerticle(config, null, breaker, null)))
+        .compose(id -> vertx.deployVerticle(() -> new CommandDispatcherVerticle(config),
             new DeploymentOptions().setInstances(instances))));
   }
 
