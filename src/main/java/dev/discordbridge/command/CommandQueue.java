@@ -11,23 +11,18 @@ import dev.discordbridge.ops.TraceLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,24 +70,6 @@ final class CommandQueue {
     }
   }
 
-  /** One try's result, as the breaker sees it: only hub failures (timeouts, retryable errors) fail. */
-  private record Attempt(String kind, JsonObject result, JsonObject error, long retryAfterMs) {
-    static Attempt delivered(JsonObject result) { return new Attempt("delivered", result, null, 0); }
-    static Attempt rejected(JsonObject error) { return new Attempt("rejected", null, error, 0); }
-    static Attempt linkDown(String code) { return new Attempt("linkDown", null, new JsonObject().put("code", code).put("retryable", true), 0); }
-    static Attempt breakerOpen() { return new Attempt("breakerOpen", null, null, 0); }
-  }
-
-  /** A failure that counts against the hub in the breaker. */
-  private static final class HubFailure extends RuntimeException {
-    final JsonObject error;
-
-    HubFailure(JsonObject error) {
-      super(error.getString("code"), null, false, false);
-      this.error = error;
-    }
-  }
-
   private final Vertx vertx;
   private final Context context;
   private final BridgeConfig.Command settings;
@@ -104,7 +81,7 @@ final class CommandQueue {
   private final Gauge depthGauge;
   private final Gauge breakerGauge;
   private final Counter retries;
-  private final Timer ackLatency;
+  private final HubAttempts hub;
 
   /** The queue's size, kept for the depth gauge (read by the metrics scrape on another thread). */
   private volatile int depth;
@@ -152,8 +129,7 @@ final class CommandQueue {
     this.breakerGauge = Gauge.builder("bridge_command_breaker_state", this, q -> q.breakerValue())
         .description("Command circuit breaker: 0 closed, 1 half-open, 2 open").register(registry);
     this.retries = Counter.builder("bridge_command_retries").description("Command attempts retried").register(registry);
-    this.ackLatency = Timer.builder("bridge_command_ack_latency").description("From writing a command attempt to the hub's ack")
-        .publishPercentileHistogram().register(registry);
+    this.hub = new HubAttempts(vertx, settings.attemptTimeoutMs(), breaker, registry);
     this.adopted = Counter.builder("bridge_command_adopted")
         .description("Commands adopted from a cluster member that left before they ended").register(registry);
     this.adoptTimer = vertx.setPeriodic(1_000, id -> journal.adoptOrphans()
@@ -319,48 +295,10 @@ final class CommandQueue {
     GatewayCommand c = p.command;
     TraceLog.info(log, c.traceId(), "command {} {} sent, attempt {}", c.id(), c.name(), p.attempts);
     status(p, "sent", null);
-    long started = System.nanoTime();
-    breaker.<Attempt>execute(() -> send(c, started))
-        .recover(err -> Future.succeededFuture(err instanceof HubFailure f
-            ? new Attempt("retryable", null, f.error, f.error.getLong("retryAfterMs", 0L))
-            : err instanceof OpenCircuitException ? Attempt.breakerOpen()
-            : new Attempt("retryable", null, new JsonObject().put("code", "INTERNAL").put("message", String.valueOf(err)), 0)))
-        .onSuccess(a -> handle(p, a));
+    hub.attempt(c).onSuccess(a -> handle(p, a));
   }
 
-  private Future<Attempt> send(GatewayCommand c, long started) {
-    var options = new DeliveryOptions().setSendTimeout(settings.attemptTimeoutMs());
-    return vertx.eventBus().<JsonObject>request(Addresses.GATEWAY_COMMAND, c.toJson(), options).transform(ar -> {
-      if (ar.succeeded()) {
-        ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        JsonObject ack = ar.result().body() == null ? new JsonObject() : ar.result().body();
-        if (Boolean.TRUE.equals(ack.getBoolean("ok"))) {
-          return Future.succeededFuture(Attempt.delivered(ack.getJsonObject("result", new JsonObject())));
-        }
-        JsonObject error = ack.getJsonObject("error", new JsonObject().put("code", "UNKNOWN"));
-        return Boolean.TRUE.equals(error.getBoolean("retryable"))
-            ? Future.failedFuture(new HubFailure(error))
-            : Future.succeededFuture(Attempt.rejected(error));
-      }
-      if (ar.cause() instanceof ReplyException re) {
-        switch (re.failureType()) {
-          case NO_HANDLERS:
-            return Future.succeededFuture(Attempt.linkDown("NO_LINK_HOLDER"));
-          case TIMEOUT:
-            return Future.failedFuture(new HubFailure(new JsonObject().put("code", "TIMEOUT").put("retryable", true)
-                .put("message", "no ack within " + settings.attemptTimeoutMs() + " ms")));
-          default:
-            if (re.failureCode() == 503 || "LINK_DOWN".equals(re.getMessage())) {
-              return Future.succeededFuture(Attempt.linkDown("LINK_DOWN"));
-            }
-        }
-      }
-      return Future.failedFuture(new HubFailure(new JsonObject().put("code", "GATEWAY_ERROR").put("retryable", true)
-          .put("message", String.valueOf(ar.cause().getMessage()))));
-    });
-  }
-
-  private void handle(Pending p, Attempt a) {
+  private void handle(Pending p, HubAttempts.Attempt a) {
     GatewayCommand c = p.command;
     if (stopped) {
       // The node is stopping: whatever this attempt did, the command stays in the journal and is
@@ -368,14 +306,14 @@ final class CommandQueue {
       return;
     }
     switch (a.kind()) {
-      case "delivered" -> finish(p, new Outcome(Kind.DELIVERED, a.result(), null, p.attempts));
-      case "rejected" -> finish(p, new Outcome(Kind.REJECTED, null, a.error(), p.attempts));
-      case "breakerOpen" -> {
+      case DELIVERED -> finish(p, new Outcome(Kind.DELIVERED, a.result(), null, p.attempts));
+      case REJECTED -> finish(p, new Outcome(Kind.REJECTED, null, a.error(), p.attempts));
+      case BREAKER_OPEN -> {
         p.attempts--; // nothing was sent; the half-open handler pumps again
         busy = false;
       }
       default -> {
-        if ("linkDown".equals(a.kind())) {
+        if (a.kind() == HubAttempts.Kind.LINK_DOWN) {
           linkUsable = false; // wait for the holder to say the link is usable again
         }
         if (p.attempts >= settings.maxAttempts()) {
