@@ -129,7 +129,7 @@ final class CommandQueue {
     this.breakerGauge = Gauge.builder("bridge_command_breaker_state", this, q -> q.breakerValue())
         .description("Command circuit breaker: 0 closed, 1 half-open, 2 open").register(registry);
     this.retries = Counter.builder("bridge_command_retries").description("Command attempts retried").register(registry);
-    this.hub = new HubAttempts(vertx, settings.attemptTimeoutMs(), breaker, registry);
+    this.hub = new HubAttempts(vertx, breaker, settings.attemptTimeoutMs());
     this.adopted = Counter.builder("bridge_command_adopted")
         .description("Commands adopted from a cluster member that left before they ended").register(registry);
     this.adoptTimer = vertx.setPeriodic(1_000, id -> journal.adoptOrphans()

@@ -2,13 +2,14 @@ package dev.discordbridge.command;
 
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.contract.GatewayCommand;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.discordbridge.ops.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -42,17 +43,17 @@ final class HubAttempts {
     }
   }
 
-  private final Vertx vertx;
-  private final long attemptTimeoutMs;
+  private final Timer ackLatency = Timer.builder("bridge_command_ack_latency")
+      .description("From writing a command attempt to the hub's ack").publishPercentileHistogram().register(Metrics.registry());
+  private final EventBus bus;
   private final CircuitBreaker breaker;
-  private final Timer ackLatency;
+  /** One attempt waits this long for the hub's ack ({@code COMMAND_ATTEMPT_TIMEOUT_MS}). */
+  private final DeliveryOptions attemptOptions;
 
-  HubAttempts(Vertx vertx, long attemptTimeoutMs, CircuitBreaker breaker, MeterRegistry registry) {
-    this.vertx = vertx;
-    this.attemptTimeoutMs = attemptTimeoutMs;
+  HubAttempts(Vertx vertx, CircuitBreaker breaker, long attemptTimeoutMs) {
+    this.bus = vertx.eventBus();
     this.breaker = breaker;
-    this.ackLatency = Timer.builder("bridge_command_ack_latency").description("From writing a command attempt to the hub's ack")
-        .publishPercentileHistogram().register(registry);
+    this.attemptOptions = new DeliveryOptions().setSendTimeout(attemptTimeoutMs);
   }
 
   Future<Attempt> attempt(GatewayCommand c) {
@@ -64,8 +65,7 @@ final class HubAttempts {
   }
 
   private Future<Attempt> send(GatewayCommand c, long started) {
-    var options = new DeliveryOptions().setSendTimeout(attemptTimeoutMs);
-    return vertx.eventBus().<JsonObject>request(Addresses.GATEWAY_COMMAND, c.toJson(), options).transform(ar -> {
+    return bus.<JsonObject>request(Addresses.GATEWAY_COMMAND, c.toJson(), attemptOptions).transform(ar -> {
       if (ar.succeeded()) {
         ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         return acked(ar.result().body() == null ? new JsonObject() : ar.result().body());
@@ -76,7 +76,7 @@ final class HubAttempts {
             return Future.succeededFuture(Attempt.linkDown("NO_LINK_HOLDER"));
           case TIMEOUT:
             return Future.failedFuture(new HubFailure(new JsonObject().put("code", "TIMEOUT").put("retryable", true)
-                .put("message", "no ack within " + attemptTimeoutMs + " ms")));
+                .put("message", "no ack within " + attemptOptions.getSendTimeout() + " ms")));
           default:
             if (re.failureCode() == 503 || "LINK_DOWN".equals(re.getMessage())) {
               return Future.succeededFuture(Attempt.linkDown("LINK_DOWN"));

@@ -2,6 +2,7 @@ package dev.discordbridge.command;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -51,9 +52,14 @@ public final class LocalIdempotencyStore implements IdempotencyStore {
   @Override
   public int evictExpired() {
     long now = clock.getAsLong();
-    int before = entries.size();
-    entries.entrySet().removeIf(e -> e.getValue().expiresAtMs() <= now);
-    return Math.max(0, before - entries.size());
+    int removed = 0;
+    for (Map.Entry<String, Held> e : entries.entrySet()) {
+      // remove(key, value): only if the entry was not renewed meanwhile
+      if (e.getValue().expiresAtMs() <= now && entries.remove(e.getKey(), e.getValue())) {
+        removed++;
+      }
+    }
+    return removed;
   }
 
   int size() {
