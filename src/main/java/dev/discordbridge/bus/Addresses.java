@@ -12,16 +12,19 @@ public final class Addresses {
   /** Published by the link holder: a {@link dev.discordbridge.contract.StreamEvent} (own codec). */
   public static final String EVENTS = "bridge.events";
 
-  /** Published on every link state change and periodically: link status JSON (see LinkStatus). */
+  /** Published on every link state change and periodically: a {@link LinkStatus}. */
   public static final String LINK_STATUS = "bridge.link.status";
 
-  /** Request: current link status of the node-local gateway verticle (reply: link status JSON). */
+  /** Request: current link status of the node-local gateway verticle (reply: a {@link LinkStatus}). */
   public static final String LINK_STATUS_QUERY = "bridge.link.status.query";
 
-  /** Request (to the link holder): send a command frame upstream; reply when the hub acks it. */
+  /**
+   * Request (to the link holder): {@code GatewayCommand.toJson()}; reply an {@link UpstreamAck} when the
+   * hub acks it, or failure {@link BusFailure#LINK_DOWN} / {@link BusFailure#BAD_COMMAND}.
+   */
   public static final String GATEWAY_COMMAND = "bridge.gateway.command";
 
-  /** Request (to the link holder): fallback ingestion of events posted to /internal/events. */
+  /** Request (to the link holder): an {@link IngestBatch} posted to /internal/events; reply an {@link IngestResult}. */
   public static final String GATEWAY_INGEST = "bridge.gateway.ingest";
 
   /** Request: replay window snapshot, used by routers that start late (reply: events after an id). */

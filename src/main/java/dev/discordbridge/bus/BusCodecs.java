@@ -12,6 +12,11 @@ public final class BusCodecs {
   /** Every record type that travels on the bus with a {@link RecordCodec}. */
   static final List<Class<? extends Record>> RECORDS = List.of(
       // one line per message record, grouped by address (see Addresses)
+      // upstream: bridge.link.status(.query), bridge.gateway.command (reply), bridge.gateway.ingest
+      LinkStatus.class,
+      UpstreamAck.class,
+      IngestBatch.class,
+      IngestResult.class,
       // commands and rate limits: COMMAND_SUBMIT, COMMAND_ADMIT, COMMAND_STATUS, COMMAND_DRAIN, RATE_LIMIT_CHECK,
       // RATE_BUCKETS
       CommandRequest.class, CommandOutcome.class,

@@ -3,6 +3,7 @@ package dev.discordbridge.command;
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.CommandDrain;
 import dev.discordbridge.bus.CommandStatus;
+import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Times;
@@ -76,7 +77,7 @@ final class CommandQueue {
   private final RetrySchedule schedule;
   private final CircuitBreaker breaker;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private final MessageConsumer<JsonObject> linkStatus;
+  private final MessageConsumer<LinkStatus> linkStatus;
   private final MeterRegistry registry = Metrics.registry();
   private final Gauge depthGauge;
   private final Gauge breakerGauge;
@@ -266,11 +267,11 @@ final class CommandQueue {
 
   // ---- sending ----
 
-  private void onLinkStatus(JsonObject s) {
-    if (s == null || Boolean.FALSE.equals(s.getBoolean("holder"))) {
+  private void onLinkStatus(LinkStatus s) {
+    if (s == null || !s.holder()) {
       return; // a standby node's view says nothing about the link
     }
-    boolean usable = Boolean.TRUE.equals(s.getBoolean("usable"));
+    boolean usable = s.usable();
     if (usable != linkUsable) {
       log.info("upstream link {}: {} command(s) queued", usable ? "usable, sending" : "not usable, holding commands", queue.size());
       linkUsable = usable;

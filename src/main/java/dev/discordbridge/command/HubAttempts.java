@@ -1,6 +1,8 @@
 package dev.discordbridge.command;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusFailure;
+import dev.discordbridge.bus.UpstreamAck;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.ops.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -65,10 +67,10 @@ final class HubAttempts {
   }
 
   private Future<Attempt> send(GatewayCommand c, long started) {
-    return bus.<JsonObject>request(Addresses.GATEWAY_COMMAND, c.toJson(), attemptOptions).transform(ar -> {
+    return bus.<UpstreamAck>request(Addresses.GATEWAY_COMMAND, c.toJson(), attemptOptions).transform(ar -> {
       if (ar.succeeded()) {
         ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        return acked(ar.result().body() == null ? new JsonObject() : ar.result().body());
+        return acked(ar.result().body());
       }
       if (ar.cause() instanceof ReplyException re) {
         switch (re.failureType()) {
@@ -78,7 +80,7 @@ final class HubAttempts {
             return Future.failedFuture(new HubFailure(new JsonObject().put("code", "TIMEOUT").put("retryable", true)
                 .put("message", "no ack within " + attemptOptions.getSendTimeout() + " ms")));
           default:
-            if (re.failureCode() == 503 || "LINK_DOWN".equals(re.getMessage())) {
+            if (BusFailure.of(re) == BusFailure.LINK_DOWN) {
               return Future.succeededFuture(Attempt.linkDown("LINK_DOWN"));
             }
         }
@@ -89,12 +91,12 @@ final class HubAttempts {
   }
 
   /** The hub's ack: delivered, or its error (retryable ones fail, so that the breaker counts them). */
-  private static Future<Attempt> acked(JsonObject ack) {
-    if (Boolean.TRUE.equals(ack.getBoolean("ok"))) {
-      return Future.succeededFuture(Attempt.delivered(ack.getJsonObject("result", new JsonObject())));
+  private static Future<Attempt> acked(UpstreamAck ack) {
+    if (ack.ok()) {
+      return Future.succeededFuture(Attempt.delivered(ack.result()));
     }
-    JsonObject error = ack.getJsonObject("error", new JsonObject().put("code", "UNKNOWN"));
-    return Boolean.TRUE.equals(error.getBoolean("retryable"))
+    JsonObject error = ack.error().toJson();
+    return ack.error().retryable()
         ? Future.failedFuture(new HubFailure(error))
         : Future.succeededFuture(Attempt.rejected(error));
   }

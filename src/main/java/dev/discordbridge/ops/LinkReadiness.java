@@ -1,6 +1,6 @@
 package dev.discordbridge.ops;
 
-import io.vertx.core.json.JsonObject;
+import dev.discordbridge.bus.LinkStatus;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,11 +15,11 @@ public final class LinkReadiness {
 
   private final Map<String, Seen> byNode = new HashMap<>();
 
-  public synchronized void update(JsonObject status, long nowMillis) {
+  public synchronized void update(LinkStatus status, long nowMillis) {
     if (status == null) {
       return;
     }
-    byNode.put(status.getString("nodeId", "?"), new Seen(status.getBoolean("usable", false), nowMillis));
+    byNode.put(status.nodeId(), new Seen(status.usable(), nowMillis));
   }
 
   public synchronized boolean ready(long nowMillis) {

@@ -4,6 +4,7 @@ import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.CommandStatus;
+import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.StreamEvent;
@@ -84,10 +85,7 @@ public final class SseRouterVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS, m -> fanout.onEvent(m.body()));
     MessageConsumer<CommandStatus> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
-    MessageConsumer<JsonObject> link = bus.consumer(Addresses.LINK_STATUS, m -> {
-      readiness.update(m.body(), System.currentTimeMillis());
-      fanout.onLinkStatus(m.body(), config.node().id());
-    });
+    MessageConsumer<LinkStatus> link = bus.consumer(Addresses.LINK_STATUS, m -> onLinkStatus(m.body()));
     MessageConsumer<JsonObject> peers = bus.localConsumer(Addresses.REPLAY_FETCH, m -> {
       JsonObject snapshot = instanceId.equals(m.body().getString("from")) ? null : fanout.peerSnapshot();
       if (snapshot == null) {
@@ -199,9 +197,9 @@ public final class SseRouterVerticle extends VerticleBase {
     router.get("/api/guilds/:guildId/voice").handler(streams::voice);
     router.get("/api/me").handler(streams::me);
     var relay = new BusRelay(vertx, authenticator, origins, config.http().bodyLimitBytes(),
-        config.command().ackWaitMs(), config.link().linkToken());
+        config.command().ackWaitMs());
     router.post("/api/commands/:name").handler(relay::command);
-    router.post("/internal/events").handler(relay::ingest);
+    router.post("/internal/events").handler(new IngestRoutes(vertx, config.http().bodyLimitBytes(), config.link().linkToken())::ingest);
     if (config.auth().demo()) {
       new DemoRoutes(vertx, authenticator).mount(router);
     }
@@ -268,12 +266,14 @@ public final class SseRouterVerticle extends VerticleBase {
   }
 
   private void queryLinkStatus() {
-    vertx.eventBus().<JsonObject>request(Addresses.LINK_STATUS_QUERY, new JsonObject(),
+    vertx.eventBus().<LinkStatus>request(Addresses.LINK_STATUS_QUERY, new JsonObject(),
             new DeliveryOptions().setSendTimeout(2_000))
-        .onSuccess(m -> {
-          readiness.update(m.body(), System.currentTimeMillis());
-          fanout.onLinkStatus(m.body(), config.node().id());
-        });
+        .onSuccess(m -> onLinkStatus(m.body()));
+  }
+
+  private void onLinkStatus(LinkStatus status) {
+    readiness.update(status, System.currentTimeMillis());
+    fanout.onLinkStatus(status.toJson(), config.node().id());
   }
 
   /**

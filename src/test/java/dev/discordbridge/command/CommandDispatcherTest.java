@@ -61,8 +61,8 @@ class CommandDispatcherTest {
 
   private void deploy(Vertx vertx, Map<String, Object> overrides, int instances, CircuitBreakerOptions breaker) {
     BridgeConfig config = config(overrides);
-    gateway = new FakeGateway();
     BusCodecs.register(vertx.eventBus());
+    gateway = new FakeGateway();
     vertx.eventBus().<CommandStatus>consumer(Addresses.COMMAND_STATUS, m -> statuses.add(m.body().toJson()));
     await(vertx.deployVerticle(gateway)
         .compose(id -> vertx.deployVerticle(new BucketStoreVerticle()))

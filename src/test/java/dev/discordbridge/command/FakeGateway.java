@@ -1,6 +1,9 @@
 package dev.discordbridge.command;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusFailure;
+import dev.discordbridge.bus.LinkStatus;
+import dev.discordbridge.bus.UpstreamAck;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -50,22 +53,20 @@ final class FakeGateway extends VerticleBase {
 
   void link(boolean usable) {
     linkUp = usable;
-    vertx.eventBus().publish(Addresses.LINK_STATUS, new JsonObject().put("nodeId", "test").put("holder", true)
-        .put("state", usable ? "connected" : "backoff").put("usable", usable));
+    vertx.eventBus().publish(Addresses.LINK_STATUS, new LinkStatus("test", true, usable ? "connected" : "backoff",
+        usable, null, null, null, null, 0, "2026-01-01T00:00:00.000Z"));
   }
 
   static Consumer<Message<JsonObject>> ok() {
-    return m -> m.reply(new JsonObject().put("ok", true).put("result", new JsonObject().put("messageId", "998877665544332211")));
+    return m -> m.reply(UpstreamAck.delivered(new JsonObject().put("messageId", "998877665544332211")));
   }
 
   static Consumer<Message<JsonObject>> reject(String code) {
-    return m -> m.reply(new JsonObject().put("ok", false).put("error", new JsonObject().put("code", code)
-        .put("message", "refused by the fake hub").put("retryable", false)));
+    return m -> m.reply(UpstreamAck.refused(new UpstreamAck.UpstreamError(code, "refused by the fake hub", false, null)));
   }
 
   static Consumer<Message<JsonObject>> retryable(long retryAfterMs) {
-    return m -> m.reply(new JsonObject().put("ok", false).put("error", new JsonObject().put("code", "HUB_BUSY")
-        .put("message", "try again").put("retryable", true).put("retryAfterMs", retryAfterMs)));
+    return m -> m.reply(UpstreamAck.refused(new UpstreamAck.UpstreamError("HUB_BUSY", "try again", true, retryAfterMs)));
   }
 
   static Consumer<Message<JsonObject>> silent() {
@@ -73,6 +74,6 @@ final class FakeGateway extends VerticleBase {
   }
 
   static Consumer<Message<JsonObject>> linkDown() {
-    return m -> m.fail(503, "LINK_DOWN");
+    return m -> BusFailure.LINK_DOWN.fail(m, null);
   }
 }

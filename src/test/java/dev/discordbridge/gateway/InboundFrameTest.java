@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.discordbridge.contract.ContractViolation;
+import dev.discordbridge.contract.LinkFrame;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,10 +37,13 @@ class InboundFrameTest {
 
   @Test
   void acceptsTheHubsFrames() {
-    assertEquals("hello", InboundFrame.parse("{\"v\":1,\"type\":\"hello\",\"sessionId\":\"s1\",\"heartbeatIntervalMs\":5000,\"resumable\":true}").getString("type"));
-    assertEquals("heartbeatAck", InboundFrame.parse("{\"v\":1,\"type\":\"heartbeatAck\"}").getString("type"));
-    assertEquals("event", InboundFrame.parse("{\"v\":1,\"type\":\"event\",\"seq\":3,\"event\":{}}").getString("type"));
-    assertEquals("ack", InboundFrame.parse("{\"v\":1,\"type\":\"ack\",\"commandId\":\"cmd_1\",\"ok\":false,\"error\":{}}").getString("type"));
+    assertEquals(new LinkFrame.Hello("s1", 5000, true),
+        InboundFrame.parse("{\"v\":1,\"type\":\"hello\",\"sessionId\":\"s1\",\"heartbeatIntervalMs\":5000,\"resumable\":true}"));
+    assertEquals(new LinkFrame.HeartbeatAck(), InboundFrame.parse("{\"v\":1,\"type\":\"heartbeatAck\"}"));
+    assertEquals(new LinkFrame.Event(3L, new JsonObject()), InboundFrame.parse("{\"v\":1,\"type\":\"event\",\"seq\":3,\"event\":{}}"));
+    assertEquals(new LinkFrame.Ack("cmd_1", false, null, new JsonObject()),
+        InboundFrame.parse("{\"v\":1,\"type\":\"ack\",\"commandId\":\"cmd_1\",\"ok\":false,\"error\":{}}"));
+    assertEquals("ack", InboundFrame.parse("{\"v\":1,\"type\":\"ack\",\"commandId\":\"cmd_1\",\"ok\":true}").type());
   }
 
   @Test

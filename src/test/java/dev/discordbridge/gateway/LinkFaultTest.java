@@ -193,7 +193,7 @@ class LinkFaultTest {
     int refused = h.hub.handshakes() - handshakesBefore - (h.hub.connectionsAccepted() - acceptedBefore);
     List<ILoggingEvent> events = List.copyOf(captured.list);
     List<ILoggingEvent> ours = events.stream()
-        .filter(e -> GatewayVerticle.class.getName().equals(e.getLoggerName())).toList();
+        .filter(e -> e.getLoggerName().startsWith(GatewayVerticle.class.getPackageName() + ".")).toList();
     List<ILoggingEvent> failures = ours.stream().filter(e -> e.getFormattedMessage().contains("HTTP 503")).toList();
     assertEquals(refused, failures.size(), "one line of ours per failed reconnect, naming the reason: " + lines(ours));
     assertTrue(failures.stream().allMatch(e -> e.getLevel() == Level.WARN), lines(failures));

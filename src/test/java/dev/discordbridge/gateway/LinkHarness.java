@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusCodecs;
+import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
@@ -44,6 +46,7 @@ final class LinkHarness {
   /** Starts a hub (heartbeat {@code heartbeatMs}) and a gateway using {@code gatewayToken}. */
   static LinkHarness start(Vertx vertx, long heartbeatMs, String gatewayToken, JsonObject overrides) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+    BusCodecs.register(vertx.eventBus());
     var h = new LinkHarness(vertx, new SimulatedHub(TOKEN, 0, heartbeatMs));
     vertx.deployVerticle(h.hub).await();
     return h.connect("ws://127.0.0.1:" + h.hub.port() + SimulatedHub.PATH, gatewayToken, overrides);
@@ -55,13 +58,14 @@ final class LinkHarness {
    */
   static LinkHarness startAgainst(Vertx vertx, String hubUrl, JsonObject overrides) {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
+    BusCodecs.register(vertx.eventBus());
     return new LinkHarness(vertx, null).connect(hubUrl, TOKEN, overrides);
   }
 
   private LinkHarness connect(String hubUrl, String gatewayToken, JsonObject overrides) {
     var h = this;
     vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> h.events.add(m.body())).completion().await();
-    vertx.eventBus().<JsonObject>consumer(Addresses.LINK_STATUS, m -> h.statuses.add(m.body())).completion().await();
+    vertx.eventBus().<LinkStatus>consumer(Addresses.LINK_STATUS, m -> h.statuses.add(m.body().toJson())).completion().await();
     JsonObject raw = new JsonObject()
         .put("GATEWAY_WS_URL", hubUrl)
         .put("LINK_TOKEN", gatewayToken)
@@ -99,7 +103,7 @@ final class LinkHarness {
   }
 
   JsonObject status() {
-    return vertx.eventBus().<JsonObject>request(Addresses.LINK_STATUS_QUERY, new JsonObject()).await().body();
+    return vertx.eventBus().<LinkStatus>request(Addresses.LINK_STATUS_QUERY, new JsonObject()).await().body().toJson();
   }
 
   StreamEvent nextEvent() throws InterruptedException {

@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.CommandOutcome;
 import dev.discordbridge.bus.CommandRequest;
+import dev.discordbridge.bus.IngestBatch;
+import dev.discordbridge.bus.IngestResult;
+import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.ops.JsonLimits;
 import dev.discordbridge.ops.Metrics;
@@ -178,9 +181,8 @@ class EdgeRelayTest {
 
   @Test
   void internalEventsNeedTheLinkToken() {
-    MessageConsumer<JsonObject> ingest = vertx.eventBus().consumer(Addresses.GATEWAY_INGEST,
-        m -> m.reply(new JsonObject().put("status", 200).put("body", new JsonObject()
-            .put("accepted", m.body().getJsonObject("body").getJsonArray("events").size()))));
+    MessageConsumer<IngestBatch> ingest = vertx.eventBus().consumer(Addresses.GATEWAY_INGEST,
+        m -> m.reply(new IngestResult(m.body().events().size(), 0, List.of())));
     ingest.completion().await();
     try {
       String body = new JsonObject().put("v", 1).put("events", new JsonArray().add(new JsonObject())).encode();
@@ -211,14 +213,14 @@ class EdgeRelayTest {
   void readinessFollowsTheLinkStatus() {
     assertEquals(200, web.get(port, "127.0.0.1", "/health/live").send().await().statusCode());
     assertEquals(503, web.get(port, "127.0.0.1", "/health/ready").send().await().statusCode());
-    vertx.eventBus().publish(Addresses.LINK_STATUS, new JsonObject().put("nodeId", "n1").put("usable", true));
+    vertx.eventBus().publish(Addresses.LINK_STATUS, linkStatus(true));
     long deadline = System.currentTimeMillis() + 5000;
     int status;
     do {
       status = web.get(port, "127.0.0.1", "/health/ready").send().await().statusCode();
     } while (status != 200 && System.currentTimeMillis() < deadline);
     assertEquals(200, status);
-    vertx.eventBus().publish(Addresses.LINK_STATUS, new JsonObject().put("nodeId", "n1").put("usable", false));
+    vertx.eventBus().publish(Addresses.LINK_STATUS, linkStatus(false));
     deadline = System.currentTimeMillis() + 5000;
     do {
       status = web.get(port, "127.0.0.1", "/health/ready").send().await().statusCode();
@@ -289,5 +291,10 @@ class EdgeRelayTest {
     } finally {
       demo.close().await();
     }
+  }
+
+  private static LinkStatus linkStatus(boolean usable) {
+    return new LinkStatus("n1", false, usable ? "connected" : "backoff", usable, null, null, null, null, 0,
+        "2026-01-01T00:00:00.000Z");
   }
 }

@@ -1,0 +1,45 @@
+package dev.discordbridge.bus;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The reply of {@code bridge.gateway.command}: the upstream's ack of one command, either
+ * {@code ok} with the upstream's {@code result} (an object, never null) or a refusal with its
+ * {@link UpstreamError}. Failures before the command reached the upstream are {@link BusFailure}s.
+ */
+public record UpstreamAck(boolean ok, JsonObject result, UpstreamError error) {
+
+  public UpstreamAck {
+    if (ok && error != null || !ok && error == null) {
+      throw new IllegalArgumentException("an ack has a result when ok, an error otherwise");
+    }
+    result = ok && result == null ? new JsonObject() : result;
+  }
+
+  public static UpstreamAck delivered(JsonObject result) {
+    return new UpstreamAck(true, result, null);
+  }
+
+  public static UpstreamAck refused(UpstreamError error) {
+    return new UpstreamAck(false, null, error);
+  }
+
+  /** The upstream's error, reduced to the contract's fields. */
+  public record UpstreamError(String code, String message, boolean retryable, Long retryAfterMs) {
+    public UpstreamError {
+      if (code == null || code.isBlank()) {
+        throw new IllegalArgumentException("error code is required");
+      }
+      message = message == null ? "" : message;
+      if (retryAfterMs != null && retryAfterMs < 0) {
+        throw new IllegalArgumentException("retryAfterMs must not be negative");
+      }
+    }
+
+    /** The contract's error object, {@code {code, message, retryable, retryAfterMs}}. */
+    public JsonObject toJson() {
+      return new JsonObject().put("code", code).put("message", message).put("retryable", retryable)
+          .put("retryAfterMs", retryAfterMs);
+    }
+  }
+}

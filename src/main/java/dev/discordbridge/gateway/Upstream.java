@@ -1,0 +1,62 @@
+package dev.discordbridge.gateway;
+
+import dev.discordbridge.bus.UpstreamAck;
+import dev.discordbridge.contract.GatewayCommand;
+import dev.discordbridge.contract.GatewayEvent;
+import io.vertx.core.Future;
+
+/**
+ * Where events come from and commands go: today the hub link ({@link HubLink}); a direct
+ * Discord connection (Gateway v10 and REST) is the next implementation. The link holder
+ * ({@link GatewayVerticle}) starts it under the lease, sequences and publishes what it
+ * delivers, and relays commands to it. Every method and callback runs on the holder's context.
+ */
+public interface Upstream {
+
+  /** What an upstream tells its holder, on the holder's context. */
+  interface Listener {
+    /**
+     * A validated event not seen before (by id), in the upstream's order.
+     *
+     * @param seq the upstream's position of the event, or null when it has none
+     */
+    void onEvent(GatewayEvent event, Long seq, long receivedAt);
+
+    /** Events may have been lost (a gap, a session that could not be resumed): every stream must refetch. */
+    void onReset(String reason);
+
+    /** The link moved to {@code state}. */
+    void onState(LinkState state);
+  }
+
+  /**
+   * Connects, and reconnects with backoff until {@link #stop}.
+   *
+   * @param resumeFrom a session another holder published (a failover), or null to go on from
+   *                   this upstream's own position (or start a fresh session)
+   */
+  void start(SessionPosition resumeFrom);
+
+  /** Closes the link and stops reconnecting; commands awaiting an ack fail with LINK_DOWN. */
+  void stop();
+
+  /** Releases what the upstream holds (clients); called once, when the holder stops. */
+  Future<Void> close();
+
+  /**
+   * Sends one command. The future completes with the upstream's ack, fails with an
+   * {@link UpstreamException} (LINK_DOWN) when no link is usable or it went away before the
+   * ack, and never completes when no ack arrives (the caller's request times out: retry with
+   * the same id).
+   */
+  Future<UpstreamAck> send(GatewayCommand command);
+
+  /** Where the upstream is now. */
+  Status status();
+
+  /**
+   * An upstream's state: the link {@code state}, the {@code position} to resume from (null when
+   * there is no session), connection attempts after the first, and commands waiting for an ack.
+   */
+  record Status(LinkState state, SessionPosition position, int reconnects, int pendingCommands) {}
+}
