@@ -1,6 +1,7 @@
 package dev.discordbridge.command;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusFailure;
 import dev.discordbridge.bus.CommandAdmission;
 import dev.discordbridge.bus.CommandDrain;
 import dev.discordbridge.bus.CommandOutcome;
@@ -72,7 +73,7 @@ public final class CommandQueueVerticle extends VerticleBase {
     var admit = vertx.eventBus().<CommandAdmission>localConsumer(Addresses.COMMAND_ADMIT, this::admit);
     var drain = vertx.eventBus().<CommandDrain>localConsumer(Addresses.COMMAND_DRAIN, m -> queue.drain(m.body().graceMs())
         .onSuccess(m::reply)
-        .onFailure(err -> m.fail(500, String.valueOf(err.getMessage()))));
+        .onFailure(err -> BusFailure.STORE_UNAVAILABLE.fail(m, String.valueOf(err.getMessage()))));
     log.info("command queue started (capacity {}, {} dispatcher instance(s))", config.command().queueCapacity(),
         config.instances("command-dispatcher"));
     return Future.all(queue.ready(), admit.completion(), drain.completion());

@@ -1,6 +1,7 @@
 package dev.discordbridge.ratelimit;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusFailure;
 import dev.discordbridge.bus.BucketOp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,6 +31,6 @@ public final class BucketStoreVerticle extends VerticleBase {
       case REFUND -> store.refund(op.key(), bucket).map(v -> new BucketOp.Result(false, 0));
       case WAIT -> store.waitMs(op.key(), bucket).map(w -> new BucketOp.Result(false, w));
     };
-    result.onSuccess(m::reply).onFailure(err -> m.fail(500, String.valueOf(err.getMessage())));
+    result.onSuccess(m::reply).onFailure(err -> BusFailure.STORE_UNAVAILABLE.fail(m, String.valueOf(err.getMessage())));
   }
 }

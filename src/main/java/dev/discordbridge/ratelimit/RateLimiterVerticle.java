@@ -1,6 +1,7 @@
 package dev.discordbridge.ratelimit;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusFailure;
 import dev.discordbridge.bus.RateCheck;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.config.RateLimitConfig;
@@ -61,7 +62,7 @@ public final class RateLimiterVerticle extends VerticleBase {
     buckets.check(userId, channelId).onComplete(ar -> {
       if (ar.failed()) {
         TraceLog.error(log, traceId, "rate limit check failed for user {} channel {}: {}", userId, channelId, ar.cause().toString());
-        m.fail(500, "rate limit store unavailable");
+        BusFailure.STORE_UNAVAILABLE.fail(m, "rate limit store unavailable");
         return;
       }
       var d = ar.result();
