@@ -9,8 +9,10 @@ import dev.discordbridge.cluster.ClusterSetup;
 import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
+import dev.discordbridge.bus.CommandDrain;
 import dev.discordbridge.command.CommandDispatcherVerticle;
 import dev.discordbridge.command.CommandJournal;
+import dev.discordbridge.command.CommandQueueVerticle;
 import dev.discordbridge.command.FileCommandJournal;
 import dev.discordbridge.command.HazelcastCommandJournal;
 import dev.discordbridge.command.HazelcastIdempotencyStore;
@@ -23,6 +25,7 @@ import dev.discordbridge.legacy.LegacyBridgeVerticle;
 import dev.discordbridge.legacy.LegacyPresenceVerticle;
 import dev.discordbridge.ops.JsonLimits;
 import dev.discordbridge.ops.Metrics;
+import dev.discordbridge.ratelimit.BucketStoreVerticle;
 import dev.discordbridge.ratelimit.HazelcastBucketStore;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import dev.discordbridge.sim.SimulatedHub;
@@ -158,7 +161,7 @@ public final class Node {
         new DeliveryOptions().setLocalOnly(true));
     try {
       var options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(grace + 2_000);
-      logDrain(vertx.eventBus().<JsonObject>request(Addresses.COMMAND_DRAIN, new JsonObject().put("graceMs", grace), options)
+      logDrain(vertx.eventBus().<CommandDrain.Report>request(Addresses.COMMAND_DRAIN, new CommandDrain(grace), options)
           .map(Message::body).await(grace + 3_000, TimeUnit.MILLISECONDS));
     } catch (Exception e) {
       log.error("shutdown: the command queue did not report its drain ({}); queued commands stay where the journal keeps them",
@@ -177,14 +180,13 @@ public final class Node {
     log.info("shutdown complete in {} ms", System.currentTimeMillis() - started);
   }
 
-  private static void logDrain(JsonObject report) {
-    int remaining = report.getInteger("remaining", 0);
+  private static void logDrain(CommandDrain.Report report) {
+    int remaining = report.remaining();
     if (remaining == 0) {
-      log.info("shutdown: command queue drained in {} ms, no command left undelivered", report.getLong("waitedMs"));
+      log.info("shutdown: command queue drained in {} ms, no command left undelivered", report.waitedMs());
     } else {
       log.warn("shutdown: {} command(s) not delivered after {} ms (link {}, oldest accepted {} ms ago), kept in {}", remaining,
-          report.getLong("waitedMs"), report.getBoolean("linkUsable") ? "usable" : "down", report.getLong("oldestAgeMs"),
-          report.getString("keptIn"));
+          report.waitedMs(), report.linkUsable() ? "usable" : "down", report.oldestAgeMs(), report.keptIn());
     }
   }
 
@@ -212,11 +214,14 @@ public final class Node {
         ? hubs.apply(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
     return upstream(vertx, initial, hub).compose(config -> {
       // Rate-limit buckets and idempotency keys are cluster-wide when clustered, node-wide otherwise.
-      Future<String> rateLimiter = deploy(vertx, config, Role.RATE_LIMITER, () -> new RateLimiterVerticle(config,
-          cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance())));
-      Future<String> dispatcher = deploy(vertx, config, Role.COMMAND_DISPATCHER, () -> new CommandDispatcherVerticle(config,
-          cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandDispatcherVerticle.defaultBreaker(),
-          journal(vertx, config, cluster, hub)));
+      // Node-local buckets and the command queue each have one owner (a single instance); the role's instances reach it over the bus.
+      Future<String> rateLimiter = (cluster == null ? deployOne(vertx, "bucket-store", BucketStoreVerticle::new)
+          : Future.succeededFuture("")).compose(id -> deploy(vertx, config, Role.RATE_LIMITER, () -> new RateLimiterVerticle(config,
+          cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance()))));
+      Future<String> dispatcher = deployOne(vertx, "command-queue", () -> new CommandQueueVerticle(config,
+          cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandQueueVerticle.defaultBreaker(),
+          journal(vertx, config, cluster, hub)))
+          .compose(id -> deploy(vertx, config, Role.COMMAND_DISPATCHER, () -> new CommandDispatcherVerticle(config)));
       Future<String> gateway = deploy(vertx, config, Role.GATEWAY, () -> new GatewayVerticle(config, lease));
       // The legacy bridge answers frames in every instance; its node-wide state has one owner.
       Future<String> legacy = config.legacy().enabled()
@@ -268,5 +273,11 @@ public final class Node {
   private static Future<String> deploy(Vertx vertx, BridgeConfig config, Role role, Supplier<Deployable> verticle) {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(config.instances(role)))
         .recover(err -> Future.failedFuture(new IllegalStateException(role + " failed to start: " + err.getMessage(), err)));
+  }
+
+  /** A single-instance owner of node-wide state (not a configurable role). */
+  private static Future<String> deployOne(Vertx vertx, String what, Supplier<Deployable> verticle) {
+    return vertx.deployVerticle(verticle.get())
+        .recover(err -> Future.failedFuture(new IllegalStateException(what + " failed to start: " + err.getMessage(), err)));
   }
 }

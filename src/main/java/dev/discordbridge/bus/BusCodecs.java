@@ -22,7 +22,15 @@ public final class BusCodecs {
       LegacyInbound.class, LegacyAnswer.class, LegacyBroadcast.class, LegacyConnection.class,
       DemoRoster.class, DemoDropout.class, DemoDropoutOutcome.class,
       // cleanup (app.Node): NODE_SHUTDOWN, CLUSTER_STATUS_QUERY (request body: none)
-      NodeShutdown.class, ClusterStatus.class
+      NodeShutdown.class, ClusterStatus.class,
+      // commands and rate limits: COMMAND_SUBMIT, COMMAND_ADMIT, COMMAND_STATUS, COMMAND_DRAIN, RATE_LIMIT_CHECK,
+      // RATE_BUCKETS
+      CommandRequest.class, CommandOutcome.class,
+      CommandAdmission.class,
+      CommandStatus.class,
+      CommandDrain.class, CommandDrain.Report.class,
+      RateCheck.class, RateDecision.class,
+      BucketOp.class, BucketOp.Result.class
   );
 
   private BusCodecs() {}

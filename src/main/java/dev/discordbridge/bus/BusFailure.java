@@ -14,7 +14,12 @@ public enum BusFailure {
   /** {@code bridge.gateway.command}: no usable upstream link; the command was not written. */
   LINK_DOWN(1),
   /** {@code bridge.gateway.command}: the request is not a command (id and name are required). */
-  BAD_COMMAND(2);
+  BAD_COMMAND(2),
+  /**
+   * {@code bridge.ratelimit.check}, {@code bridge.ratelimit.buckets}, {@code bridge.command.drain}:
+   * the store behind the answer (buckets, command journal) failed; nothing was decided.
+   */
+  STORE_UNAVAILABLE(3);
 
   private final int code;
 

@@ -1,9 +1,9 @@
 package dev.discordbridge.command;
 
 import dev.discordbridge.bus.Addresses;
-import dev.discordbridge.bus.BusFailure;
+import dev.discordbridge.bus.CommandDrain;
+import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.bus.LinkStatus;
-import dev.discordbridge.bus.UpstreamAck;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Times;
@@ -12,24 +12,18 @@ import dev.discordbridge.ops.TraceLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.Shareable;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,16 +34,15 @@ import org.slf4j.LoggerFactory;
  * rest wait behind it). Capacity ({@code COMMAND_QUEUE_CAPACITY}) counts waiting and in-flight
  * commands of the whole node.
  *
- * <p>Threading: the queue belongs to one Vert.x context (the dispatcher instance that created
- * it). Other instances reach it through {@link #offer}, which hops onto that context and hands
- * the answers back on the caller's context; everything else runs on the owner context only, so
- * the state needs no locks.
+ * <p>Threading: the queue belongs to the context of its one owner, {@link CommandQueueVerticle};
+ * every method runs there (dispatcher instances reach it over the bus), so the state needs no
+ * locks and no context hops.
  *
  * <p>Sending pauses while the link is not usable (from {@code bridge.link.status}) and while the
  * circuit breaker is open; commands then wait, none is dropped. A half-open breaker lets the
  * head through as the probe.
  */
-final class CommandQueue implements Shareable {
+final class CommandQueue {
   private static final Logger log = LoggerFactory.getLogger(CommandQueue.class);
   static final long SHUTDOWN_RETRY_AFTER_MS = 2_000;
 
@@ -68,33 +61,13 @@ final class CommandQueue implements Shareable {
 
   private static final class Pending {
     final GatewayCommand command;
-    final Context origin;
     final Function<Outcome, Future<?>> settle;
     final Promise<Outcome> outcome = Promise.promise();
     int attempts;
 
-    Pending(GatewayCommand command, Context origin, Function<Outcome, Future<?>> settle) {
+    Pending(GatewayCommand command, Function<Outcome, Future<?>> settle) {
       this.command = command;
-      this.origin = origin;
       this.settle = settle;
-    }
-  }
-
-  /** One try's result, as the breaker sees it: only hub failures (timeouts, retryable errors) fail. */
-  private record Attempt(String kind, JsonObject result, JsonObject error, long retryAfterMs) {
-    static Attempt delivered(JsonObject result) { return new Attempt("delivered", result, null, 0); }
-    static Attempt rejected(JsonObject error) { return new Attempt("rejected", null, error, 0); }
-    static Attempt linkDown(String code) { return new Attempt("linkDown", null, new JsonObject().put("code", code).put("retryable", true), 0); }
-    static Attempt breakerOpen() { return new Attempt("breakerOpen", null, null, 0); }
-  }
-
-  /** A failure that counts against the hub in the breaker. */
-  private static final class HubFailure extends RuntimeException {
-    final JsonObject error;
-
-    HubFailure(JsonObject error) {
-      super(error.getString("code"), null, false, false);
-      this.error = error;
     }
   }
 
@@ -109,9 +82,9 @@ final class CommandQueue implements Shareable {
   private final Gauge depthGauge;
   private final Gauge breakerGauge;
   private final Counter retries;
-  private final Timer ackLatency;
+  private final HubAttempts hub;
 
-  /** Read from other threads only for the early "full?" check; exact checks run on the owner. */
+  /** The queue's size, kept for the depth gauge (read by the metrics scrape on another thread). */
   private volatile int depth;
   private boolean linkUsable = true;
   private boolean busy;
@@ -122,13 +95,13 @@ final class CommandQueue implements Shareable {
   /** Commands kept by an earlier life of this node are back in the queue (or expired). */
   private final Future<Void> recovered;
 
-  /** Set when shutdown starts: new commands are refused. Read from other contexts for the early check. */
-  private volatile boolean draining;
+  /** Set when shutdown starts: new commands are refused. */
+  private boolean draining;
   /** Set when the drain ends: nothing more is sent, and nothing more is finished or forgotten. */
   private boolean stopped;
   private Promise<Void> drained;
 
-  /** Must be called on the owner context (a dispatcher instance's {@code start()}). */
+  /** Must be called on the owner context ({@link CommandQueueVerticle#start()}). */
   CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions) {
     this(vertx, settings, breakerOptions, CommandJournal.local());
   }
@@ -157,8 +130,7 @@ final class CommandQueue implements Shareable {
     this.breakerGauge = Gauge.builder("bridge_command_breaker_state", this, q -> q.breakerValue())
         .description("Command circuit breaker: 0 closed, 1 half-open, 2 open").register(registry);
     this.retries = Counter.builder("bridge_command_retries").description("Command attempts retried").register(registry);
-    this.ackLatency = Timer.builder("bridge_command_ack_latency").description("From writing a command attempt to the hub's ack")
-        .publishPercentileHistogram().register(registry);
+    this.hub = new HubAttempts(vertx, breaker, settings.attemptTimeoutMs());
     this.adopted = Counter.builder("bridge_command_adopted")
         .description("Commands adopted from a cluster member that left before they ended").register(registry);
     this.adoptTimer = vertx.setPeriodic(1_000, id -> journal.adoptOrphans()
@@ -174,7 +146,7 @@ final class CommandQueue implements Shareable {
   private void restore(List<GatewayCommand> commands) {
     int kept = 0;
     for (GatewayCommand command : commands) {
-      Pending p = new Pending(command, context, null);
+      Pending p = new Pending(command, null);
       if (expired(p)) {
         expire(p);
         continue;
@@ -194,7 +166,7 @@ final class CommandQueue implements Shareable {
 
   /** A command accepted by a member that left: it goes to the back of this node's queue, same id. */
   private void adopt(GatewayCommand command) {
-    Pending p = new Pending(command, context, null);
+    Pending p = new Pending(command, null);
     queue.addLast(p);
     depth = queue.size();
     adopted.increment();
@@ -222,7 +194,7 @@ final class CommandQueue implements Shareable {
    * empties or the link is not usable: then nothing can drain), then stops sending and closes the
    * journal, where whatever is left stays. Call on the owner context.
    */
-  Future<JsonObject> drain(long graceMs) {
+  Future<CommandDrain.Report> drain(long graceMs) {
     long started = System.currentTimeMillis();
     draining = true;
     drained = Promise.promise();
@@ -231,11 +203,9 @@ final class CommandQueue implements Shareable {
     return drained.future().compose(v -> {
       vertx.cancelTimer(timer);
       stopped = true;
-      var report = new JsonObject().put("remaining", queue.size()).put("keptIn", journal.keptIn())
-          .put("waitedMs", System.currentTimeMillis() - started).put("linkUsable", linkUsable);
-      if (!queue.isEmpty()) {
-        report.put("oldestAgeMs", System.currentTimeMillis() - queue.peekFirst().command.requestedAt());
-      }
+      long now = System.currentTimeMillis();
+      var report = new CommandDrain.Report(queue.size(), journal.keptIn(), now - started, linkUsable,
+          queue.isEmpty() ? null : now - queue.peekFirst().command.requestedAt());
       return journal.close()
           .recover(err -> {
             log.error("command journal: closing failed: {}", err.toString());
@@ -251,9 +221,9 @@ final class CommandQueue implements Shareable {
     }
   }
 
-  /** A cheap, possibly stale look: used to refuse before taking rate-limit tokens. */
-  boolean looksFull() {
-    return depth >= settings.queueCapacity();
+  /** Checked before taking rate-limit tokens, so that a full queue does not cost the user a token. */
+  boolean full() {
+    return queue.size() >= settings.queueCapacity();
   }
 
   long retryAfterMs() {
@@ -261,18 +231,28 @@ final class CommandQueue implements Shareable {
   }
 
   /**
-   * Offers a command from any context; the admission (and later the outcome) completes on the
-   * caller's context. {@code settle} runs when the command ends, before its final status is
-   * published, so that whoever sees the status also sees what {@code settle} stored.
+   * Offers a command: accepted (its outcome completes later) or refused (full, shutting down).
+   * {@code settle} runs when the command ends, before its final status is published, so that
+   * whoever sees the status also sees what {@code settle} stored.
    */
-  Future<Admission> offer(GatewayCommand command, Function<Outcome, Future<?>> settle) {
-    Context origin = vertx.getOrCreateContext();
-    Promise<Admission> admission = Promise.promise();
-    context.runOnContext(v -> {
-      Admission a = admit(command, origin, settle);
-      origin.runOnContext(x -> admission.complete(a));
-    });
-    return admission.future();
+  Admission offer(GatewayCommand command, Function<Outcome, Future<?>> settle) {
+    if (draining) {
+      return new Admission(false, false, null, SHUTDOWN_RETRY_AFTER_MS, Future.succeededFuture(), true);
+    }
+    if (full()) {
+      return new Admission(false, false, null, retryAfterMs(), Future.succeededFuture(), false);
+    }
+    Pending p = new Pending(command, settle);
+    queue.addLast(p);
+    depth = queue.size();
+    boolean paused = !linkUsable || breaker.state() == CircuitBreakerState.OPEN;
+    TraceLog.info(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}{}", command.id(),
+        command.name(), command.actorUserId(), command.channelId(), queue.size(),
+        paused ? (linkUsable ? " (breaker open)" : " (link down)") : "");
+    Future<Void> recorded = journal.record(command);
+    status(p, "queued", null);
+    pump();
+    return new Admission(true, paused, p.outcome.future(), 0, recorded, false);
   }
 
   /** Stops listening, unregisters the gauges and lets go of the journal (the owner was undeployed). */
@@ -285,27 +265,7 @@ final class CommandQueue implements Shareable {
     return journal.close().otherwiseEmpty();
   }
 
-  // ---- everything below runs on the owner context ----
-
-  private Admission admit(GatewayCommand command, Context origin, Function<Outcome, Future<?>> settle) {
-    if (draining) {
-      return new Admission(false, false, null, SHUTDOWN_RETRY_AFTER_MS, Future.succeededFuture(), true);
-    }
-    if (queue.size() >= settings.queueCapacity()) {
-      return new Admission(false, false, null, retryAfterMs(), Future.succeededFuture(), false);
-    }
-    Pending p = new Pending(command, origin, settle);
-    queue.addLast(p);
-    depth = queue.size();
-    boolean paused = !linkUsable || breaker.state() == CircuitBreakerState.OPEN;
-    TraceLog.info(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}{}", command.id(),
-        command.name(), command.actorUserId(), command.channelId(), queue.size(),
-        paused ? (linkUsable ? " (breaker open)" : " (link down)") : "");
-    Future<Void> recorded = journal.record(command);
-    status(p, "queued", null);
-    pump();
-    return new Admission(true, paused, p.outcome.future(), 0, recorded, false);
-  }
+  // ---- sending ----
 
   private void onLinkStatus(LinkStatus s) {
     if (s == null || !s.holder()) {
@@ -336,48 +296,10 @@ final class CommandQueue implements Shareable {
     GatewayCommand c = p.command;
     TraceLog.info(log, c.traceId(), "command {} {} sent, attempt {}", c.id(), c.name(), p.attempts);
     status(p, "sent", null);
-    long started = System.nanoTime();
-    breaker.<Attempt>execute(() -> send(c, started))
-        .recover(err -> Future.succeededFuture(err instanceof HubFailure f
-            ? new Attempt("retryable", null, f.error, f.error.getLong("retryAfterMs", 0L))
-            : err instanceof OpenCircuitException ? Attempt.breakerOpen()
-            : new Attempt("retryable", null, new JsonObject().put("code", "INTERNAL").put("message", String.valueOf(err)), 0)))
-        .onSuccess(a -> handle(p, a));
+    hub.attempt(c).onSuccess(a -> handle(p, a));
   }
 
-  private Future<Attempt> send(GatewayCommand c, long started) {
-    var options = new DeliveryOptions().setSendTimeout(settings.attemptTimeoutMs());
-    return vertx.eventBus().<UpstreamAck>request(Addresses.GATEWAY_COMMAND, c.toJson(), options).transform(ar -> {
-      if (ar.succeeded()) {
-        ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        UpstreamAck ack = ar.result().body();
-        if (ack.ok()) {
-          return Future.succeededFuture(Attempt.delivered(ack.result()));
-        }
-        JsonObject error = ack.error().toJson();
-        return ack.error().retryable()
-            ? Future.failedFuture(new HubFailure(error))
-            : Future.succeededFuture(Attempt.rejected(error));
-      }
-      if (ar.cause() instanceof ReplyException re) {
-        switch (re.failureType()) {
-          case NO_HANDLERS:
-            return Future.succeededFuture(Attempt.linkDown("NO_LINK_HOLDER"));
-          case TIMEOUT:
-            return Future.failedFuture(new HubFailure(new JsonObject().put("code", "TIMEOUT").put("retryable", true)
-                .put("message", "no ack within " + settings.attemptTimeoutMs() + " ms")));
-          default:
-            if (BusFailure.of(re) == BusFailure.LINK_DOWN) {
-              return Future.succeededFuture(Attempt.linkDown("LINK_DOWN"));
-            }
-        }
-      }
-      return Future.failedFuture(new HubFailure(new JsonObject().put("code", "GATEWAY_ERROR").put("retryable", true)
-          .put("message", String.valueOf(ar.cause().getMessage()))));
-    });
-  }
-
-  private void handle(Pending p, Attempt a) {
+  private void handle(Pending p, HubAttempts.Attempt a) {
     GatewayCommand c = p.command;
     if (stopped) {
       // The node is stopping: whatever this attempt did, the command stays in the journal and is
@@ -385,14 +307,14 @@ final class CommandQueue implements Shareable {
       return;
     }
     switch (a.kind()) {
-      case "delivered" -> finish(p, new Outcome(Kind.DELIVERED, a.result(), null, p.attempts));
-      case "rejected" -> finish(p, new Outcome(Kind.REJECTED, null, a.error(), p.attempts));
-      case "breakerOpen" -> {
+      case DELIVERED -> finish(p, new Outcome(Kind.DELIVERED, a.result(), null, p.attempts));
+      case REJECTED -> finish(p, new Outcome(Kind.REJECTED, null, a.error(), p.attempts));
+      case BREAKER_OPEN -> {
         p.attempts--; // nothing was sent; the half-open handler pumps again
         busy = false;
       }
       default -> {
-        if ("linkDown".equals(a.kind())) {
+        if (a.kind() == HubAttempts.Kind.LINK_DOWN) {
           linkUsable = false; // wait for the holder to say the link is usable again
         }
         if (p.attempts >= settings.maxAttempts()) {
@@ -462,7 +384,7 @@ final class CommandQueue implements Shareable {
       }
       status(p, "expired".equals(status) ? "failed" : status, o.kind() == Kind.DELIVERED ? null : o.error());
     });
-    p.origin.runOnContext(v -> p.outcome.complete(o));
+    p.outcome.complete(o);
   }
 
   private boolean expired(Pending p) {
@@ -478,13 +400,8 @@ final class CommandQueue implements Shareable {
 
   private void status(Pending p, String status, JsonObject error) {
     GatewayCommand c = p.command;
-    var body = new JsonObject().put("commandId", c.id()).put("name", c.name()).put("userId", c.actorUserId())
-        .put("guildId", c.guildId()).put("channelId", c.channelId()).put("status", status)
-        .put("attempt", p.attempts).put("traceId", c.traceId()).put("at", Times.now());
-    if (error != null) {
-      body.put("error", error);
-    }
-    vertx.eventBus().publish(Addresses.COMMAND_STATUS, body);
+    vertx.eventBus().publish(Addresses.COMMAND_STATUS, new CommandStatus(c.id(), c.name(), c.actorUserId(), c.guildId(),
+        c.channelId(), status, p.attempts, c.traceId(), Times.now(), error));
   }
 
   private double breakerValue() {

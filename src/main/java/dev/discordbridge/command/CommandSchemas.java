@@ -4,6 +4,8 @@ import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Text;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.pointer.JsonPointer;
+import io.vertx.core.json.pointer.JsonPointerIterator;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
@@ -13,14 +15,13 @@ import io.vertx.json.schema.Validator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Validates a command body against its JSON Schema (Draft 2020-12, {@code schemas/<name>.json} on
@@ -36,7 +37,6 @@ public final class CommandSchemas {
   public static final Set<String> NAMES =
       Set.of(GatewayCommand.SEND_MESSAGE, GatewayCommand.ADD_REACTION, GatewayCommand.TYPING_START);
 
-  private static final Pattern QUOTED = Pattern.compile("\"(.*)\"");
   private static final int MAX_CONTENT_CODE_POINTS = 2000;
 
   /** The data to forward upstream, or the field errors; exactly one is non-null. */
@@ -72,7 +72,7 @@ public final class CommandSchemas {
     }
     OutputUnit out = schema.validator().validate(object);
     if (!Boolean.TRUE.equals(out.getValid())) {
-      return new Result(null, fieldErrors(schema.raw(), out));
+      return new Result(null, fieldErrors(schema.raw(), object, out));
     }
     return semantic(name, object);
   }
@@ -109,33 +109,46 @@ public final class CommandSchemas {
 
   // ---- schema output -> field errors ----
 
-  static List<FieldError> fieldErrors(JsonObject schema, OutputUnit out) {
-    Map<String, String> byField = new LinkedHashMap<>();
+  /**
+   * One error per field from the validator's output units: the field is the unit's
+   * {@code instanceLocation}; the schema node that failed is found at its (resolved)
+   * {@code absoluteKeywordLocation}; a missing required field is the schema's {@code required}
+   * name the instance lacks.
+   */
+  static List<FieldError> fieldErrors(JsonObject schema, JsonObject body, OutputUnit out) {
     List<OutputUnit> units = out.getErrors() == null || out.getErrors().isEmpty() ? List.of(out) : out.getErrors();
+    Map<String, JsonPointer> propertiesOf = new LinkedHashMap<>();
     for (OutputUnit unit : units) {
-      String keywordLocation = unit.getKeywordLocation() == null ? "" : unit.getKeywordLocation();
-      List<String> path = pointer(keywordLocation);
-      String keyword = path.isEmpty() ? "" : path.get(path.size() - 1);
-      String instance = dotted(pointer(unit.getInstanceLocation() == null ? "" : unit.getInstanceLocation()));
-      Walk walk = walk(schema, path);
+      if ("properties".equals(keyword(unit))) {
+        propertiesOf.putIfAbsent(unit.getInstanceLocation(), schemaPointer(unit));
+      }
+    }
+    Map<String, String> byField = new LinkedHashMap<>();
+    for (OutputUnit unit : units) {
+      List<String> instance = tokens(instancePointer(unit.getInstanceLocation()));
+      String field = String.join(".", instance);
+      String keyword = keyword(unit);
+      JsonPointer failed = schemaPointer(unit);
+      JsonObject owner = failed == null || failed.isRootPointer() ? null : asObject(failed.copy().parent().queryJson(schema));
       switch (keyword) {
         // wrappers: the errors of their sub-schemas say what is wrong
         case "properties", "$ref", "anyOf", "allOf", "oneOf", "items", "" -> { }
-        case "required" -> {
-          Matcher m = QUOTED.matcher(unit.getError() == null ? "" : unit.getError());
-          if (m.find()) {
-            byField.putIfAbsent(join(instance, m.group(1)), "is required");
-          }
-        }
+        case "required" -> missing(failed.queryJson(schema), instancePointer(unit.getInstanceLocation()).queryJson(body))
+            .forEach(name -> byField.putIfAbsent(field.isEmpty() ? name : field + "." + name, "is required"));
         case "additionalProperties" -> {
           // Vert.x also reports declared properties that failed their own schema here: skip those.
-          String property = instance.contains(".") ? instance.substring(instance.lastIndexOf('.') + 1) : instance;
-          JsonObject declared = walk.owner() == null ? null : walk.owner().getJsonObject("properties");
+          String property = instance.isEmpty() ? "" : instance.get(instance.size() - 1);
+          JsonObject declared = owner == null ? null : owner.getJsonObject("properties");
           if (declared == null || !declared.containsKey(property)) {
-            byField.putIfAbsent(instance, "is not a known field");
+            byField.putIfAbsent(field, "is not a known field");
           }
         }
-        default -> byField.putIfAbsent(instance.isEmpty() ? "body" : instance, message(keyword, walk));
+        default -> {
+          JsonPointer properties = propertiesOf.get(unit.getInstanceLocation());
+          JsonObject property = properties == null || instance.isEmpty() ? null
+              : asObject(properties.copy().append(instance.get(instance.size() - 1)).queryJson(schema));
+          byField.putIfAbsent(field.isEmpty() ? "body" : field, message(keyword, owner, property));
+        }
       }
     }
     if (byField.isEmpty()) {
@@ -146,15 +159,29 @@ public final class CommandSchemas {
     return errors;
   }
 
-  private static String message(String keyword, Walk walk) {
-    if (walk.field() != null && walk.field().getString("x-message") != null) {
-      return walk.field().getString("x-message");
+  /** The names a {@code required} keyword lists that the instance object does not have. */
+  private static List<String> missing(Object required, Object instance) {
+    if (!(required instanceof JsonArray names) || !(instance instanceof JsonObject object)) {
+      return List.of();
     }
-    JsonObject owner = walk.owner() == null ? new JsonObject() : walk.owner();
-    if (owner.getString("x-message") != null) {
-      return owner.getString("x-message");
+    List<String> out = new ArrayList<>();
+    for (Object name : names) {
+      if (name instanceof String n && !object.containsKey(n)) {
+        out.add(n);
+      }
     }
-    Object value = owner.getValue(keyword);
+    return out;
+  }
+
+  private static String message(String keyword, JsonObject owner, JsonObject property) {
+    if (property != null && property.getString("x-message") != null) {
+      return property.getString("x-message");
+    }
+    JsonObject node = owner == null ? new JsonObject() : owner;
+    if (node.getString("x-message") != null) {
+      return node.getString("x-message");
+    }
+    Object value = node.getValue(keyword);
     return switch (keyword) {
       case "type" -> "must be " + article(String.valueOf(value));
       case "minLength" -> Integer.valueOf(1).equals(value) ? "must not be empty" : "must be at least " + value + " characters";
@@ -175,59 +202,48 @@ public final class CommandSchemas {
     };
   }
 
-  /** The schema node that holds the failing keyword, and the property schema the error is under. */
-  private record Walk(JsonObject owner, JsonObject field) {}
-
-  private static Walk walk(JsonObject root, List<String> path) {
-    JsonObject node = root;
-    JsonObject field = null;
-    for (int i = 0; i < path.size() - 1 && node != null; i++) {
-      String segment = path.get(i);
-      Object next;
-      if ("$ref".equals(segment)) {
-        next = resolve(root, node.getString("$ref"));
-      } else {
-        Object child = node.getValue(segment);
-        next = child instanceof JsonArray array && i + 1 < path.size() ? array.getValue(Integer.parseInt(path.get(++i))) : child;
-      }
-      boolean isProperty = i > 0 && "properties".equals(path.get(i - 1)) && !"$ref".equals(segment);
-      node = next instanceof JsonObject o ? o : null;
-      if (isProperty) {
-        field = node;
-      }
-    }
-    return new Walk(node, field);
+  /** The failing keyword: the last token of the unit's keyword location ("" for the root). */
+  private static String keyword(OutputUnit unit) {
+    String location = unit.getKeywordLocation();
+    List<String> path = location == null ? List.of() : tokens(JsonPointer.fromURI(URI.create(location)));
+    return path.isEmpty() ? "" : path.get(path.size() - 1);
   }
 
-  private static Object resolve(JsonObject root, String ref) {
-    if (ref == null || !ref.startsWith("#/")) {
-      return null;
-    }
-    Object node = root;
-    for (String segment : pointer(ref.substring(1))) {
-      node = node instanceof JsonObject o ? o.getValue(segment) : null;
-    }
-    return node;
+  /** Where the failing keyword is in the schema, {@code $ref}s already followed by the validator. */
+  private static JsonPointer schemaPointer(OutputUnit unit) {
+    String absolute = unit.getAbsoluteKeywordLocation();
+    return absolute == null ? null : JsonPointer.fromURI(URI.create(absolute));
   }
 
-  /** "#/emoji/id" or "/emoji/id" -> [emoji, id] (JSON pointer escapes decoded). */
-  private static List<String> pointer(String location) {
-    String s = location.startsWith("#") ? location.substring(1) : location;
+  private static JsonPointer instancePointer(String location) {
+    return JsonPointer.fromURI(URI.create(location == null || location.isEmpty() ? "#" : location));
+  }
+
+  private static JsonObject asObject(Object node) {
+    return node instanceof JsonObject o ? o : null;
+  }
+
+  /** The decoded reference tokens of a pointer, as Vert.x's own parser reads them (by a walk that records them). */
+  static List<String> tokens(JsonPointer pointer) {
     List<String> out = new ArrayList<>();
-    for (String segment : s.split("/")) {
-      if (!segment.isEmpty()) {
-        out.add(segment.replace("~1", "/").replace("~0", "~"));
+    pointer.query(out, new JsonPointerIterator() {
+      @Override public boolean isObject(Object value) { return true; }
+      @Override public boolean isArray(Object value) { return false; }
+      @Override public boolean isNull(Object value) { return false; }
+      @Override public boolean objectContainsKey(Object value, String key) { return true; }
+      @Override public Object getObjectParameter(Object value, String key, boolean createOnMissing) {
+        out.add(key);
+        return value;
       }
-    }
+      @Override public Object getArrayElement(Object value, int i) {
+        out.add(String.valueOf(i));
+        return value;
+      }
+      @Override public boolean writeObjectParameter(Object value, String key, Object el) { return false; }
+      @Override public boolean writeArrayElement(Object value, int i, Object el) { return false; }
+      @Override public boolean appendArrayElement(Object value, Object el) { return false; }
+    });
     return out;
-  }
-
-  private static String dotted(List<String> path) {
-    return String.join(".", path);
-  }
-
-  private static String join(String parent, String child) {
-    return parent.isEmpty() ? child : parent + "." + child;
   }
 
   private static JsonObject load(String resource) {

@@ -192,43 +192,8 @@ public final class FileCommandJournal implements CommandJournal {
 
   private List<GatewayCommand> openAndCompact() throws IOException {
     Files.createDirectories(dir);
-    lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    try {
-      lock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      lockChannel.close();
-      throw new IllegalStateException("COMMAND_JOURNAL_DIR " + dir + " is in use by another bridge node (" + LOCK
-          + " is locked): give each node a directory of its own");
-    }
-    Map<String, JsonObject> live = new LinkedHashMap<>();
-    int unreadable = 0;
-    if (Files.exists(file)) {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (line.isBlank()) {
-          continue;
-        }
-        try {
-          JsonObject entry = new JsonObject(line);
-          switch (entry.getString("op", "")) {
-            case "queued" -> {
-              JsonObject c = entry.getJsonObject("command");
-              live.put(c.getString("id"), c);
-            }
-            case "ended" -> live.remove(entry.getString("id"));
-            default -> unreadable++;
-          }
-        } catch (RuntimeException e) {
-          unreadable++;
-        }
-      }
-    }
-    if (unreadable > 0) {
-      log.warn("command journal {}: skipped {} unreadable line(s) (a write cut short by a crash is never answered 202)",
-          file, unreadable);
-    }
+    lockDirectory();
+    Map<String, JsonObject> live = readLive();
     List<GatewayCommand> commands = new ArrayList<>(live.size());
     StringBuilder compacted = new StringBuilder();
     for (JsonObject c : live.values()) {
@@ -255,6 +220,52 @@ public final class FileCommandJournal implements CommandJournal {
     bytes = content.length;
     log.info("command journal {}: {} command(s) kept from an earlier run", file, commands.size());
     return commands;
+  }
+
+  /** One node per directory: the lock file is held for the journal's life. */
+  private void lockDirectory() throws IOException {
+    lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IllegalStateException("COMMAND_JOURNAL_DIR " + dir + " is in use by another bridge node (" + LOCK
+          + " is locked): give each node a directory of its own");
+    }
+  }
+
+  /** The commands the file says are still queued, in their order (unreadable lines are skipped). */
+  private Map<String, JsonObject> readLive() throws IOException {
+    Map<String, JsonObject> live = new LinkedHashMap<>();
+    int unreadable = 0;
+    if (Files.exists(file)) {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          JsonObject entry = new JsonObject(line);
+          switch (entry.getString("op", "")) {
+            case "queued" -> {
+              JsonObject c = entry.getJsonObject("command");
+              live.put(c.getString("id"), c);
+            }
+            case "ended" -> live.remove(entry.getString("id"));
+            default -> unreadable++;
+          }
+        } catch (RuntimeException e) {
+          unreadable++;
+        }
+      }
+    }
+    if (unreadable > 0) {
+      log.warn("command journal {}: skipped {} unreadable line(s) (a write cut short by a crash is never answered 202)",
+          file, unreadable);
+    }
+    return live;
   }
 
   /** Makes the rename durable (Linux: fsync of the directory; elsewhere it may not be supported). */

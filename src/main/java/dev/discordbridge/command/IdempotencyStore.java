@@ -1,5 +1,6 @@
 package dev.discordbridge.command;
 
+import dev.discordbridge.bus.CommandOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -9,8 +10,8 @@ import io.vertx.core.json.JsonObject;
  * instance of a node ({@link LocalIdempotencyStore}) or by every node of a cluster
  * ({@link HazelcastIdempotencyStore}). All operations are atomic per (user, key).
  *
- * <p>Life of an entry: {@link #claim} (reply null: being admitted) → {@link #record} 202 queued
- * once accepted → {@link #record} the final 200/502 → expiry. A request refused before acceptance
+ * <p>Life of an entry: {@link #claim} (reply null: being admitted) → {@link #record} the queued
+ * outcome once accepted → {@link #record} the final outcome (delivered or refused) → expiry. A request refused before acceptance
  * (429, 503) {@link #release}s its claim, so the client can retry with the same key.
  */
 public interface IdempotencyStore {
@@ -31,7 +32,7 @@ public interface IdempotencyStore {
 
   /**
    * Stores {@code reply} for the key if {@code commandId} still holds it; the expiry does not move.
-   * A 202 never replaces a reply already stored (the final answer may be recorded first).
+   * A queued outcome never replaces one already stored (the final answer may be recorded first).
    */
   Future<Void> record(String userId, String key, String commandId, JsonObject reply);
 
@@ -43,9 +44,12 @@ public interface IdempotencyStore {
     return 0;
   }
 
-  /** Whether {@code incoming} may replace {@code stored}: anything replaces nothing; a 202 replaces nothing else. */
+  /**
+   * Whether {@code incoming} may replace {@code stored} (both {@link CommandOutcome#toJson()}):
+   * anything replaces nothing; a queued outcome replaces nothing else.
+   */
   static boolean replaces(JsonObject incoming, JsonObject stored) {
-    return stored == null || incoming.getInteger("status", 0) != 202;
+    return stored == null || !CommandOutcome.Status.QUEUED.name().equals(incoming.getString("status"));
   }
 
   /** One map key per (user, key): the NUL cannot occur in either part. */

@@ -2,17 +2,17 @@ package dev.discordbridge.command;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.Shareable;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Idempotency entries in this JVM: one store per Vert.x instance (kept in a local map, hence
- * {@link Shareable}), shared by every dispatcher instance. Per-key atomicity comes from
+ * Idempotency entries in this JVM, held by the node's one {@link CommandQueueVerticle} (which
+ * admits every command of the node). Per-key atomicity comes from
  * {@code ConcurrentHashMap.compute}; an expired entry counts as absent at once and is removed by
  * {@link #evictExpired} (called periodically), so memory is bounded by traffic within one TTL.
  */
-public final class LocalIdempotencyStore implements IdempotencyStore, Shareable {
+public final class LocalIdempotencyStore implements IdempotencyStore {
   private record Held(String commandId, JsonObject reply, long expiresAtMs) {}
 
   private final ConcurrentHashMap<String, Held> entries = new ConcurrentHashMap<>();
@@ -52,9 +52,14 @@ public final class LocalIdempotencyStore implements IdempotencyStore, Shareable 
   @Override
   public int evictExpired() {
     long now = clock.getAsLong();
-    int before = entries.size();
-    entries.entrySet().removeIf(e -> e.getValue().expiresAtMs() <= now);
-    return Math.max(0, before - entries.size());
+    int removed = 0;
+    for (Map.Entry<String, Held> e : entries.entrySet()) {
+      // remove(key, value): only if the entry was not renewed meanwhile
+      if (e.getValue().expiresAtMs() <= now && entries.remove(e.getKey(), e.getValue())) {
+        removed++;
+      }
+    }
+    return removed;
   }
 
   int size() {

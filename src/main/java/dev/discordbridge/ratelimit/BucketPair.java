@@ -1,7 +1,7 @@
 package dev.discordbridge.ratelimit;
 
+import dev.discordbridge.bus.RateDecision;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The limiter's rule: one token from the user's bucket and one from the channel's, or none.
@@ -23,27 +23,17 @@ public final class BucketPair {
     this.channel = channel;
   }
 
-  /** The reply of {@code bridge.ratelimit.check}. */
-  public record Decision(boolean allowed, String scope, long retryAfterMs) {
-    static final Decision ALLOWED = new Decision(true, null, 0);
-
-    public JsonObject toJson() {
-      return allowed ? new JsonObject().put("allowed", true)
-          : new JsonObject().put("allowed", false).put("scope", scope).put("retryAfterMs", retryAfterMs);
-    }
-  }
-
-  public Future<Decision> check(String userId, String channelId) {
+  public Future<RateDecision> check(String userId, String channelId) {
     String userKey = "u:" + userId;
     String channelKey = "c:" + channelId;
     return store.take(userKey, user).compose(u -> {
       if (!u.taken()) {
         return store.waitMs(channelKey, channel).map(cw -> cw > u.waitMs()
-            ? new Decision(false, CHANNEL, cw) : new Decision(false, USER, u.waitMs()));
+            ? RateDecision.refused(CHANNEL, cw) : RateDecision.refused(USER, u.waitMs()));
       }
       return store.take(channelKey, channel).compose(c -> c.taken()
-          ? Future.succeededFuture(Decision.ALLOWED)
-          : store.refund(userKey, user).map(v -> new Decision(false, CHANNEL, c.waitMs())));
+          ? Future.succeededFuture(RateDecision.ALLOWED)
+          : store.refund(userKey, user).map(v -> RateDecision.refused(CHANNEL, c.waitMs())));
     });
   }
 }

@@ -1,16 +1,15 @@
 package dev.discordbridge.ratelimit;
 
 import io.vertx.core.Future;
-import io.vertx.core.shareddata.Shareable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Buckets in this JVM: one store per Vert.x instance, shared by every limiter instance
- * ({@link Shareable}, kept in a local map). Each operation is one {@code ConcurrentHashMap.compute}
- * on the key, hence atomic per key without locks around event loops.
+ * Buckets in this JVM, held by the node's one {@link BucketStoreVerticle} (limiter instances reach
+ * it over the bus). Each operation is one {@code ConcurrentHashMap.compute} on the key, hence
+ * atomic per key even if called from several threads (tests do).
  */
-public final class LocalBucketStore implements BucketStore, Shareable {
+public final class LocalBucketStore implements BucketStore {
   /** A state and the time at which that bucket is full again (then it may be dropped). */
   private record Held(TokenBucket.State state, long idleAtMs) {}
 

@@ -1,6 +1,8 @@
 package dev.discordbridge.ratelimit;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusFailure;
+import dev.discordbridge.bus.RateCheck;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.config.RateLimitConfig;
 import dev.discordbridge.ops.Metrics;
@@ -9,32 +11,30 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.Shareable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers {@code bridge.ratelimit.check}: token buckets per user ({@code RATE_LIMIT_USER}) and per
- * channel ({@code RATE_LIMIT_CHANNEL}). The buckets live in a {@link BucketStore} shared by every
- * instance (the node's {@link LocalBucketStore}, or a cluster-wide one passed in), so running
- * several instances neither splits nor multiplies a bucket.
+ * channel ({@code RATE_LIMIT_CHANNEL}). The buckets live in one {@link BucketStore} for every
+ * instance: a cluster-wide one passed in, or the node's, owned by {@link BucketStoreVerticle} and
+ * reached over the bus ({@link BusBucketStore}); so running several instances neither splits nor
+ * multiplies a bucket.
  */
 public final class RateLimiterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RateLimiterVerticle.class);
-  private static final String SHARED = "bridge.ratelimit.node";
   private static final long SWEEP_MS = 30_000;
 
   private final BridgeConfig config;
   private final BucketStore clustered;
   private BucketPair buckets;
 
-  /** Buckets in this JVM, shared by every instance on this Vert.x. */
+  /** Buckets of this node, held by its {@link BucketStoreVerticle} (deploy that one first). */
   public RateLimiterVerticle(BridgeConfig config) {
     this(config, null);
   }
 
-  /** Buckets in {@code store} (e.g. a {@link HazelcastBucketStore} when clustered); null means in this JVM. */
+  /** Buckets in {@code store} (e.g. a {@link HazelcastBucketStore} when clustered); null means this node's. */
   public RateLimiterVerticle(BridgeConfig config, BucketStore store) {
     this.config = config;
     this.clustered = store;
@@ -42,35 +42,27 @@ public final class RateLimiterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    BucketStore store = clustered != null ? clustered : nodeStore();
+    BucketStore store = clustered != null ? clustered : new BusBucketStore(vertx);
     buckets = new BucketPair(store, bucket(config.rateLimit().user()), bucket(config.rateLimit().channel()));
-    // Every instance sweeps the shared store; sweeps are cheap and idempotent.
-    vertx.setPeriodic(SWEEP_MS, id -> store.evictIdle());
-    return vertx.eventBus().<JsonObject>consumer(Addresses.RATE_LIMIT_CHECK, this::check).completion();
-  }
-
-  private BucketStore nodeStore() {
-    return (BucketStore) vertx.sharedData().<String, Shareable>getLocalMap(SHARED)
-        .computeIfAbsent("buckets", k -> new LocalBucketStore(System::currentTimeMillis));
+    if (clustered != null) {
+      // Every instance sweeps the shared store; sweeps are cheap and idempotent. (The node's owner sweeps its own.)
+      vertx.setPeriodic(SWEEP_MS, id -> clustered.evictIdle());
+    }
+    return vertx.eventBus().<RateCheck>consumer(Addresses.RATE_LIMIT_CHECK, this::check).completion();
   }
 
   private static TokenBucket bucket(RateLimitConfig.Bucket b) {
     return new TokenBucket(b.capacity(), b.periodSeconds() * 1000L);
   }
 
-  private void check(Message<JsonObject> m) {
-    JsonObject body = m.body() == null ? new JsonObject() : m.body();
-    String userId = body.getString("userId");
-    String channelId = body.getString("channelId");
-    String traceId = body.getString("traceId");
-    if (userId == null || channelId == null) {
-      m.fail(400, "userId and channelId are required");
-      return;
-    }
+  private void check(Message<RateCheck> m) {
+    String userId = m.body().userId();
+    String channelId = m.body().channelId();
+    String traceId = m.body().traceId();
     buckets.check(userId, channelId).onComplete(ar -> {
       if (ar.failed()) {
         TraceLog.error(log, traceId, "rate limit check failed for user {} channel {}: {}", userId, channelId, ar.cause().toString());
-        m.fail(500, "rate limit store unavailable");
+        BusFailure.STORE_UNAVAILABLE.fail(m, "rate limit store unavailable");
         return;
       }
       var d = ar.result();
@@ -78,7 +70,7 @@ public final class RateLimiterVerticle extends VerticleBase {
         refusals(d.scope()).increment();
         TraceLog.info(log, traceId, "rate limited: scope={} user={} channel={} retryAfterMs={}", d.scope(), userId, channelId, d.retryAfterMs());
       }
-      m.reply(d.toJson());
+      m.reply(d);
     });
   }
 

@@ -1,6 +1,7 @@
 package dev.discordbridge.stream;
 
 import dev.discordbridge.auth.Caller;
+import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.bus.ReplaySnapshot;
 import dev.discordbridge.contract.StreamEvent;
@@ -194,12 +195,12 @@ final class Fanout {
   }
 
   /** {@code bridge.command.status}: to the streams of that user whose filter allows the guild; live only. */
-  void onCommandStatus(JsonObject status) {
-    List<SseConnection> targets = streams.ofUser(status.getString("userId"));
+  void onCommandStatus(CommandStatus status) {
+    List<SseConnection> targets = streams.ofUser(status.userId());
     if (targets == null) {
       return;
     }
-    String guildId = status.getString("guildId");
+    String guildId = status.guildId();
     Buffer frame = null;
     streams.beginFanout();
     for (int i = 0, n = targets.size(); i < n; i++) {
@@ -208,7 +209,7 @@ final class Fanout {
         continue;
       }
       if (frame == null) {
-        frame = SseFrames.unnumbered(SseFrames.COMMAND_STATUS, status.encode());
+        frame = SseFrames.unnumbered(SseFrames.COMMAND_STATUS, status.toJson().encode());
       }
       writer.enqueue(c, frame);
     }

@@ -3,6 +3,7 @@ package dev.discordbridge.stream;
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.bus.ReplayFetch;
 import dev.discordbridge.bus.ReplaySnapshot;
@@ -87,7 +88,7 @@ public final class SseRouterVerticle extends VerticleBase {
     fanout = new Fanout(vertx, context, config.stream(), SseMetrics.of(Metrics.registry()));
     var bus = vertx.eventBus();
     MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS, m -> fanout.onEvent(m.body()));
-    MessageConsumer<JsonObject> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
+    MessageConsumer<CommandStatus> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
     MessageConsumer<LinkStatus> link = bus.consumer(Addresses.LINK_STATUS, m -> onLinkStatus(m.body()));
     MessageConsumer<ReplayFetch> peers = bus.localConsumer(Addresses.REPLAY_FETCH,
         m -> m.reply(instanceId.equals(m.body().from()) ? ReplaySnapshot.NONE : fanout.peerSnapshot()));

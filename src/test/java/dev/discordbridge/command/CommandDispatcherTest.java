@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.BusCodecs;
+import dev.discordbridge.bus.CommandOutcome;
+import dev.discordbridge.bus.CommandRequest;
+import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
+import dev.discordbridge.ratelimit.BucketStoreVerticle;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
+import dev.discordbridge.stream.CommandAnswers;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -17,6 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,18 +63,19 @@ class CommandDispatcherTest {
     BridgeConfig config = config(overrides);
     BusCodecs.register(vertx.eventBus());
     gateway = new FakeGateway();
-    vertx.eventBus().<JsonObject>consumer(Addresses.COMMAND_STATUS, m -> statuses.add(m.body()));
+    vertx.eventBus().<CommandStatus>consumer(Addresses.COMMAND_STATUS, m -> statuses.add(m.body().toJson()));
     await(vertx.deployVerticle(gateway)
-        .compose(id -> vertx.deployVerticle(() -> new RateLimiterVerticle(config), new DeploymentOptions()))
-        .compose(id -> vertx.deployVerticle(() -> new CommandDispatcherVerticle(config, null, breaker),
+        .compose(id -> vertx.deployVerticle(new BucketStoreVerticle()))
+        .compose(id -> vertx.deployVerticle(() -> new RateLimiterVerticle(config), new DeploymentOptions().setInstances(instances)))
+        .compose(id -> vertx.deployVerticle(new CommandQueueVerticle(config, null, breaker, null)))
+        .compose(id -> vertx.deployVerticle(() -> new CommandDispatcherVerticle(config),
             new DeploymentOptions().setInstances(instances))));
   }
 
-  private static JsonObject envelope(String name, JsonObject body, String userId, String traceId, JsonObject headers) {
-    return new JsonObject().put("traceId", traceId).put("name", name)
-        .put("caller", new JsonObject().put("userId", userId).put("guilds", new JsonArray().add(GUILD))
-            .put("exp", System.currentTimeMillis() / 1000 + 600).put("via", "header"))
-        .put("headers", headers).put("body", body);
+  private static CommandRequest envelope(String name, JsonObject body, String userId, String traceId, JsonObject headers) {
+    String key = headers.fieldNames().stream().filter("idempotency-key"::equalsIgnoreCase).findFirst()
+        .map(headers::getString).orElse(null);
+    return new CommandRequest(traceId, name, userId, List.of(GUILD), "header", body, key, null);
   }
 
   private static JsonObject message(String content) {
@@ -79,8 +86,12 @@ class CommandDispatcherTest {
     return submit(vertx, envelope(name, body, USER, Ids.newTraceId(), new JsonObject()));
   }
 
-  private static JsonObject submit(Vertx vertx, JsonObject envelope) {
-    return await(vertx.eventBus().<JsonObject>request(Addresses.COMMAND_SUBMIT, envelope)).body();
+  /** The outcome as the edge answers it over HTTP: {@code {status, headers, body}}. */
+  private static JsonObject submit(Vertx vertx, CommandRequest envelope) {
+    CommandOutcome outcome = await(vertx.eventBus().<CommandOutcome>request(Addresses.COMMAND_SUBMIT, envelope)).body();
+    var http = CommandAnswers.of(outcome);
+    return new JsonObject().put("status", http.status()).put("headers", new JsonObject(new HashMap<String, Object>(http.headers())))
+        .put("body", http.body());
   }
 
   private static <T> T await(Future<T> f) {

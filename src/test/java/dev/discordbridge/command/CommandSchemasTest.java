@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.pointer.JsonPointer;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -81,5 +82,11 @@ class CommandSchemasTest {
     assertTrue(schemas.validate("typingStart", new JsonObject().put("guildId", G).put("channelId", C)).valid());
     assertEquals(List.of("content"), List.copyOf(errors("typingStart",
         "{\"guildId\":\"" + G + "\",\"channelId\":\"" + C + "\",\"content\":\"x\"}").keySet()));
+  }
+
+  @Test
+  void pointerTokensAreDecodedByVertxsParser() {
+    assertEquals(List.of("a/b", "~c", "0"), CommandSchemas.tokens(JsonPointer.from("/a~1b/~0c/0")));
+    assertEquals(List.of(), CommandSchemas.tokens(JsonPointer.create()));
   }
 }

@@ -3,6 +3,7 @@ package dev.discordbridge.ratelimit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.discordbridge.bus.RateDecision;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class BucketPairTest {
   /** user 2/10s (5 s per token), channel 3/3s (1 s per token). */
   private final BucketPair pair = new BucketPair(store, new TokenBucket(2, 10_000), new TokenBucket(3, 3_000));
 
-  private BucketPair.Decision check(String user, String channel) {
+  private RateDecision check(String user, String channel) {
     return pair.check(user, channel).result();
   }
 
@@ -21,7 +22,7 @@ class BucketPairTest {
     assertTrue(check("u1", "c1").allowed());
     assertTrue(check("u1", "c2").allowed());
     var d = check("u1", "c3");
-    assertEquals(new BucketPair.Decision(false, "user", 5_000), d);
+    assertEquals(new RateDecision(false, "user", 5_000), d);
     now.addAndGet(5_000);
     assertTrue(check("u1", "c3").allowed());
   }
@@ -32,7 +33,7 @@ class BucketPairTest {
     assertTrue(check("b", "busy").allowed());
     assertTrue(check("c", "busy").allowed());
     var d = check("d", "busy");
-    assertEquals(new BucketPair.Decision(false, "channel", 1_000), d);
+    assertEquals(new RateDecision(false, "channel", 1_000), d);
     // both-or-none: d's user token was given back, so d still has its whole burst elsewhere
     assertTrue(check("d", "quiet1").allowed());
     assertTrue(check("d", "quiet2").allowed());
@@ -55,7 +56,7 @@ class BucketPairTest {
     var slowChannel = new BucketPair(store, new TokenBucket(1, 1_000), new TokenBucket(1, 60_000));
     assertTrue(slowChannel.check("p", "ch").result().allowed());
     var d = slowChannel.check("p", "ch").result();
-    assertEquals(new BucketPair.Decision(false, "channel", 60_000), d);
+    assertEquals(new RateDecision(false, "channel", 60_000), d);
   }
 
   @Test

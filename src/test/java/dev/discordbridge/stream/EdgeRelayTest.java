@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.DemoRoster;
+import dev.discordbridge.bus.CommandOutcome;
+import dev.discordbridge.bus.CommandRequest;
 import dev.discordbridge.bus.IngestBatch;
 import dev.discordbridge.bus.IngestResult;
 import dev.discordbridge.bus.LinkStatus;
@@ -45,8 +47,10 @@ class EdgeRelayTest {
   static WebClient web;
   static BridgeConfig config;
   static int port;
-  static final AtomicReference<JsonObject> lastEnvelope = new AtomicReference<>();
-  static MessageConsumer<JsonObject> dispatcher;
+  static final AtomicReference<CommandRequest> lastEnvelope = new AtomicReference<>();
+  static MessageConsumer<CommandRequest> dispatcher;
+  /** The fake dispatcher's answer: a queued command answered again from its Idempotency-Key. */
+  static final CommandOutcome QUEUED_REPLAY = CommandOutcome.queued("cmd_123").asReplay();
 
   @BeforeAll
   static void setUp() {
@@ -60,9 +64,7 @@ class EdgeRelayTest {
         .put("COMMAND_ACK_WAIT_MS", 100));
     dispatcher = vertx.eventBus().consumer(Addresses.COMMAND_SUBMIT, m -> {
       lastEnvelope.set(m.body());
-      m.reply(new JsonObject().put("status", 202)
-          .put("headers", new JsonObject().put("Retry-After", "3").put("X-Custom", "yes"))
-          .put("body", new JsonObject().put("commandId", "cmd_123").put("status", "queued")));
+      m.reply(QUEUED_REPLAY);
     });
     dispatcher.completion().await();
     StreamTestSupport.deploy(vertx, config, 2);
@@ -97,23 +99,23 @@ class EdgeRelayTest {
   static final String BODY = new JsonObject().put("guildId", GUILD).put("channelId", TestEvents.CHANNEL).put("content", "hi").encode();
 
   @Test
-  void commandIsRelayedAndTheReplyWrittenVerbatim() {
+  void commandIsRelayedAndTheOutcomeWrittenAsHttp() {
     String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     var res = command(BODY, "Authorization", "Bearer " + token(), "Content-Type", "application/json",
         "traceparent", traceparent, "Idempotency-Key", "k-1");
     assertEquals(202, res.statusCode());
-    assertEquals("3", res.getHeader("Retry-After"));
-    assertEquals("yes", res.getHeader("X-Custom"));
+    assertEquals("true", res.getHeader("Idempotent-Replayed"));
     assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", res.getHeader("X-Trace-Id"));
     assertEquals(new JsonObject().put("commandId", "cmd_123").put("status", "queued"), res.bodyAsJsonObject());
-    JsonObject env = lastEnvelope.get();
-    assertEquals("sendMessage", env.getString("name"));
-    assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", env.getString("traceId"));
-    assertEquals(USER, env.getJsonObject("caller").getString("userId"));
-    assertEquals(new JsonArray().add(GUILD), env.getJsonObject("caller").getJsonArray("guilds"));
-    assertEquals("header", env.getJsonObject("caller").getString("via"));
-    assertEquals("k-1", env.getJsonObject("headers").getString("idempotency-key"));
-    assertEquals(new JsonObject(BODY), env.getJsonObject("body"));
+    CommandRequest env = lastEnvelope.get();
+    assertEquals("sendMessage", env.name());
+    assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", env.traceId());
+    assertEquals(USER, env.userId());
+    assertEquals(List.of(GUILD), env.guilds());
+    assertEquals("header", env.via());
+    assertEquals("k-1", env.idempotencyKey());
+    assertEquals(traceparent, env.traceparent());
+    assertEquals(new JsonObject(BODY), env.body());
   }
 
   @Test
@@ -131,7 +133,7 @@ class EdgeRelayTest {
     var allowedSite = command(BODY, "Cookie", "bridge_token=" + t, "Content-Type", "application/json",
         "Origin", ALLOWED, "Sec-Fetch-Site", "cross-site");
     assertEquals(202, allowedSite.statusCode());
-    assertEquals("cookie", lastEnvelope.get().getJsonObject("caller").getString("via"));
+    assertEquals("cookie", lastEnvelope.get().via());
     var sameOrigin = command(BODY, "Cookie", "bridge_token=" + t, "Content-Type", "application/json",
         "Origin", "http://127.0.0.1:" + port, "Sec-Fetch-Site", "same-origin");
     assertEquals(202, sameOrigin.statusCode());
@@ -173,8 +175,7 @@ class EdgeRelayTest {
     } finally {
       dispatcher = vertx.eventBus().consumer(Addresses.COMMAND_SUBMIT, m -> {
         lastEnvelope.set(m.body());
-        m.reply(new JsonObject().put("status", 202).put("headers", new JsonObject().put("Retry-After", "3")
-            .put("X-Custom", "yes")).put("body", new JsonObject().put("commandId", "cmd_123").put("status", "queued")));
+        m.reply(QUEUED_REPLAY);
       });
       dispatcher.completion().await();
     }

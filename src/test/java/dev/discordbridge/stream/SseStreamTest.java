@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamIds;
@@ -285,8 +286,8 @@ class SseStreamTest {
   void commandStatusGoesOnlyToTheStreamsOfThatUser() {
     SseClient mine = openReady("/api/stream", bearer(token(USER, GUILD)), false);
     SseClient theirs = openReady("/api/stream", bearer(token(USER_2, GUILD)), false);
-    vertx.eventBus().publish(Addresses.COMMAND_STATUS, new JsonObject().put("commandId", "cmd_1").put("name", "sendMessage")
-        .put("userId", USER).put("guildId", GUILD).put("channelId", CHANNEL).put("status", "delivered"));
+    vertx.eventBus().publish(Addresses.COMMAND_STATUS, new CommandStatus("cmd_1", "sendMessage", USER, GUILD, CHANNEL,
+        "delivered", 1, null, null, null));
     SseClient.Event f = mine.nextEvent();
     assertEquals("commandStatus", f.name());
     assertNull(f.id());
