@@ -19,7 +19,7 @@ public final class Addresses {
   public static final String LINK_STATUS_QUERY = "bridge.link.status.query";
 
   /**
-   * Request (to the link holder): {@code GatewayCommand.toJson()}; reply an {@link UpstreamAck} when the
+   * Request (to the link holder): a {@code GatewayCommand} record; reply an {@link UpstreamAck} when the
    * hub acks it, or failure {@link BusFailure#LINK_DOWN} / {@link BusFailure#BAD_COMMAND}.
    */
   public static final String GATEWAY_COMMAND = "bridge.gateway.command";

@@ -1,5 +1,6 @@
 package dev.discordbridge.bus;
 
+import dev.discordbridge.contract.GatewayCommand;
 import io.vertx.core.eventbus.EventBus;
 import java.util.List;
 
@@ -14,7 +15,7 @@ public final class BusCodecs {
       // one line per message record, grouped by address (see Addresses)
       // upstream: bridge.link.status(.query), bridge.gateway.command (reply), bridge.gateway.ingest
       LinkStatus.class,
-      UpstreamAck.class,
+      GatewayCommand.class, UpstreamAck.class,
       IngestBatch.class,
       IngestResult.class,
       // edge (stream/legacy/sim): replay fetch, legacy socket, demo

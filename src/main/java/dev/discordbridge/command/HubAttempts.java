@@ -67,7 +67,7 @@ final class HubAttempts {
   }
 
   private Future<Attempt> send(GatewayCommand c, long started) {
-    return bus.<UpstreamAck>request(Addresses.GATEWAY_COMMAND, c.toJson(), attemptOptions).transform(ar -> {
+    return bus.<UpstreamAck>request(Addresses.GATEWAY_COMMAND, c, attemptOptions).transform(ar -> {
       if (ar.succeeded()) {
         ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         return acked(ar.result().body());

@@ -54,7 +54,7 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
   /** The last thing this holder published was a reset: another one before any event adds nothing. */
   private boolean resetIsHead;
   private long statusTimer = -1;
-  private MessageConsumer<JsonObject> commandConsumer;
+  private MessageConsumer<GatewayCommand> commandConsumer;
   private MessageConsumer<IngestBatch> ingestConsumer;
   /** The upstream session of the last holder seen on the bus, and the highest link seq it published. */
   private String observedSession;
@@ -158,7 +158,7 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
     resetIsHead = false; // other holders may have published since this node's last reset
     long epoch = sequencer.startTerm(System.currentTimeMillis(), leaseEpoch);
     log.info("holding the upstream link (epoch {}), connecting to {}", epoch, HubLink.shown(config.link().gatewayUrl()));
-    commandConsumer = vertx.eventBus().consumer(Addresses.GATEWAY_COMMAND, this::onCommand);
+    commandConsumer = vertx.eventBus().<GatewayCommand>consumer(Addresses.GATEWAY_COMMAND, this::onCommand);
     ingestConsumer = vertx.eventBus().consumer(Addresses.GATEWAY_INGEST, m -> m.reply(ingestion.ingest(m.body())));
     upstream.start(previousSessionId == null ? null : new SessionPosition(previousSessionId, previousSeq));
     return Future.all(commandConsumer.completion(), ingestConsumer.completion()).mapEmpty();
@@ -225,15 +225,9 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
 
   // ---- commands ----
 
-  private void onCommand(Message<JsonObject> m) {
-    GatewayCommand command;
-    try {
-      command = GatewayCommand.fromJson(m.body());
-    } catch (RuntimeException e) {
-      BusFailure.BAD_COMMAND.fail(m, e.getMessage());
-      return;
-    }
-    if (!Ids.isOpaqueId(command.id()) || command.name() == null) {
+  private void onCommand(Message<GatewayCommand> m) {
+    GatewayCommand command = m.body();
+    if (command == null || !Ids.isOpaqueId(command.id()) || command.name() == null) {
       BusFailure.BAD_COMMAND.fail(m, "id and name are required");
       return;
     }

@@ -276,7 +276,7 @@ public final class SseRouterVerticle extends VerticleBase {
   }
 
   private void queryLinkStatus() {
-    vertx.eventBus().<LinkStatus>request(Addresses.LINK_STATUS_QUERY, new JsonObject(),
+    vertx.eventBus().<LinkStatus>request(Addresses.LINK_STATUS_QUERY, null,
             new DeliveryOptions().setSendTimeout(2_000))
         .onSuccess(m -> onLinkStatus(m.body()));
   }

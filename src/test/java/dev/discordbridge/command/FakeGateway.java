@@ -1,6 +1,7 @@
 package dev.discordbridge.command;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.bus.BusFailure;
 import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.bus.UpstreamAck;
@@ -18,20 +19,20 @@ import java.util.function.Consumer;
  */
 final class FakeGateway extends VerticleBase {
   final Recorder<JsonObject> frames = new Recorder<>();
-  private final Deque<Consumer<Message<JsonObject>>> script = new ArrayDeque<>();
-  private volatile Consumer<Message<JsonObject>> fallback = ok();
+  private final Deque<Consumer<Message<GatewayCommand>>> script = new ArrayDeque<>();
+  private volatile Consumer<Message<GatewayCommand>> fallback = ok();
   /** Set by {@link #link}: a frame arriving while the link is down is a failure of the queue. */
   volatile boolean linkUp = true;
   volatile int framesWhileDown;
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_COMMAND, m -> {
+    return vertx.eventBus().<GatewayCommand>consumer(Addresses.GATEWAY_COMMAND, m -> {
       if (!linkUp) {
         framesWhileDown++;
       }
-      frames.add(m.body());
-      Consumer<Message<JsonObject>> action;
+      frames.add(m.body().toJson());
+      Consumer<Message<GatewayCommand>> action;
       synchronized (script) {
         action = script.isEmpty() ? fallback : script.poll();
       }
@@ -39,14 +40,14 @@ final class FakeGateway extends VerticleBase {
     }).completion();
   }
 
-  FakeGateway then(Consumer<Message<JsonObject>> action) {
+  FakeGateway then(Consumer<Message<GatewayCommand>> action) {
     synchronized (script) {
       script.add(action);
     }
     return this;
   }
 
-  FakeGateway otherwise(Consumer<Message<JsonObject>> action) {
+  FakeGateway otherwise(Consumer<Message<GatewayCommand>> action) {
     fallback = action;
     return this;
   }
@@ -57,23 +58,23 @@ final class FakeGateway extends VerticleBase {
         usable, null, null, null, null, 0, "2026-01-01T00:00:00.000Z"));
   }
 
-  static Consumer<Message<JsonObject>> ok() {
+  static Consumer<Message<GatewayCommand>> ok() {
     return m -> m.reply(UpstreamAck.delivered(new JsonObject().put("messageId", "998877665544332211")));
   }
 
-  static Consumer<Message<JsonObject>> reject(String code) {
+  static Consumer<Message<GatewayCommand>> reject(String code) {
     return m -> m.reply(UpstreamAck.refused(new UpstreamAck.UpstreamError(code, "refused by the fake hub", false, null)));
   }
 
-  static Consumer<Message<JsonObject>> retryable(long retryAfterMs) {
+  static Consumer<Message<GatewayCommand>> retryable(long retryAfterMs) {
     return m -> m.reply(UpstreamAck.refused(new UpstreamAck.UpstreamError("HUB_BUSY", "try again", true, retryAfterMs)));
   }
 
-  static Consumer<Message<JsonObject>> silent() {
+  static Consumer<Message<GatewayCommand>> silent() {
     return m -> { };
   }
 
-  static Consumer<Message<JsonObject>> linkDown() {
+  static Consumer<Message<GatewayCommand>> linkDown() {
     return m -> BusFailure.LINK_DOWN.fail(m, null);
   }
 }

@@ -44,7 +44,7 @@ class GatewayCommandIngestTest {
   }
 
   private static Future<Message<UpstreamAck>> request(Vertx vertx, GatewayCommand c) {
-    return vertx.eventBus().request(Addresses.GATEWAY_COMMAND, c.toJson());
+    return vertx.eventBus().request(Addresses.GATEWAY_COMMAND, c);
   }
 
   /** The ack in the contract's JSON shape, {@code {ok, result} | {ok, error}}. */
