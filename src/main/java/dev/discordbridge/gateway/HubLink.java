@@ -253,7 +253,7 @@ final class HubLink implements Upstream {
     }
   }
 
-  void seqAnomaly(String kind, long now, String format, Object... args) {
+  void seqAnomaly(LinkMetrics.SeqAnomaly kind, long now, String format, Object... args) {
     metrics.seqAnomaly(kind);
     long suppressed = noteLog.acquire(now);
     if (suppressed >= 0) {

@@ -281,7 +281,7 @@ final class HubSession {
     }
     Long previous = link.position.frameSeen(seq);
     if (previous != null && seq > previous + 1) {
-      link.seqAnomaly("gap", receivedAt, "upstream seq jumped from {} to {}: the hub skipped {} event(s); streams reset",
+      link.seqAnomaly(LinkMetrics.SeqAnomaly.GAP, receivedAt, "upstream seq jumped from {} to {}: the hub skipped {} event(s); streams reset",
           previous, seq, seq - previous - 1);
       link.listener.onReset("upstream seq jumped from " + previous + " to " + seq + ": events may have been lost");
     }
@@ -304,7 +304,7 @@ final class HubSession {
       return;
     }
     if (fresh && previous != null && seq <= previous) {
-      link.seqAnomaly("regress", receivedAt,
+      link.seqAnomaly(LinkMetrics.SeqAnomaly.REGRESS, receivedAt,
           "upstream seq went back from {} to {} with a new event {}: delivered; resuming from {} from now on",
           previous, seq, event.id(), seq);
     }

@@ -6,6 +6,7 @@ import dev.discordbridge.ops.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
@@ -65,9 +66,21 @@ final class LinkMetrics {
         "Events published to the stream")).increment();
   }
 
+  /** What a link seq did within a session; the metric's {@code kind} tag. */
+  enum SeqAnomaly {
+    /** skipped events */
+    GAP,
+    /** went back or repeated */
+    REGRESS;
+
+    String tag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   /** A link seq that skipped ({@code gap}) or went back / repeated ({@code regress}) within a session. */
-  void seqAnomaly(String kind) {
-    seqAnomalies.computeIfAbsent(kind, k -> counter("bridge_link_seq_anomalies_total", "kind", k,
+  void seqAnomaly(SeqAnomaly kind) {
+    seqAnomalies.computeIfAbsent(kind.tag(), k -> counter("bridge_link_seq_anomalies_total", "kind", k,
         "Event seqs from the hub that skipped (gap) or went back (regress) within a session")).increment();
   }
 
