@@ -255,6 +255,24 @@ final class CommandQueue {
     return new Admission(true, paused, p.outcome.future(), 0, recorded, false);
   }
 
+  /**
+   * Takes back a command whose journal write failed, if it is still waiting (not the attempt in
+   * flight): its 202 could not be kept, so it is refused instead. True when it was taken back.
+   */
+  boolean withdraw(String commandId, String reason) {
+    Pending inFlight = busy ? queue.peekFirst() : null;
+    for (Pending p : queue) {
+      if (p.command.id().equals(commandId) && p != inFlight) {
+        queue.remove(p);
+        journal.forget(commandId);
+        depth = queue.size();
+        status(p, "failed", new JsonObject().put("code", "JOURNAL_UNAVAILABLE").put("message", reason));
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Stops listening, unregisters the gauges and lets go of the journal (the owner was undeployed). */
   Future<Void> close() {
     vertx.cancelTimer(adoptTimer);

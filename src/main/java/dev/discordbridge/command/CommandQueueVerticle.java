@@ -147,13 +147,17 @@ public final class CommandQueueVerticle extends VerticleBase {
       idempotency.record(c.actorUserId(), key, c.id(), CommandOutcome.queued(c.id()).toJson())
           .onFailure(err -> TraceLog.warn(log, c.traceId(), "command {}: idempotency record not stored: {}", c.id(), err.toString()));
     }
-    // Queued promises the command survives this node: answer only once it is journaled.
-    return admission.recorded()
-        .recover(err -> {
-          TraceLog.warn(log, c.traceId(), "command {}: not journaled ({}); it lives on this node only", c.id(), err.toString());
-          return Future.succeededFuture();
-        })
-        .compose(v -> answer(c, admission));
+    // Queued promises the command survives this node: answer only once it is journaled. A
+    // command the journal could not keep is refused while it can still be taken back.
+    return admission.recorded().compose(v -> answer(c, admission), err -> {
+      if (queue.withdraw(c.id(), err.toString())) {
+        TraceLog.error(log, c.traceId(), "command {} refused: the journal could not keep it ({}); not sent", c.id(), err.toString());
+        return refuse(c, key, "unavailable", Outcomes.unavailable("The command journal is unavailable; retry shortly."));
+      }
+      TraceLog.warn(log, c.traceId(), "command {}: not journaled ({}); already being sent, it lives on this node only",
+          c.id(), err.toString());
+      return answer(c, admission);
+    });
   }
 
   private Future<CommandOutcome> refuse(GatewayCommand c, String key, String outcome, CommandOutcome refusal) {

@@ -11,6 +11,7 @@ import dev.discordbridge.bus.CommandOutcome;
 import dev.discordbridge.bus.CommandRequest;
 import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.ratelimit.BucketStoreVerticle;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
@@ -60,6 +61,11 @@ class CommandDispatcherTest {
   }
 
   private void deploy(Vertx vertx, Map<String, Object> overrides, int instances, CircuitBreakerOptions breaker) {
+    deploy(vertx, overrides, instances, breaker, null);
+  }
+
+  private void deploy(Vertx vertx, Map<String, Object> overrides, int instances, CircuitBreakerOptions breaker,
+                      CommandJournal journal) {
     BridgeConfig config = config(overrides);
     BusCodecs.register(vertx.eventBus());
     gateway = new FakeGateway();
@@ -67,7 +73,7 @@ class CommandDispatcherTest {
     await(vertx.deployVerticle(gateway)
         .compose(id -> vertx.deployVerticle(new BucketStoreVerticle()))
         .compose(id -> vertx.deployVerticle(() -> new RateLimiterVerticle(config), new DeploymentOptions().setInstances(instances)))
-        .compose(id -> vertx.deployVerticle(new CommandQueueVerticle(config, null, breaker, null)))
+        .compose(id -> vertx.deployVerticle(new CommandQueueVerticle(config, null, breaker, journal)))
         .compose(id -> vertx.deployVerticle(() -> new CommandDispatcherVerticle(config),
             new DeploymentOptions().setInstances(instances))));
   }
@@ -309,6 +315,43 @@ class CommandDispatcherTest {
     assertEquals(List.of("m1", "m2", "m3", "m4"), frames.stream().map(f -> f.getJsonObject("data").getString("content")).toList());
     assertEquals(ids, frames.stream().map(f -> f.getString("id")).toList(), "in acceptance order, each once");
     assertEquals(0, gateway.framesWhileDown);
+  }
+
+  @Test
+  void aCommandTheJournalCannotKeepIsRefusedNotPromised(Vertx vertx) {
+    CommandJournal local = CommandJournal.local();
+    CommandJournal failing = new CommandJournal() {
+      @Override
+      public Future<Void> record(GatewayCommand command) {
+        return Future.failedFuture(new java.io.IOException("No space left on device"));
+      }
+
+      @Override
+      public void forget(String commandId) {
+      }
+
+      @Override
+      public Future<List<GatewayCommand>> adoptOrphans() {
+        return local.adoptOrphans();
+      }
+
+      @Override
+      public String keptIn() {
+        return "a full disk";
+      }
+    };
+    deploy(vertx, Map.of(), 1, new CircuitBreakerOptions(CommandQueue.defaultBreaker()), failing);
+    gateway.link(false);
+    var reply = submit(vertx, "sendMessage", message("not kept"));
+    assertEquals(503, reply.getInteger("status"), "a 202 would promise what the journal could not keep");
+    assertEquals("SERVICE_UNAVAILABLE", reply.getJsonObject("body").getJsonObject("error").getString("code"));
+    assertNotNull(reply.getJsonObject("headers").getString("Retry-After"));
+    gateway.link(true);
+    var delivered = submit(vertx, "sendMessage", message("kept in memory while in flight"));
+    assertEquals(200, delivered.getInteger("status"), "a command already in flight is still delivered");
+    assertEquals(List.of("kept in memory while in flight"),
+        gateway.frames.all().stream().map(f -> f.getJsonObject("data").getString("content")).toList(),
+        "the refused command is never sent");
   }
 
   @Test
