@@ -39,11 +39,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.transport.Transport;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.concurrent.TimeUnit;
@@ -193,14 +195,32 @@ public final class Node {
   private static Future<Vertx> buildVertx(BridgeConfig config, HazelcastClusterManager cluster) {
     var options = new VertxOptions().setMetricsOptions(Metrics.options());
     var metrics = Metrics.factory(config.node().id());
+    var builder = Vertx.builder().with(options).withMetrics(metrics).withTransport(transport(config.node().transport()));
     if (!config.cluster().enabled()) {
-      return Future.succeededFuture(Vertx.builder().with(options).withMetrics(metrics).build());
+      return Future.succeededFuture(builder.build());
     }
     options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0)
         .setClusterPublicHost(config.cluster().host()));
-    return Vertx.builder().with(options).withMetrics(metrics)
-        .withClusterManager(cluster)
-        .buildClustered();
+    return builder.withClusterManager(cluster).buildClustered();
+  }
+
+  /** The transport NETWORK_TRANSPORT names, or NIO (with one WARN line) when a native one cannot load. */
+  static Transport transport(String name) {
+    Transport wanted = switch (name) {
+      case "epoll", "auto" -> Transport.EPOLL;
+      case "io_uring" -> Transport.IO_URING;
+      default -> Transport.NIO;
+    };
+    if (wanted == Transport.NIO || wanted.available()) {
+      log.info("network transport: {}", wanted.name().toLowerCase(Locale.ROOT));
+      return wanted;
+    }
+    if ("auto".equals(name)) {
+      log.info("network transport: nio (epoll unavailable: {})", String.valueOf(wanted.unavailabilityCause()));
+    } else {
+      log.warn("NETWORK_TRANSPORT={} is unavailable here ({}); using nio", name, String.valueOf(wanted.unavailabilityCause()));
+    }
+    return Transport.NIO;
   }
 
   private static Future<Node> deploy(Vertx vertx, BridgeConfig initial, HazelcastClusterManager cluster, LinkLease lease,

@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -31,7 +32,14 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
   /** Where the defaults live: conf/bridge.json, packaged in the jar at this class-path location. */
   public static final String DEFAULTS_RESOURCE = "conf/bridge.json";
 
-  public record Node(String id) {}
+  /**
+   * @param id this node's name in logs, metrics and the cluster
+   * @param transport the network transport: {@code nio}, {@code epoll}, {@code io_uring}, or
+   *     {@code auto} (epoll when the native library loads, else NIO)
+   */
+  public record Node(String id, String transport) {
+    public static final Set<String> TRANSPORTS = Set.of("nio", "epoll", "io_uring", "auto");
+  }
 
   /**
    * @param headerTimeoutMs a connection that has not sent a complete request head this long after
@@ -179,7 +187,11 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
           + ") when ENABLE_WS_BRIDGE is on, got " + legacy.pingIntervalMs());
     }
     var rate = new RateLimitConfig(r.bucket("RATE_LIMIT_USER"), r.bucket("RATE_LIMIT_CHANNEL"));
-    var node = new Node(Objects.requireNonNullElseGet(r.optional("NODE_ID"), BridgeConfig::defaultNodeId));
+    String transport = r.string("NETWORK_TRANSPORT").toLowerCase(Locale.ROOT);
+    if (!Node.TRANSPORTS.contains(transport)) {
+      throw new ConfigException("NETWORK_TRANSPORT must be nio, epoll, io_uring or auto, got \"" + ConfigReader.shown(transport) + "\"");
+    }
+    var node = new Node(Objects.requireNonNullElseGet(r.optional("NODE_ID"), BridgeConfig::defaultNodeId), transport);
     return new BridgeConfig(node, http, auth, link(r, gateway, linkToken != null ? linkToken : randomSecret()), stream,
         command(r), rate, legacy, cluster(r), new Sim(r.decimal("SIM_EVENTS_PER_SEC", 0, 100_000)), instances(raw));
   }
