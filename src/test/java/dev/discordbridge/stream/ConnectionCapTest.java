@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.config.BridgeConfig;
-import dev.discordbridge.ops.JsonLimits;
-import dev.discordbridge.ops.Metrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.Checkpoint;
@@ -36,9 +33,7 @@ class ConnectionCapTest {
 
   @BeforeAll
   static void setUp() {
-    JsonLimits.apply();
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options())).build();
-    StreamTestSupport.registerCodec(vertx);
+    vertx = StreamTestSupport.edgeVertx();
     port = StreamTestSupport.freePort();
     // A long header timeout: here only the cap may close the silent sockets.
     StreamTestSupport.deploy(vertx, BridgeConfig.parse(StreamTestSupport.baseConfig(port)

@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.config.BridgeConfig;
-import dev.discordbridge.ops.JsonLimits;
-import dev.discordbridge.ops.Metrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
@@ -49,9 +46,7 @@ class ConnectionTimeoutsTest {
 
   @BeforeAll
   static void setUp() {
-    JsonLimits.apply();
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options())).build();
-    StreamTestSupport.registerCodec(vertx);
+    vertx = StreamTestSupport.edgeVertx();
     port = StreamTestSupport.freePort();
     config = BridgeConfig.parse(StreamTestSupport.baseConfig(port)
         .put("HTTP_HEADER_TIMEOUT_MS", HEADER_TIMEOUT)

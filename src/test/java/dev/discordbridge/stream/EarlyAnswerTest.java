@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.config.BridgeConfig;
-import dev.discordbridge.ops.JsonLimits;
-import dev.discordbridge.ops.Metrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,9 +31,7 @@ class EarlyAnswerTest {
 
   @BeforeAll
   static void setUp() {
-    JsonLimits.apply();
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options())).build();
-    StreamTestSupport.registerCodec(vertx);
+    vertx = StreamTestSupport.edgeVertx();
     port = StreamTestSupport.freePort();
     config = BridgeConfig.parse(StreamTestSupport.baseConfig(port).put("HTTP_BODY_LIMIT_BYTES", 1024));
     StreamTestSupport.deploy(vertx, config, 2);

@@ -17,10 +17,7 @@ import dev.discordbridge.bus.IngestBatch;
 import dev.discordbridge.bus.IngestResult;
 import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.config.BridgeConfig;
-import dev.discordbridge.ops.JsonLimits;
-import dev.discordbridge.ops.Metrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
@@ -54,9 +51,7 @@ class EdgeRelayTest {
 
   @BeforeAll
   static void setUp() {
-    JsonLimits.apply();
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options())).build();
-    StreamTestSupport.registerCodec(vertx);
+    vertx = StreamTestSupport.edgeVertx();
     port = StreamTestSupport.freePort();
     config = BridgeConfig.parse(StreamTestSupport.baseConfig(port)
         .put("ALLOWED_ORIGINS", ALLOWED)

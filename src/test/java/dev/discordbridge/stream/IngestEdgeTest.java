@@ -6,11 +6,8 @@ import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.IngestBatch;
 import dev.discordbridge.bus.IngestResult;
 import dev.discordbridge.config.BridgeConfig;
-import dev.discordbridge.ops.JsonLimits;
-import dev.discordbridge.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,9 +36,7 @@ class IngestEdgeTest {
 
   @BeforeAll
   static void setUp() {
-    JsonLimits.apply();
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options())).build();
-    StreamTestSupport.registerCodec(vertx);
+    vertx = StreamTestSupport.edgeVertx();
     port = StreamTestSupport.freePort();
     StreamTestSupport.deploy(vertx, BridgeConfig.parse(StreamTestSupport.baseConfig(port)), 1);
     web = WebClient.create(vertx);

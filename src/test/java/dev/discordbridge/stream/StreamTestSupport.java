@@ -1,13 +1,15 @@
 package dev.discordbridge.stream;
 
-import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
+import dev.discordbridge.ops.JsonLimits;
+import dev.discordbridge.ops.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,14 @@ final class StreamTestSupport {
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A Vert.x as a node builds it for the edge: JSON limits, Prometheus metrics, the bus codecs. */
+  static Vertx edgeVertx() {
+    JsonLimits.apply();
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options())).build();
+    registerCodec(vertx);
+    return vertx;
   }
 
   static void registerCodec(Vertx vertx) {
