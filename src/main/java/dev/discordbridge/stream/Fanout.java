@@ -2,6 +2,7 @@ package dev.discordbridge.stream;
 
 import dev.discordbridge.auth.Caller;
 import dev.discordbridge.bus.CommandStatus;
+import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.bus.ReplaySnapshot;
 import dev.discordbridge.contract.StreamEvent;
@@ -122,16 +123,16 @@ final class Fanout {
    * can be missed. A remote holder's head only names the position ({@link #resetId}); it proves
    * nothing about subscriptions still spreading through the cluster.
    */
-  void onLinkStatus(JsonObject status, String nodeId) {
-    if (!started || !status.getBoolean("holder", false) || !(status.getValue("headStreamId") instanceof String text)) {
+  void onLinkStatus(LinkStatus status, String nodeId) {
+    if (!started || !status.holder() || status.headStreamId() == null) {
       return;
     }
-    long id = StreamIds.parse(text);
+    long id = StreamIds.parse(status.headStreamId());
     if (id < 0) {
       return;
     }
     linkHead = Math.max(linkHead, id);
-    if (nodeId.equals(status.getString("nodeId"))) {
+    if (nodeId.equals(status.nodeId())) {
       window.anchor(id);
     }
   }

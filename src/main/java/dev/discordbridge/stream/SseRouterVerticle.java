@@ -283,7 +283,7 @@ public final class SseRouterVerticle extends VerticleBase {
 
   private void onLinkStatus(LinkStatus status) {
     readiness.update(status, System.currentTimeMillis());
-    fanout.onLinkStatus(status.toJson(), config.node().id());
+    fanout.onLinkStatus(status, config.node().id());
   }
 
   /**
