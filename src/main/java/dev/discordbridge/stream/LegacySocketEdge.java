@@ -109,9 +109,8 @@ public final class LegacySocketEdge {
     HttpServerResponse response = ctx.response();
     deprecation(response);
     response.setStatusCode(410).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("error", new JsonObject()
-            .put("code", "GONE")
-            .put("message", "the legacy WebSocket bridge is turned off; use the Server-Sent Events stream at " + SUCCESSOR)
+        .end(HttpErrors.body(HttpErrors.error("GONE",
+            "the legacy WebSocket bridge is turned off; use the Server-Sent Events stream at " + SUCCESSOR)
             .put("successor", SUCCESSOR)).encode());
   }
 
@@ -155,8 +154,7 @@ public final class LegacySocketEdge {
     }
     deprecation(response);
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)
-            .put("successor", SUCCESSOR)).encode());
+        .end(HttpErrors.body(HttpErrors.error(code, message).put("successor", SUCCESSOR)).encode());
   }
 
   // ---- socket side ----

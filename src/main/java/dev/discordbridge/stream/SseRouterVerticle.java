@@ -137,8 +137,7 @@ public final class SseRouterVerticle extends VerticleBase {
         .putHeader(HttpErrors.TRACE_HEADER, traceId)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-        .end(new JsonObject().put("error", new JsonObject().put("code", "BAD_REQUEST")
-            .put("message", "ambiguous message framing: " + cause.getMessage())).encode())
+        .end(HttpErrors.body(HttpErrors.error("BAD_REQUEST", "ambiguous message framing: " + cause.getMessage())).encode())
         .onComplete(v -> request.connection().close());
   }
 
