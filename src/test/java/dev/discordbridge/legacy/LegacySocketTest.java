@@ -92,7 +92,7 @@ class LegacySocketTest {
         var edge = new LegacySocketEdge(vertx, config, new Authenticator(vertx, config.auth()),
             new OriginPolicy(config.http().allowedOrigins()));
         return edge.mount(router).compose(v -> vertx
-            .createHttpServer(LegacySocketEdge.applyLimits(new HttpServerOptions(), config))
+            .createHttpServer(LegacySocketEdge.applyLimits(new HttpServerOptions().setHttp2ClearTextEnabled(false), config))
             .requestHandler(router).listen(0, "127.0.0.1"))
             .onSuccess(s -> holder[0] = s.actualPort());
       }
