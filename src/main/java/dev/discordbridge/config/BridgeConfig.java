@@ -27,7 +27,7 @@ import java.util.Set;
  */
 public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream stream, Command command,
                            RateLimitConfig rateLimit, Legacy legacy, Cluster cluster, Sim sim,
-                           Map<Role, Integer> instances) {
+                           Map<Role, Integer> instances, Discord discord) {
 
   /** Where the defaults live: conf/bridge.json, packaged in the jar at this class-path location. */
   public static final String DEFAULTS_RESOURCE = "conf/bridge.json";
@@ -110,17 +110,46 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
 
   public record Sim(double eventsPerSecond) {}
 
+  /**
+   * Direct Discord mode (contract section 8): set when {@code DISCORD_BOT_TOKEN} is, else null.
+   *
+   * @param apiBase the REST base ({@code DISCORD_API_BASE}), e.g. https://discord.com/api/v10
+   * @param gatewayUrl a forced gateway URL ({@code DISCORD_GATEWAY_URL}), or null: the one /gateway/bot gives
+   * @param compress {@code DISCORD_COMPRESS=zlib-stream}: the gateway sends zlib-stream compressed messages
+   * @param shards {@code DISCORD_SHARDS}: a count, or null ({@code auto}: the count /gateway/bot recommends)
+   * @param messageContent {@code DISCORD_MESSAGE_CONTENT}: ask for the privileged Message Content intent
+   */
+  public record Discord(String botToken, URI apiBase, URI gatewayUrl, boolean compress, Integer shards,
+                        boolean messageContent) {
+    /** The gateway intents the streamed events need (contract section 1). */
+    public int intents() {
+      int guilds = 1, voiceStates = 1 << 7, messages = 1 << 9, reactions = 1 << 10, typing = 1 << 11, content = 1 << 15;
+      return guilds | voiceStates | messages | reactions | typing | (messageContent ? content : 0);
+    }
+
+    @Override
+    public String toString() {
+      return "Discord[apiBase=" + apiBase + ", gatewayUrl=" + gatewayUrl + ", compress=" + compress + ", shards="
+          + (shards == null ? "auto" : shards) + ", messageContent=" + messageContent + "]";
+    }
+  }
+
+  /** True when the bridge talks to Discord itself rather than to a hub. */
+  public boolean direct() {
+    return discord != null;
+  }
+
   /** The same configuration with the link pointed at {@code url} (the embedded hub in demo mode). */
   public BridgeConfig withGatewayUrl(URI url) {
     var l = new Link(url, link.linkToken(), link.backoffBaseMs(), link.backoffMaxMs(), link.helloTimeoutMs(),
         link.unknownEvents(), link.dedupeWindow(), link.maxFrameBytes(), link.maxFailedResumes());
-    return new BridgeConfig(node, http, auth, l, stream, command, rateLimit, legacy, cluster, sim, instances);
+    return new BridgeConfig(node, http, auth, l, stream, command, rateLimit, legacy, cluster, sim, instances, discord);
   }
 
   public BridgeConfig withHttpPort(int port) {
     var h = new Http(http.host(), port, http.bodyLimitBytes(), http.allowedOrigins(), http.headerTimeoutMs(),
         http.idleTimeoutMs(), http.maxConnections());
-    return new BridgeConfig(node, h, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances);
+    return new BridgeConfig(node, h, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances, discord);
   }
 
   public int instances(Role role) {
@@ -169,7 +198,12 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     if (gateway != null && linkToken == null) {
       throw new ConfigException("LINK_TOKEN is required when GATEWAY_WS_URL is set");
     }
-    var auth = auth(r, gateway == null);
+    var discord = discord(r);
+    if (discord != null && gateway != null) {
+      throw new ConfigException("DISCORD_BOT_TOKEN and GATEWAY_WS_URL cannot both be set: the bridge talks either to "
+          + "Discord itself (DISCORD_BOT_TOKEN) or to a hub (GATEWAY_WS_URL); unset one");
+    }
+    var auth = auth(r, gateway == null && discord == null);
     var http = http(r);
     var stream = new Stream(r.number("SSE_HEARTBEAT_MS", 50, 3_600_000), r.number("SSE_RETRY_MS", 100, 600_000),
         r.integer("SSE_REPLAY_WINDOW", 0, 10_000_000), r.integer("SSE_CLIENT_BUFFER_EVENTS", 1, 1_000_000),
@@ -193,7 +227,45 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     }
     var node = new Node(Objects.requireNonNullElseGet(r.optional("NODE_ID"), BridgeConfig::defaultNodeId), transport);
     return new BridgeConfig(node, http, auth, link(r, gateway, linkToken != null ? linkToken : randomSecret()), stream,
-        command(r), rate, legacy, cluster(r), new Sim(r.decimal("SIM_EVENTS_PER_SEC", 0, 100_000)), instances(raw));
+        command(r), rate, legacy, cluster(r), new Sim(r.decimal("SIM_EVENTS_PER_SEC", 0, 100_000)), instances(raw),
+        discord);
+  }
+
+  /** Direct mode's settings, or null when no DISCORD_BOT_TOKEN is set (the others are then ignored). */
+  private static Discord discord(ConfigReader r) {
+    String token = r.optional("DISCORD_BOT_TOKEN");
+    if (token == null) {
+      return null;
+    }
+    if (!token.matches("[A-Za-z0-9._-]{20,200}")) {
+      // The value is a secret: say what is wrong with it, never what it is.
+      throw new ConfigException("DISCORD_BOT_TOKEN does not look like a bot token (20 to 200 characters of "
+          + "letters, digits, '.', '_' and '-'; copy it from the Developer Portal's Bot page, without \"Bot \")");
+    }
+    URI api = url("DISCORD_API_BASE", r.string("DISCORD_API_BASE"), Set.of("http", "https"));
+    String forced = r.optional("DISCORD_GATEWAY_URL");
+    URI gateway = forced == null ? null : url("DISCORD_GATEWAY_URL", forced, Set.of("ws", "wss"));
+    String compress = r.string("DISCORD_COMPRESS").toLowerCase(Locale.ROOT);
+    if (!Set.of("zlib-stream", "none").contains(compress)) {
+      throw new ConfigException("DISCORD_COMPRESS must be zlib-stream or none, got \"" + ConfigReader.shown(compress) + "\"");
+    }
+    String shards = r.string("DISCORD_SHARDS");
+    Integer count = "auto".equalsIgnoreCase(shards) ? null : r.integer("DISCORD_SHARDS", 1, 4096);
+    return new Discord(token, api, gateway, "zlib-stream".equals(compress), count, r.bool("DISCORD_MESSAGE_CONTENT"));
+  }
+
+  private static URI url(String key, String s, Set<String> schemes) {
+    String expected = key + " must be a " + String.join(" or ", schemes.stream().sorted().map(x -> x + "://").toList())
+        + " URL, got \"" + ConfigReader.shown(s) + "\"";
+    try {
+      URI uri = new URI(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+      if (!schemes.contains(uri.getScheme()) || uri.getHost() == null || uri.getQuery() != null) {
+        throw new ConfigException(expected);
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ConfigException(expected);
+    }
   }
 
   /** Demo mode (no hub configured) generates the secrets it needs; a real hub needs them set. */
@@ -201,7 +273,8 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     String jwtSecret = r.optional("AUTH_JWT_SECRET");
     String publicKey = r.optional("AUTH_JWT_PUBLIC_KEY");
     if (!demo && jwtSecret == null && publicKey == null) {
-      throw new ConfigException("AUTH_JWT_SECRET is required when GATEWAY_WS_URL is set (or AUTH_JWT_PUBLIC_KEY for RS256/ES256)");
+      throw new ConfigException("AUTH_JWT_SECRET is required when GATEWAY_WS_URL or DISCORD_BOT_TOKEN is set "
+          + "(or AUTH_JWT_PUBLIC_KEY for RS256/ES256)");
     }
     if (jwtSecret != null && jwtSecret.length() < 32) {
       throw new ConfigException("AUTH_JWT_SECRET must be at least 32 characters long, got " + jwtSecret.length());
