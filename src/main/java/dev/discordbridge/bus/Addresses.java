@@ -27,6 +27,16 @@ public final class Addresses {
   /** Request (to the link holder): an {@link IngestBatch} posted to /internal/events; reply an {@link IngestResult}. */
   public static final String GATEWAY_INGEST = "bridge.gateway.ingest";
 
+  /**
+   * Request (direct Discord mode, to the link holder): a {@link ShardEvents} batch from the node
+   * holding that shard; reply a {@link ShardEvents.Ack} once the new events are published. No
+   * handler: no node holds the link right now (the shard retries).
+   */
+  public static final String DISCORD_SHARD_EVENTS = "bridge.discord.shard.events";
+
+  /** Published (direct Discord mode) by each shard's holder on every change and every second: a {@link ShardStatus}. */
+  public static final String DISCORD_SHARD_STATUS = "bridge.discord.shard.status";
+
   /** Request (local only): {@link ReplayFetch} → {@link ReplaySnapshot}, a sibling router's window for a late starter. */
   public static final String REPLAY_FETCH = "bridge.replay.fetch";
 

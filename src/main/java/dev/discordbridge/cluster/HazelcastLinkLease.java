@@ -19,23 +19,33 @@ public final class HazelcastLinkLease implements LinkLease {
   private final Vertx vertx;
   private final IMap<String, LeaseState> map;
   private final long leaseMillis;
+  private final String key;
 
   public HazelcastLinkLease(Vertx vertx, HazelcastInstance hazelcast, long leaseMillis) {
+    this(vertx, hazelcast, leaseMillis, KEY);
+  }
+
+  /**
+   * @param key which lease of the map: the link's ({@code holder}) or another one held the same way
+   *     (direct Discord mode keeps one per shard, {@code shard-<id>})
+   */
+  public HazelcastLinkLease(Vertx vertx, HazelcastInstance hazelcast, long leaseMillis, String key) {
     this.vertx = vertx;
     this.map = hazelcast.getMap(MAP);
     this.leaseMillis = leaseMillis;
+    this.key = key;
   }
 
   @Override
   public Future<Grant> acquireOrRenew(String nodeId, long minEpoch) {
-    return Future.fromCompletionStage(map.submitToKey(KEY, new LeaseProcessor(nodeId, minEpoch, leaseMillis, false)),
+    return Future.fromCompletionStage(map.submitToKey(key, new LeaseProcessor(nodeId, minEpoch, leaseMillis, false)),
             vertx.getOrCreateContext())
         .map(state -> new Grant(state.holder(), state.epoch(), state.expiresAt()));
   }
 
   @Override
   public Future<Void> release(String nodeId) {
-    return Future.fromCompletionStage(map.submitToKey(KEY, new LeaseProcessor(nodeId, 0, leaseMillis, true)),
+    return Future.fromCompletionStage(map.submitToKey(key, new LeaseProcessor(nodeId, 0, leaseMillis, true)),
         vertx.getOrCreateContext()).mapEmpty();
   }
 

@@ -14,6 +14,8 @@ import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamIds;
 import dev.discordbridge.contract.Times;
+import dev.discordbridge.gateway.discord.DiscordRestCommands;
+import dev.discordbridge.gateway.discord.DiscordUpstream;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -73,11 +75,14 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
 
   @Override
   public Future<?> start() {
-    if (config.link().gatewayUrl() == null) {
-      return Future.failedFuture(new IllegalStateException("the gateway verticle needs GATEWAY_WS_URL (or the embedded hub)"));
+    if (config.link().gatewayUrl() == null && !config.direct()) {
+      return Future.failedFuture(new IllegalStateException(
+          "the gateway verticle needs GATEWAY_WS_URL (or the embedded hub) or DISCORD_BOT_TOKEN"));
     }
     metrics = new LinkMetrics(config.node().id(), () -> state, () -> upstream.status().pendingCommands());
-    upstream = new HubLink(vertx, config, metrics, seen, this);
+    upstream = config.direct()
+        ? new DiscordUpstream(vertx, seen, this, DiscordRestCommands.create(vertx, config))
+        : new HubLink(vertx, config, metrics, seen, this);
     ingestion = new Ingestion(seen, config.link()::forwardsUnknown, metrics,
         (event, seq, receivedAt) -> publishEvent(event, seq, false, receivedAt));
     var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> observe(m.body()));
@@ -157,7 +162,9 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
     holder = true;
     resetIsHead = false; // other holders may have published since this node's last reset
     long epoch = sequencer.startTerm(System.currentTimeMillis(), leaseEpoch);
-    log.info("holding the upstream link (epoch {}), connecting to {}", epoch, HubLink.shown(config.link().gatewayUrl()));
+    log.info("holding the upstream link (epoch {}), {}", epoch, config.direct()
+        ? "sequencing the Discord shards' events and sending commands to " + config.discord().apiBase()
+        : "connecting to " + HubLink.shown(config.link().gatewayUrl()));
     commandConsumer = vertx.eventBus().<GatewayCommand>consumer(Addresses.GATEWAY_COMMAND, this::onCommand);
     ingestConsumer = vertx.eventBus().consumer(Addresses.GATEWAY_INGEST, m -> m.reply(ingestion.ingest(m.body())));
     upstream.start(previousSessionId == null ? null : new SessionPosition(previousSessionId, previousSeq));
@@ -264,7 +271,7 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
     return new LinkStatus(config.node().id(), holder, state.wire(), state == LinkState.CONNECTED,
         position == null ? null : position.sessionId(), position == null ? null : position.seq(),
         head < 0 ? null : StreamIds.format(head), sequencer.epoch() < 0 ? null : sequencer.epoch(),
-        link.reconnects(), Times.format(since));
+        link.reconnects(), Times.format(since), link.detail());
   }
 
   /** Runs {@code action} on this verticle's context (the lease callbacks of a cluster run elsewhere). */

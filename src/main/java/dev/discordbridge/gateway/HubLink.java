@@ -110,7 +110,7 @@ final class HubLink implements Upstream {
 
   @Override
   public Status status() {
-    return new Status(state, position.snapshot(), reconnects, pending.size());
+    return new Status(state, position.snapshot(), reconnects, pending.size(), null);
   }
 
   LinkState state() {

@@ -6,8 +6,8 @@ import dev.discordbridge.contract.GatewayEvent;
 import io.vertx.core.Future;
 
 /**
- * Where events come from and commands go: today the hub link ({@link HubLink}); a direct
- * Discord connection (Gateway v10 and REST) is the next implementation. The link holder
+ * Where events come from and commands go: the hub link ({@link HubLink}) or, in direct mode,
+ * Discord itself ({@link dev.discordbridge.gateway.discord.DiscordUpstream}). The link holder
  * ({@link GatewayVerticle}) starts it under the lease, sequences and publishes what it
  * delivers, and relays commands to it. Every method and callback runs on the holder's context.
  */
@@ -56,7 +56,8 @@ public interface Upstream {
 
   /**
    * An upstream's state: the link {@code state}, the {@code position} to resume from (null when
-   * there is no session), connection attempts after the first, and commands waiting for an ack.
+   * there is no session), connection attempts after the first, commands waiting for an ack, and
+   * why the link is not usable when an operator must act (null otherwise).
    */
-  record Status(LinkState state, SessionPosition position, int reconnects, int pendingCommands) {}
+  record Status(LinkState state, SessionPosition position, int reconnects, int pendingCommands, String detail) {}
 }

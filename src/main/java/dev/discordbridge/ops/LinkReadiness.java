@@ -11,7 +11,7 @@ import java.util.Map;
 public final class LinkReadiness {
   public static final long STALE_AFTER_MS = 5_000;
 
-  private record Seen(boolean usable, long at) {}
+  private record Seen(boolean usable, long at, String detail) {}
 
   private final Map<String, Seen> byNode = new HashMap<>();
 
@@ -19,7 +19,20 @@ public final class LinkReadiness {
     if (status == null) {
       return;
     }
-    byNode.put(status.nodeId(), new Seen(status.usable(), nowMillis));
+    byNode.put(status.nodeId(), new Seen(status.usable(), nowMillis, status.holder() ? status.detail() : null));
+  }
+
+  /**
+   * Why the link is not ready, for /health/ready: what the holder said (e.g. Discord refused the
+   * intents), or that no node reported a usable link lately.
+   */
+  public synchronized String reason(long nowMillis) {
+    for (Seen s : byNode.values()) {
+      if (s.detail != null && nowMillis - s.at <= STALE_AFTER_MS) {
+        return s.detail;
+      }
+    }
+    return "no usable upstream link reported in the last " + STALE_AFTER_MS + " ms";
   }
 
   public synchronized boolean ready(long nowMillis) {

@@ -229,7 +229,7 @@ public final class SseRouterVerticle extends VerticleBase {
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
         HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
             readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
-                .put("reason", "no usable upstream link reported in the last " + LinkReadiness.STALE_AFTER_MS + " ms"))))
+                .put("reason", readiness.reason(System.currentTimeMillis())))))
             .register("cluster", this::clusterCheck)
             .register("shutdown", p -> p.complete(shuttingDown
                 ? Status.KO(new JsonObject().put("reason", "the node is shutting down")) : Status.OK()))));

@@ -27,15 +27,16 @@ class UpstreamRecordsTest {
   @Test
   void linkStatusTravelsAndKeepsItsJsonForm() {
     var status = new LinkStatus("n1", true, "connected", true, "sess_1", 41L, "0000001099511627817", 1L, 0,
-        "2026-11-25T19:00:00.000Z");
+        "2026-11-25T19:00:00.000Z", null);
     assertEquals(status, acrossTheCluster(LinkStatus.class, status));
     JsonObject json = status.toJson();
     assertEquals(41L, json.getLong("lastSeq"));
     assertEquals(List.of("nodeId", "holder", "state", "usable", "sessionId", "lastSeq", "headStreamId", "epoch",
-        "reconnects", "since"), List.copyOf(json.fieldNames()));
-    var standby = new LinkStatus("n2", false, "standby", false, null, null, null, null, 3, "2026-11-25T19:00:00.000Z");
+        "reconnects", "since", "detail"), List.copyOf(json.fieldNames()));
+    var standby = new LinkStatus("n2", false, "standby", false, null, null, null, null, 3, "2026-11-25T19:00:00.000Z",
+        "Discord refused the intents (close 4014)");
     assertEquals(standby, acrossTheCluster(LinkStatus.class, standby));
-    assertThrows(NullPointerException.class, () -> new LinkStatus(null, false, "standby", false, null, null, null, null, 0, "x"));
+    assertThrows(NullPointerException.class, () -> new LinkStatus(null, false, "standby", false, null, null, null, null, 0, "x", null));
   }
 
   @Test

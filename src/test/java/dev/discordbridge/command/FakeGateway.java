@@ -55,7 +55,7 @@ final class FakeGateway extends VerticleBase {
   void link(boolean usable) {
     linkUp = usable;
     vertx.eventBus().publish(Addresses.LINK_STATUS, new LinkStatus("test", true, usable ? "connected" : "backoff",
-        usable, null, null, null, null, 0, "2026-01-01T00:00:00.000Z"));
+        usable, null, null, null, null, 0, "2026-01-01T00:00:00.000Z", null));
   }
 
   static Consumer<Message<GatewayCommand>> ok() {

@@ -292,6 +292,6 @@ class EdgeRelayTest {
 
   private static LinkStatus linkStatus(boolean usable) {
     return new LinkStatus("n1", false, usable ? "connected" : "backoff", usable, null, null, null, null, 0,
-        "2026-01-01T00:00:00.000Z");
+        "2026-01-01T00:00:00.000Z", null);
   }
 }

@@ -1,0 +1,17 @@
+package dev.discordbridge.gateway.discord;
+
+import dev.discordbridge.bus.UpstreamAck;
+import dev.discordbridge.contract.GatewayCommand;
+import io.vertx.core.Future;
+
+/** Where direct mode's commands go: Discord's REST API ({@link DiscordRest}), or a stand-in in tests. */
+public interface DiscordCommands {
+
+  /** As {@link dev.discordbridge.gateway.Upstream#send}: an ack, or LINK_DOWN when sending is stopped. */
+  Future<UpstreamAck> execute(GatewayCommand command);
+
+  /** Why no command can be sent until an operator acts (Discord refused the token), or null. */
+  String refusal();
+
+  Future<Void> close();
+}

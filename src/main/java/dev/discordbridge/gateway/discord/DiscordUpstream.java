@@ -1,0 +1,181 @@
+package dev.discordbridge.gateway.discord;
+
+import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BusFailure;
+import dev.discordbridge.bus.ShardEvents;
+import dev.discordbridge.bus.ShardStatus;
+import dev.discordbridge.bus.UpstreamAck;
+import dev.discordbridge.contract.GatewayCommand;
+import dev.discordbridge.contract.GatewayEvent;
+import dev.discordbridge.gateway.EventIdWindow;
+import dev.discordbridge.gateway.LinkState;
+import dev.discordbridge.gateway.Upstream;
+import dev.discordbridge.gateway.UpstreamException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Direct Discord mode as the link holder sees it: the {@link Upstream} whose events come from the
+ * shards (held by whichever nodes hold their leases, {@link DiscordShardsVerticle}) and whose
+ * commands go to Discord's REST API ({@link DiscordCommands}).
+ *
+ * <p>The holder is the one sequencer: every shard sends its events here in order
+ * ({@code bridge.discord.shard.events}), and this class de-duplicates them by event id (a
+ * resumed shard, a resent batch) before the holder gives them stream ids. Stream ids therefore
+ * keep growing across shards, nodes and failovers, and {@code Last-Event-ID} works as in hub mode.
+ *
+ * <p>The link is usable when every shard reported {@code ready} in the last
+ * {@link #STALE_AFTER_MS}; a shard Discord refused for good (4004, 4010–4014) or a token refused
+ * by REST marks it {@link LinkState#FAILED} with the reason in the status.
+ */
+public final class DiscordUpstream implements Upstream {
+  private static final Logger log = LoggerFactory.getLogger(DiscordUpstream.class);
+  static final long STALE_AFTER_MS = 5_000;
+  private static final long EVALUATE_MS = 1_000;
+
+  private final Vertx vertx;
+  private final EventIdWindow seen;
+  private final Listener listener;
+  private final DiscordCommands commands;
+  private final Map<Integer, Seen> shards = new HashMap<>();
+  private final MessageConsumer<ShardStatus> statuses;
+  private final long timer;
+  private MessageConsumer<ShardEvents> events;
+  private boolean started;
+  private int reconnects;
+  private LinkState state = LinkState.STANDBY;
+  private String detail;
+
+  private record Seen(ShardStatus status, long at) {}
+
+  /** Call on the holder's context. */
+  public DiscordUpstream(Vertx vertx, EventIdWindow seen, Listener listener, DiscordCommands commands) {
+    this.vertx = vertx;
+    this.seen = seen;
+    this.listener = listener;
+    this.commands = commands;
+    this.statuses = vertx.eventBus().consumer(Addresses.DISCORD_SHARD_STATUS, m -> onShardStatus(m.body()));
+    this.timer = vertx.setPeriodic(EVALUATE_MS, id -> evaluate());
+  }
+
+  @Override
+  public void start(dev.discordbridge.gateway.SessionPosition resumeFrom) {
+    // Shards resume their own sessions from the positions their holders publish; nothing to take here.
+    if (started) {
+      return;
+    }
+    started = true;
+    events = vertx.eventBus().consumer(Addresses.DISCORD_SHARD_EVENTS, this::onBatch);
+    evaluate();
+  }
+
+  @Override
+  public void stop() {
+    if (!started) {
+      return;
+    }
+    started = false;
+    events.unregister();
+    events = null;
+    setState(LinkState.STANDBY, null);
+  }
+
+  @Override
+  public Future<Void> close() {
+    stop();
+    vertx.cancelTimer(timer);
+    return Future.all(statuses.unregister(), commands.close()).mapEmpty();
+  }
+
+  @Override
+  public Future<UpstreamAck> send(GatewayCommand command) {
+    if (!started) {
+      return Future.failedFuture(new UpstreamException(BusFailure.LINK_DOWN, "this node does not hold the link"));
+    }
+    return commands.execute(command);
+  }
+
+  @Override
+  public Status status() {
+    return new Status(state, null, reconnects, 0, detail);
+  }
+
+  // ---- events from the shards ----
+
+  private void onBatch(Message<ShardEvents> m) {
+    ShardEvents batch = m.body();
+    if (batch.reset() != null) {
+      listener.onReset("discord shard " + batch.shardId() + ": " + batch.reset());
+    }
+    long now = System.currentTimeMillis();
+    int published = 0;
+    for (GatewayEvent e : batch.events()) {
+      if (seen.firstSeen(e.id())) {
+        listener.onEvent(e, null, now);
+        published++;
+      }
+    }
+    m.reply(new ShardEvents.Ack(published));
+  }
+
+  // ---- the link's state from the shards' ----
+
+  private void onShardStatus(ShardStatus s) {
+    Seen before = shards.get(s.shardId());
+    if (before != null && before.status().ready() && "resuming".equals(s.state()) && started) {
+      reconnects++;
+    }
+    shards.put(s.shardId(), new Seen(s, System.currentTimeMillis()));
+    if (started) {
+      evaluate();
+    }
+  }
+
+  private void evaluate() {
+    if (!started) {
+      return;
+    }
+    String commandsDown = commands.refusal();
+    if (commandsDown != null) {
+      setState(LinkState.FAILED, commandsDown);
+      return;
+    }
+    long now = System.currentTimeMillis();
+    int count = shards.values().stream().mapToInt(s -> s.status().shardCount()).max().orElse(0);
+    if (count == 0) {
+      setState(LinkState.CONNECTING, "no Discord shard has reported yet");
+      return;
+    }
+    int ready = 0;
+    for (int id = 0; id < count; id++) {
+      Seen s = shards.get(id);
+      if (s != null && s.status().detail() != null && "failed".equals(s.status().state())) {
+        setState(LinkState.FAILED, s.status().detail());
+        return;
+      }
+      if (s != null && s.status().ready() && now - s.at() <= STALE_AFTER_MS) {
+        ready++;
+      }
+    }
+    setState(ready == count ? LinkState.CONNECTED : LinkState.CONNECTING,
+        ready == count ? null : (count - ready) + " of " + count + " Discord shard(s) not ready");
+  }
+
+  private void setState(LinkState next, String why) {
+    boolean changed = next != state;
+    if (next == LinkState.FAILED && !java.util.Objects.equals(why, detail)) {
+      log.error("direct Discord mode is down: {}", why);
+    }
+    state = next;
+    detail = why;
+    if (changed) {
+      listener.onState(next);
+    }
+  }
+}
