@@ -72,7 +72,7 @@ public final class DiscordRest {
         .setConnectTimeout(options.connectTimeoutMs())
         .setKeepAlive(true));
     this.guard = new InvalidRequestGuard(vertx, options.guardThreshold(), options.guardWindowMs(),
-        options.guardOpenMs(), this::guardTripped);
+        options.guardOpenMs(), options.clock(), this::guardTripped);
     this.limiter = new RestRateLimiter(vertx, options, guard, new RestRateLimiter.Events() {
       @Override
       public void onRateLimited(RestRoute route, String scope, long retryAfterMs) {
@@ -244,7 +244,7 @@ public final class DiscordRest {
   private Future<UpstreamAck> refused(GatewayCommand c, RestRoute route, UpstreamAck.UpstreamError error) {
     long suppressed = logThrottle.acquire(System.currentTimeMillis());
     if (suppressed >= 0) {
-      LOG.warn("Discord refused command {} on {}: {} {}{}", c.id(), route, error.code(), error.message(),
+      LOG.warn("Discord did not take command {} on {}: {} {}{}", c.id(), route, error.code(), error.message(),
           suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
     }
     return Future.succeededFuture(UpstreamAck.refused(error));

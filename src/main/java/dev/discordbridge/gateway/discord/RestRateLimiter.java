@@ -94,6 +94,10 @@ public final class RestRateLimiter {
       return;
     }
     halted = reason;
+    failEverythingQueued();
+  }
+
+  private void failEverythingQueued() {
     for (RestBucket b : allBuckets()) {
       cancelTimer(b);
       failQueued(b);
@@ -166,12 +170,12 @@ public final class RestRateLimiter {
     String scope = r.getHeader("X-RateLimit-Scope");
     guard.record(r.statusCode(), scope);
     if (r.statusCode() == 401) {
-      boolean first = halted == null;
-      halt("401 Unauthorized on " + t.route);
-      t.promise.complete(r);
-      if (first) {
+      if (halted == null) { // the owner hears it before any caller sees a failure
+        halted = "401 Unauthorized on " + t.route;
         events.onUnauthorized("Discord answered 401 Unauthorized on " + t.route + ": the bot token was refused");
+        failEverythingQueued();
       }
+      t.promise.complete(r);
       return;
     }
     RestBucket target = learn(b, t.route, r, now);
