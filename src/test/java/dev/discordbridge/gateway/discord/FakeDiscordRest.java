@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -41,30 +40,18 @@ final class FakeDiscordRest {
 
   record Reaction(String channelId, String messageId, String emoji) {}
 
-  private record Limit(int limit, long windowMs, String hash) {}
-
-  private static final class Window {
-    int used;
-    long resetAt;
-  }
-
   private record Forced(int status, int code, String message, boolean afterCommit, String scope, long retryAfterMs) {}
 
   private final Vertx vertx;
   private final String token;
   private HttpServer server;
-  private final Map<String, Limit> limits = new HashMap<>();
-  private final Map<String, Window> windows = new HashMap<>();
-  private final Map<String, Integer> rateLimitedByHash = new HashMap<>();
+  private final FakeDiscordRestLimits limits = new FakeDiscordRestLimits();
   private final List<Recorded> requests = new ArrayList<>();
   private final Map<String, JsonObject> messagesByNonce = new HashMap<>();
   private final List<JsonObject> messages = new ArrayList<>();
   private final List<Reaction> reactions = new ArrayList<>();
   private final List<Forced> forced = new ArrayList<>();
   private Consumer<Recorded> onRequest = r -> {};
-  private int globalPerSecond = 50;
-  private long globalWindowStart;
-  private int globalUsed;
   private long nextId = 1_200_000_000_000_000_000L;
   private long delayNextMs;
   private String gatewayUrl = "wss://gateway.discord.gg";
@@ -102,17 +89,17 @@ final class FakeDiscordRest {
 
   /** The bucket of {@code route} (MESSAGES, REACTIONS, TYPING, GATEWAY): limit per window, named {@code hash}. */
   synchronized FakeDiscordRest limit(String route, int limit, long windowMs, String hash) {
-    limits.put(route, new Limit(limit, windowMs, hash));
+    limits.limit(route, limit, windowMs, hash);
     return this;
   }
 
   synchronized FakeDiscordRest unlimited(String route) {
-    limits.remove(route);
+    limits.unlimited(route);
     return this;
   }
 
   synchronized FakeDiscordRest globalLimit(int perSecond) {
-    globalPerSecond = perSecond;
+    limits.globalLimit(perSecond);
     return this;
   }
 
@@ -159,7 +146,7 @@ final class FakeDiscordRest {
   }
 
   synchronized int rateLimited(String hash) {
-    return rateLimitedByHash.getOrDefault(hash, 0);
+    return limits.rateLimited(hash);
   }
 
   synchronized int rateLimitedTotal() {
@@ -174,6 +161,7 @@ final class FakeDiscordRest {
     return List.copyOf(reactions);
   }
 
+  /** The clock of the fake and of the client's default options: monotonic milliseconds. */
   static long now() {
     return System.nanoTime() / 1_000_000;
   }
@@ -206,7 +194,7 @@ final class FakeDiscordRest {
   }
 
   /** A response to be written: status, headers, JSON body or none. */
-  private record Answer(int status, MultiMap headers, JsonObject body) {
+  record Answer(int status, MultiMap headers, JsonObject body) {
     void send(HttpServerResponse res) {
       res.setStatusCode(status).headers().addAll(headers);
       if (body == null) {
@@ -233,16 +221,16 @@ final class FakeDiscordRest {
       return new Answer(404, h, error(0, "404: Not Found"));
     }
     long now = now();
-    Answer global = globalCheck(now, h);
+    Answer global = limits.global(now, h);
     if (global != null) {
       return global;
     }
     Forced f = forced.isEmpty() ? null : forced.remove(0);
     String major = GATEWAY.equals(route) ? "" : s[1];
     if (f != null && f.status == 429) {
-      return forced429(f, route, major, now, h);
+      return limits.forced429(f.scope, f.retryAfterMs, route, major, now, h);
     }
-    Answer limited = bucketCheck(route, major, now, h);
+    Answer limited = limits.bucket(route, major, now, h);
     if (limited != null) {
       return limited;
     }
@@ -276,79 +264,6 @@ final class FakeDiscordRest {
       return REACTIONS;
     }
     return null;
-  }
-
-  private Answer globalCheck(long now, MultiMap h) {
-    if (now - globalWindowStart >= 1000) {
-      globalWindowStart = now;
-      globalUsed = 0;
-    }
-    if (globalUsed >= globalPerSecond) {
-      return global429(h, globalWindowStart + 1000 - now);
-    }
-    globalUsed++;
-    return null;
-  }
-
-  private Answer global429(MultiMap h, long retryAfterMs) {
-    h.add("Retry-After", Long.toString((retryAfterMs + 999) / 1000)).add("X-RateLimit-Global", "true")
-        .add("X-RateLimit-Scope", "global");
-    rateLimitedByHash.merge("global", 1, Integer::sum);
-    return new Answer(429, h, new JsonObject().put("message", "You are being rate limited.")
-        .put("retry_after", retryAfterMs / 1000.0).put("global", true));
-  }
-
-  private Answer forced429(Forced f, String route, String major, long now, MultiMap h) {
-    if ("global".equals(f.scope)) {
-      return global429(h, f.retryAfterMs);
-    }
-    Limit l = limits.get(route);
-    if (l != null) {
-      Window w = window(l, major, now);
-      headers(h, l, w, now);
-      rateLimitedByHash.merge(l.hash, 1, Integer::sum);
-    }
-    h.set("Retry-After", Long.toString((f.retryAfterMs + 999) / 1000)).set("X-RateLimit-Scope", f.scope);
-    return new Answer(429, h, new JsonObject().put("message", "You are being rate limited.")
-        .put("retry_after", f.retryAfterMs / 1000.0).put("global", false));
-  }
-
-  private Answer bucketCheck(String route, String major, long now, MultiMap h) {
-    Limit l = limits.get(route);
-    if (l == null) {
-      return null;
-    }
-    Window w = window(l, major, now);
-    if (w.used >= l.limit) {
-      headers(h, l, w, now);
-      long retry = w.resetAt - now;
-      h.add("Retry-After", Long.toString((retry + 999) / 1000)).add("X-RateLimit-Scope", "user");
-      rateLimitedByHash.merge(l.hash, 1, Integer::sum);
-      return new Answer(429, h, new JsonObject().put("message", "You are being rate limited.")
-          .put("retry_after", retry / 1000.0).put("global", false));
-    }
-    w.used++;
-    headers(h, l, w, now);
-    return null;
-  }
-
-  private Window window(Limit l, String major, long now) {
-    Window w = windows.computeIfAbsent(l.hash + " " + major, k -> new Window());
-    if (now >= w.resetAt) {
-      w.used = 0;
-      w.resetAt = now + l.windowMs;
-    }
-    return w;
-  }
-
-  private static void headers(MultiMap h, Limit l, Window w, long now) {
-    long after = w.resetAt - now;
-    double epochReset = (System.currentTimeMillis() + after) / 1000.0;
-    h.set("X-RateLimit-Limit", Integer.toString(l.limit))
-        .set("X-RateLimit-Remaining", Integer.toString(Math.max(0, l.limit - w.used)))
-        .set("X-RateLimit-Reset", String.format(Locale.ROOT, "%.3f", epochReset))
-        .set("X-RateLimit-Reset-After", String.format(Locale.ROOT, "%.3f", after / 1000.0))
-        .set("X-RateLimit-Bucket", l.hash);
   }
 
   private Answer createMessage(String channel, Buffer raw, MultiMap h) {
@@ -416,7 +331,7 @@ final class FakeDiscordRest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static JsonObject error(int code, String message) {
+  static JsonObject error(int code, String message) {
     return new JsonObject().put("message", message).put("code", code);
   }
 
