@@ -1,0 +1,345 @@
+package dev.discordbridge.gateway.discord;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A local Discord REST v10, written from Discord's "Rate Limits" topic and the message and
+ * reaction resources: a real HTTP server on 127.0.0.1. It checks {@code Authorization: Bot
+ * <token>} (401 otherwise), keeps per-route buckets (limit per window, a bucket hash that routes
+ * may share, separate per major parameter) and a global per-second limit, sends the
+ * {@code X-RateLimit-*} headers on every limited response, answers 429 with {@code retry_after},
+ * {@code global} and {@code X-RateLimit-Scope} when a client exceeds a bucket or on demand, and
+ * de-duplicates messages by nonce when {@code enforce_nonce} is set. It records every request.
+ * Handlers run on the server's context; the test thread reads through synchronized methods.
+ */
+final class FakeDiscordRest {
+  static final String MESSAGES = "messages";
+  static final String REACTIONS = "reactions";
+  static final String TYPING = "typing";
+  static final String GATEWAY = "gateway";
+
+  /** One request as the fake saw it; {@code path} is raw (percent-encoded). */
+  record Recorded(long atMs, String method, String path, JsonObject body, MultiMap headers, int status) {}
+
+  record Reaction(String channelId, String messageId, String emoji) {}
+
+  private record Forced(int status, int code, String message, boolean afterCommit, String scope, long retryAfterMs) {}
+
+  private final Vertx vertx;
+  private final String token;
+  private HttpServer server;
+  private final FakeDiscordRestLimits limits = new FakeDiscordRestLimits();
+  private final List<Recorded> requests = new ArrayList<>();
+  private final Map<String, JsonObject> messagesByNonce = new HashMap<>();
+  private final List<JsonObject> messages = new ArrayList<>();
+  private final List<Reaction> reactions = new ArrayList<>();
+  private final List<Forced> forced = new ArrayList<>();
+  private Consumer<Recorded> onRequest = r -> {};
+  private long nextId = 1_200_000_000_000_000_000L;
+  private long delayNextMs;
+  private String gatewayUrl = "wss://gateway.discord.gg";
+  private int shards = 1;
+  private JsonObject sessionStartLimit = new JsonObject().put("total", 1000).put("remaining", 999)
+      .put("reset_after", 14_400_000).put("max_concurrency", 1);
+
+  FakeDiscordRest(Vertx vertx, String token) {
+    this.vertx = vertx;
+    this.token = token;
+    limit(MESSAGES, 5, 5_000, "msg-bucket");
+    limit(REACTIONS, 1, 250, "reaction-bucket");
+    limit(TYPING, 5, 5_000, "typing-bucket");
+    limit(GATEWAY, 2, 5_000, "gateway-bucket");
+  }
+
+  Future<Void> start() {
+    server = vertx.createHttpServer();
+    return server.requestHandler(this::handle).listen(0, "127.0.0.1").mapEmpty();
+  }
+
+  Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  String apiBase() {
+    return "http://127.0.0.1:" + server.actualPort() + "/api/v10";
+  }
+
+  URI apiBaseUri() {
+    return URI.create(apiBase());
+  }
+
+  // ---- configuration (test thread) ----
+
+  /** The bucket of {@code route} (MESSAGES, REACTIONS, TYPING, GATEWAY): limit per window, named {@code hash}. */
+  synchronized FakeDiscordRest limit(String route, int limit, long windowMs, String hash) {
+    limits.limit(route, limit, windowMs, hash);
+    return this;
+  }
+
+  synchronized FakeDiscordRest unlimited(String route) {
+    limits.unlimited(route);
+    return this;
+  }
+
+  synchronized FakeDiscordRest globalLimit(int perSecond) {
+    limits.globalLimit(perSecond);
+    return this;
+  }
+
+  synchronized FakeDiscordRest gatewayBot(String url, int shards, JsonObject sessionStartLimit) {
+    this.gatewayUrl = url;
+    this.shards = shards;
+    this.sessionStartLimit = sessionStartLimit;
+    return this;
+  }
+
+  /** The next authorized request is answered 429 with this scope (user, global or shared). */
+  synchronized void next429(String scope, long retryAfterMs) {
+    forced.add(new Forced(429, 0, "You are being rate limited.", false, scope, retryAfterMs));
+  }
+
+  /** The next authorized request is answered {@code status} with JSON {code, message} (code 0: no code). */
+  synchronized void nextError(int status, int code, String message) {
+    forced.add(new Forced(status, code, message, false, null, 0));
+  }
+
+  /** The next create-message request creates the message, then answers {@code status} anyway. */
+  synchronized void nextErrorAfterCommit(int status) {
+    forced.add(new Forced(status, 0, "Internal Server Error", true, null, 0));
+  }
+
+  /** The next response is held back this long (for client timeouts). */
+  synchronized void delayNext(long ms) {
+    delayNextMs = ms;
+  }
+
+  /** Called on the server's context for each request after it is recorded (and before its answer leaves). */
+  synchronized void onRequest(Consumer<Recorded> hook) {
+    onRequest = hook;
+  }
+
+  // ---- observations (test thread) ----
+
+  synchronized List<Recorded> requests() {
+    return List.copyOf(requests);
+  }
+
+  synchronized List<Recorded> requests(String method, String pathContains) {
+    return requests.stream().filter(r -> r.method().equals(method) && r.path().contains(pathContains)).toList();
+  }
+
+  synchronized int rateLimited(String hash) {
+    return limits.rateLimited(hash);
+  }
+
+  synchronized int rateLimitedTotal() {
+    return (int) requests.stream().filter(r -> r.status() == 429).count();
+  }
+
+  synchronized List<JsonObject> messages() {
+    return List.copyOf(messages);
+  }
+
+  synchronized List<Reaction> reactions() {
+    return List.copyOf(reactions);
+  }
+
+  /** The clock of the fake and of the client's default options: monotonic milliseconds. */
+  static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  // ---- the server (its context) ----
+
+  private void handle(HttpServerRequest req) {
+    req.body().onSuccess(body -> {
+      Answer a;
+      Recorded r;
+      Consumer<Recorded> hook;
+      long delay;
+      synchronized (this) {
+        a = answer(req, body);
+        JsonObject json = body.length() == 0 ? null : tryJson(body);
+        r = new Recorded(now(), req.method().name(), req.path(), json, MultiMap.caseInsensitiveMultiMap()
+            .addAll(req.headers()), a.status);
+        requests.add(r);
+        hook = onRequest;
+        delay = delayNextMs;
+        delayNextMs = 0;
+      }
+      hook.accept(r);
+      if (delay > 0) {
+        vertx.setTimer(delay, t -> a.send(req.response()));
+      } else {
+        a.send(req.response());
+      }
+    });
+  }
+
+  /** A response to be written: status, headers, JSON body or none. */
+  record Answer(int status, MultiMap headers, JsonObject body) {
+    void send(HttpServerResponse res) {
+      res.setStatusCode(status).headers().addAll(headers);
+      if (body == null) {
+        res.end();
+      } else {
+        res.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+      }
+    }
+  }
+
+  private Answer answer(HttpServerRequest req, Buffer body) {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap();
+    if (!("Bot " + token).equals(req.getHeader("Authorization"))) {
+      return new Answer(401, h, error(0, "401: Unauthorized"));
+    }
+    String path = req.path();
+    if (!path.startsWith("/api/v10/")) {
+      return new Answer(404, h, error(0, "404: Not Found"));
+    }
+    String[] s = path.substring("/api/v10/".length()).split("/", -1);
+    String method = req.method().name();
+    String route = route(method, s);
+    if (route == null) {
+      return new Answer(404, h, error(0, "404: Not Found"));
+    }
+    long now = now();
+    Answer global = limits.global(now, h);
+    if (global != null) {
+      return global;
+    }
+    Forced f = forced.isEmpty() ? null : forced.remove(0);
+    String major = GATEWAY.equals(route) ? "" : s[1];
+    if (f != null && f.status == 429) {
+      return limits.forced429(f.scope, f.retryAfterMs, route, major, now, h);
+    }
+    Answer limited = limits.bucket(route, major, now, h);
+    if (limited != null) {
+      return limited;
+    }
+    if (f != null && !f.afterCommit) {
+      return new Answer(f.status, h, error(f.code, f.message));
+    }
+    Answer ok = switch (route) {
+      case GATEWAY -> new Answer(200, h, new JsonObject().put("url", gatewayUrl).put("shards", shards)
+          .put("session_start_limit", sessionStartLimit.copy()));
+      case MESSAGES -> createMessage(s[1], body, h);
+      case REACTIONS -> addReaction(s[1], s[3], s[5], h);
+      default -> new Answer(204, h, null);
+    };
+    return f != null && ok.status < 300 ? new Answer(f.status, h, error(f.code, f.message)) : ok;
+  }
+
+  private static String route(String method, String[] s) {
+    if ("GET".equals(method) && s.length == 2 && "gateway".equals(s[0]) && "bot".equals(s[1])) {
+      return GATEWAY;
+    }
+    if (s.length < 3 || !"channels".equals(s[0]) || !s[1].matches("[0-9]{17,20}")) {
+      return null;
+    }
+    if ("POST".equals(method) && s.length == 3 && "messages".equals(s[2])) {
+      return MESSAGES;
+    }
+    if ("POST".equals(method) && s.length == 3 && "typing".equals(s[2])) {
+      return TYPING;
+    }
+    if ("PUT".equals(method) && s.length == 7 && "messages".equals(s[2]) && "reactions".equals(s[4]) && "@me".equals(s[6])) {
+      return REACTIONS;
+    }
+    return null;
+  }
+
+  private Answer createMessage(String channel, Buffer raw, MultiMap h) {
+    JsonObject body = tryJson(raw);
+    if (body == null) {
+      return new Answer(400, h, error(50109, "The request body contains invalid JSON."));
+    }
+    String content = body.getValue("content") instanceof String c ? c : null;
+    Object nonce = body.getValue("nonce");
+    if (content == null || content.isEmpty() || content.codePointCount(0, content.length()) > 2000
+        || nonce instanceof String n && n.length() > 25) {
+      return new Answer(400, h, error(50035, "Invalid Form Body"));
+    }
+    String key = nonce == null ? null : channel + " " + nonce;
+    if (key != null && body.getBoolean("enforce_nonce", false) && messagesByNonce.containsKey(key)) {
+      return new Answer(200, h, messagesByNonce.get(key).copy());
+    }
+    JsonObject m = new JsonObject().put("id", Long.toString(nextId++)).put("channel_id", channel)
+        .put("content", content).put("nonce", nonce).put("type", body.containsKey("message_reference") ? 19 : 0)
+        .put("mentions", new JsonArray());
+    if (body.containsKey("message_reference")) {
+      m.put("message_reference", body.getJsonObject("message_reference").copy().put("channel_id", channel));
+    }
+    messages.add(m);
+    if (key != null) {
+      messagesByNonce.put(key, m);
+    }
+    return new Answer(200, h, m.copy());
+  }
+
+  private Answer addReaction(String channel, String message, String rawEmoji, MultiMap h) {
+    String emoji;
+    try {
+      emoji = percentDecode(rawEmoji);
+    } catch (IllegalArgumentException e) {
+      return new Answer(400, h, error(10014, "Unknown Emoji"));
+    }
+    boolean custom = emoji.contains(":");
+    boolean valid = custom ? emoji.matches("[A-Za-z0-9_]{2,32}:[0-9]{17,20}")
+        : !emoji.isEmpty() && emoji.codePoints().allMatch(cp -> cp > 0x7f) && !rawEmoji.equals(emoji);
+    if (!valid) {
+      return new Answer(400, h, error(10014, "Unknown Emoji"));
+    }
+    reactions.add(new Reaction(channel, message, emoji));
+    return new Answer(204, h, null);
+  }
+
+  /** Strict percent-decoding of a path segment as UTF-8 ({@code +} stays a plus). */
+  static String percentDecode(String s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= s.length()) {
+          throw new IllegalArgumentException("truncated escape");
+        }
+        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else if (c > 0x7f) {
+        throw new IllegalArgumentException("raw non-ASCII in a path");
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  static JsonObject error(int code, String message) {
+    return new JsonObject().put("message", message).put("code", code);
+  }
+
+  private static JsonObject tryJson(Buffer b) {
+    try {
+      return new JsonObject(b);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
