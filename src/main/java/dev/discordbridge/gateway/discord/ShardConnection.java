@@ -53,7 +53,11 @@ final class ShardConnection {
   void open() {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(this::onBinary);
-    ws.exceptionHandler(err -> lastError = ShardSession.describe(err));
+    ws.exceptionHandler(err -> {
+      if (!(err instanceof io.vertx.core.http.HttpClosedException)) {
+        lastError = ShardSession.describe(err); // reported once, with the close that follows
+      }
+    });
     ws.closeHandler(v -> onClosed());
     long timeout = options.helloTimeoutMs();
     helloTimer = session.vertx.setTimer(timeout, id -> abandon(ShardSession.End.RECONNECT, "no Hello within " + timeout + " ms"));
