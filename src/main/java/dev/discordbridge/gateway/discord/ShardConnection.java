@@ -55,12 +55,12 @@ final class ShardConnection {
     ws.binaryMessageHandler(this::onBinary);
     ws.exceptionHandler(err -> {
       if (!(err instanceof io.vertx.core.http.HttpClosedException)) {
-        lastError = ShardSession.describe(err); // reported once, with the close that follows
+        lastError = GatewayUrls.describe(err); // reported once, with the close that follows
       }
     });
     ws.closeHandler(v -> onClosed());
     long timeout = options.helloTimeoutMs();
-    helloTimer = session.vertx.setTimer(timeout, id -> abandon(ShardSession.End.RECONNECT, "no Hello within " + timeout + " ms"));
+    helloTimer = session.vertx.setTimer(timeout, id -> abandon(ConnectionEnd.RECONNECT, "no Hello within " + timeout + " ms"));
   }
 
   /** A resume was sent here and neither RESUMED nor READY came. */
@@ -125,7 +125,7 @@ final class ShardConnection {
       return;
     }
     if (awaitingAck) {
-      abandon(ShardSession.End.RECONNECT, "no heartbeat ACK within " + heartbeatMs + " ms (zombie connection)");
+      abandon(ConnectionEnd.RECONNECT, "no heartbeat ACK within " + heartbeatMs + " ms (zombie connection)");
       return;
     }
     awaitingAck = true;
@@ -152,7 +152,7 @@ final class ShardConnection {
     try {
       text = inflater.push(data);
     } catch (DataFormatException e) {
-      abandon(ShardSession.End.RECONNECT, "unreadable zlib-stream: " + e.getMessage());
+      abandon(ConnectionEnd.RECONNECT, "unreadable zlib-stream: " + e.getMessage());
       return;
     }
     if (text != null) {
@@ -180,9 +180,9 @@ final class ShardConnection {
       case 0 -> session.dispatch(this, payload.getString("t"), dispatchData(payload),
           payload.getValue("s") instanceof Number s ? s.longValue() : null);
       case 1 -> sendHeartbeat();
-      case 7 -> abandon(ShardSession.End.RECONNECT_NOW, "Discord asked to reconnect (op 7)");
-      case 9 -> abandon(Boolean.TRUE.equals(payload.getValue("d")) ? ShardSession.End.RECONNECT_NOW
-          : ShardSession.End.IDENTIFY_LATER, "invalid session (op 9, resumable " + payload.getValue("d") + ")");
+      case 7 -> abandon(ConnectionEnd.RECONNECT_NOW, "Discord asked to reconnect (op 7)");
+      case 9 -> abandon(Boolean.TRUE.equals(payload.getValue("d")) ? ConnectionEnd.RECONNECT_NOW
+          : ConnectionEnd.IDENTIFY_LATER, "invalid session (op 9, resumable " + payload.getValue("d") + ")");
       case 10 -> onHello(payload.getValue("d") instanceof JsonObject d ? d : new JsonObject());
       case 11 -> awaitingAck = false;
       default -> log.debug("shard {}: op {} ignored", session.shardId(), op);
@@ -223,7 +223,7 @@ final class ShardConnection {
       return;
     }
     if (granted.failed()) {
-      abandon(ShardSession.End.REFUSED, "Identify not allowed: " + granted.cause().getMessage());
+      abandon(ConnectionEnd.REFUSED, "Identify not allowed: " + granted.cause().getMessage());
       return;
     }
     session.setState(ShardState.IDENTIFYING, "identify sent");
@@ -247,14 +247,14 @@ final class ShardConnection {
     String why = CloseCodes.describe(c) + (reason == null || reason.isBlank() ? "" : " \"" + clip(reason) + "\"")
         + (lastError == null ? "" : " after " + lastError);
     session.ended(this, switch (CloseCodes.action(c)) {
-      case FATAL -> ShardSession.End.FATAL;
-      case NEW_SESSION -> ShardSession.End.NEW_SESSION;
-      case RESUME -> ShardSession.End.RECONNECT;
+      case FATAL -> ConnectionEnd.FATAL;
+      case NEW_SESSION -> ConnectionEnd.NEW_SESSION;
+      case RESUME -> ConnectionEnd.RECONNECT;
     }, why);
   }
 
   /** The bridge ends this socket (zombie, op 7, op 9, no Hello); the session is kept resumable unless Discord said otherwise. */
-  private void abandon(ShardSession.End end, String why) {
+  private void abandon(ConnectionEnd end, String why) {
     if (stopped || !session.isCurrent(this)) {
       return;
     }

@@ -40,22 +40,6 @@ public final class ShardSession {
     void onState(int shardId, ShardState state, String detail);
   }
 
-  /** How a connection ended, hence what comes next. */
-  enum End {
-    /** Reconnect after backoff; resume when a session exists. */
-    RECONNECT,
-    /** Reconnect at once (op 7, op 9 true); resume when a session exists. */
-    RECONNECT_NOW,
-    /** The session is gone (4007, 4009): Identify a new one after backoff. */
-    NEW_SESSION,
-    /** op 9 false: Identify a new one after a random 1-5 s, on the gateway URL. */
-    IDENTIFY_LATER,
-    /** The Identify gate said no: try again after the longest backoff. */
-    REFUSED,
-    /** A fatal close code: no more reconnects. */
-    FATAL
-  }
-
   final Vertx vertx;
   final Context context;
   final ShardOptions options;
@@ -174,7 +158,7 @@ public final class ShardSession {
     boolean resume = sessionId != null;
     URI base = resume && !resumeViaBase ? URI.create(resumeUrl) : options.gatewayUrl();
     URI url = options.connectUrl(base);
-    setState(ShardState.CONNECTING, shown(url));
+    setState(ShardState.CONNECTING, GatewayUrls.shown(url));
     boolean ssl = "wss".equalsIgnoreCase(url.getScheme());
     var connectOptions = new WebSocketConnectOptions()
         .setHost(url.getHost())
@@ -198,21 +182,21 @@ public final class ShardSession {
   }
 
   private void connectFailed(boolean resume, URI url, Throwable cause) {
-    String why = cause instanceof UpgradeRejectedException r ? "HTTP " + r.getStatus() : describe(cause);
+    String why = cause instanceof UpgradeRejectedException r ? "HTTP " + r.getStatus() : GatewayUrls.describe(cause);
     if (resume && !resumeViaBase) {
       resumeViaBase = true;
       log.warn("shard {}: resume URL {} cannot be connected to ({}); resuming through the gateway URL",
-          shardId(), shown(url), why);
+          shardId(), GatewayUrls.shown(url), why);
       connect();
       return;
     }
     long delay = backoff.next();
-    log.warn("shard {}: cannot connect to {} ({}); retrying in {} ms", shardId(), shown(url), why, delay);
+    log.warn("shard {}: cannot connect to {} ({}); retrying in {} ms", shardId(), GatewayUrls.shown(url), why, delay);
     schedule(delay, "connect failed: " + why);
   }
 
   /** {@code c} ended (closed by Discord, or by the bridge just after this call): decide what comes next. */
-  void ended(ShardConnection c, End end, String why) {
+  void ended(ShardConnection c, ConnectionEnd end, String why) {
     if (c != connection) {
       return;
     }
@@ -221,7 +205,7 @@ public final class ShardSession {
     if (!running) {
       return;
     }
-    if ((end == End.RECONNECT || end == End.RECONNECT_NOW) && c.resumeUnproven()) {
+    if ((end == ConnectionEnd.RECONNECT || end == ConnectionEnd.RECONNECT_NOW) && c.resumeUnproven()) {
       resumeFailed();
     }
     switch (end) {
@@ -351,7 +335,7 @@ public final class ShardSession {
   private void ready(ShardConnection c, JsonObject d, Long seq) {
     sessionId = d.getString("session_id");
     String url = d.getString("resume_gateway_url");
-    resumeUrl = validResumeUrl(url) ? url : options.gatewayUrl().toString();
+    resumeUrl = GatewayUrls.validResumeUrl(url) ? url : options.gatewayUrl().toString();
     lastSeq = seq == null ? 0 : seq;
     resumeViaBase = false;
     failedResumes = 0;
@@ -382,28 +366,5 @@ public final class ShardSession {
     } else {
       context.runOnContext(v -> r.run());
     }
-  }
-
-  private static boolean validResumeUrl(String url) {
-    if (url == null || !(url.startsWith("ws://") || url.startsWith("wss://"))) {
-      return false;
-    }
-    try {
-      URI u = URI.create(url);
-      return u.getHost() != null && u.getRawQuery() == null;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  /** A URL as logs may show it: scheme, host, port and path (the query holds nothing secret, but is noise). */
-  static String shown(URI url) {
-    return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "")
-        + (url.getRawPath() == null ? "" : url.getRawPath());
-  }
-
-  static String describe(Throwable t) {
-    String m = t.getMessage();
-    return t.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 200 ? m.substring(0, 200) : m));
   }
 }

@@ -69,6 +69,7 @@ public final class FakeDiscordGateway {
   private volatile int compressedParts = 1;
   private volatile boolean compressedAsFragments;
   private volatile int replayOverlap;
+  private volatile boolean withholdHello;
   private volatile int port;
 
   // Confined to the fake's context.
@@ -156,6 +157,12 @@ public final class FakeDiscordGateway {
   public FakeDiscordGateway withholdAcks(boolean on) {
     withholdAcks = on;
     signals.changed();
+    return this;
+  }
+
+  /** While on, new connections get no Hello (a gateway that accepted the socket but hangs). */
+  public FakeDiscordGateway withholdHello(boolean on) {
+    withholdHello = on;
     return this;
   }
 
@@ -327,6 +334,9 @@ public final class FakeDiscordGateway {
     }
     if (!"json".equals(first(params, "encoding"))) {
       close(c, 4002, "Decode error");
+      return;
+    }
+    if (withholdHello) {
       return;
     }
     write(c, new JsonObject().put("op", 10).put("d", new JsonObject().put("heartbeat_interval", heartbeatIntervalMs)));

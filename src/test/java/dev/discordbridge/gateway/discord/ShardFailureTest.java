@@ -158,4 +158,17 @@ class ShardFailureTest extends ShardTestSupport {
     assertEquals(0, probe.count("GUILD_CREATE"));
     assertEquals(ShardState.READY, s.state());
   }
+
+  @Test
+  void noHelloInTimeClosesAndTriesAgain() throws Exception {
+    fake.withholdHello(true);
+    var probe = new ShardProbe();
+    var s = started(options().withHelloTimeoutMs(300), probe);
+    await(fake.when(() -> fake.clientCloses().size() == 1));
+    assertEquals(CloseCodes.RESUME_LATER, fake.clientCloses().get(0).code().shortValue());
+    assertTrue(probe.states.stream().anyMatch(st -> st.state() == ShardState.BACKOFF && st.detail().contains("no Hello")));
+    fake.withholdHello(false);
+    await(probe.when(() -> probe.count("READY") == 1));
+    assertEquals(ShardState.READY, s.state());
+  }
 }
