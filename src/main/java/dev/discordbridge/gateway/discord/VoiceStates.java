@@ -1,0 +1,132 @@
+package dev.discordbridge.gateway.discord;
+
+import dev.discordbridge.contract.EventName;
+import dev.discordbridge.contract.GatewayEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who is in which voice channel, per guild. Discord's VOICE_STATE_UPDATE carries only the new
+ * state (channel or none), so joins, leaves and moves are found by comparing with this map;
+ * GUILD_CREATE's {@code voice_states} is a full snapshot of one guild. Discord never says why
+ * someone left, so every leave is {@code left} (or {@code moved} before a join elsewhere).
+ * Usernames are remembered after a member leaves, for the next join. Also fed with published
+ * voice events ({@link #observe}) so that a node taking over a shard knows who is where.
+ * Not thread-safe: one owner, one context.
+ */
+public final class VoiceStates {
+
+  /** One change to report: a join ({@code reason} null) or a leave. */
+  public record Change(String userId, String channelId, String username, String reason) {
+    public boolean joined() {
+      return reason == null;
+    }
+
+    static Change joined(String userId, String channelId, String username) {
+      return new Change(userId, channelId, username, null);
+    }
+
+    static Change left(String userId, String channelId, String reason) {
+      return new Change(userId, channelId, null, reason);
+    }
+  }
+
+  private static final class Guild {
+    final Map<String, String> channelOf = new HashMap<>();
+    final Map<String, String> usernames = new HashMap<>();
+  }
+
+  private final Map<String, Guild> guilds = new HashMap<>();
+
+  /**
+   * A member's new state.
+   *
+   * @param channelId the channel now, null when in none
+   * @param username the username Discord sent with it, or null
+   */
+  public List<Change> update(String guildId, String userId, String channelId, String username) {
+    Guild g = guilds.computeIfAbsent(guildId, k -> new Guild());
+    remember(g, userId, username);
+    String before = g.channelOf.get(userId);
+    if (java.util.Objects.equals(before, channelId)) {
+      return List.of(); // mute, deafen, video... or nothing new
+    }
+    List<Change> out = new ArrayList<>(2);
+    if (before != null) {
+      g.channelOf.remove(userId);
+      out.add(Change.left(userId, before, channelId == null ? "left" : "moved"));
+    }
+    if (channelId != null) {
+      g.channelOf.put(userId, channelId);
+      out.add(Change.joined(userId, channelId, nameOf(g, userId)));
+    }
+    return out;
+  }
+
+  /**
+   * A guild's full voice snapshot (GUILD_CREATE): joins for members not known in their channel,
+   * leaves for known members the snapshot no longer has.
+   *
+   * @param channelByUser user id to voice channel id
+   * @param usernames user id to username, for members the snapshot names
+   */
+  public List<Change> snapshot(String guildId, Map<String, String> channelByUser, Map<String, String> usernames) {
+    Guild g = guilds.computeIfAbsent(guildId, k -> new Guild());
+    usernames.forEach((id, name) -> remember(g, id, name));
+    List<Change> out = new ArrayList<>();
+    for (String userId : new ArrayList<>(g.channelOf.keySet())) {
+      if (!channelByUser.containsKey(userId)) {
+        out.add(Change.left(userId, g.channelOf.remove(userId), "left"));
+      }
+    }
+    channelByUser.forEach((userId, channelId) -> out.addAll(update(guildId, userId, channelId, null)));
+    return out;
+  }
+
+  /** Applies a published {@code voice.joined} or {@code voice.left} (handled by this or another node). */
+  public void observe(GatewayEvent e) {
+    if (e.guildId() == null) {
+      return;
+    }
+    if (EventName.VOICE_JOINED.wire().equals(e.name())) {
+      Guild g = guilds.computeIfAbsent(e.guildId(), k -> new Guild());
+      String userId = e.data().getString("userId");
+      remember(g, userId, e.data().getString("username"));
+      g.channelOf.put(userId, e.data().getString("channelId"));
+    } else if (EventName.VOICE_LEFT.wire().equals(e.name())) {
+      Guild g = guilds.get(e.guildId());
+      if (g != null) {
+        g.channelOf.remove(e.data().getString("userId"), e.data().getString("channelId"));
+      }
+    }
+  }
+
+  /** The guild left the bot (not an outage): forget it. */
+  public void forgetGuild(String guildId) {
+    guilds.remove(guildId);
+  }
+
+  /** The member's voice channel in that guild, or null. */
+  public String channelOf(String guildId, String userId) {
+    Guild g = guilds.get(guildId);
+    return g == null ? null : g.channelOf.get(userId);
+  }
+
+  /** The members in voice channels of the guild (user id to channel id), a copy. */
+  public Map<String, String> members(String guildId) {
+    Guild g = guilds.get(guildId);
+    return g == null ? Map.of() : Map.copyOf(g.channelOf);
+  }
+
+  private static void remember(Guild g, String userId, String username) {
+    if (username != null && !username.isBlank()) {
+      g.usernames.put(userId, username);
+    }
+  }
+
+  private static String nameOf(Guild g, String userId) {
+    return g.usernames.getOrDefault(userId, userId);
+  }
+}
