@@ -21,6 +21,7 @@ import dev.discordbridge.config.Role;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
 import dev.discordbridge.gateway.GatewayVerticle;
+import dev.discordbridge.gateway.discord.DiscordShardsVerticle;
 import dev.discordbridge.legacy.LegacyBridgeVerticle;
 import dev.discordbridge.legacy.LegacyPresenceVerticle;
 import dev.discordbridge.ops.JsonLimits;
@@ -242,7 +243,9 @@ public final class Node {
           cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandQueueVerticle.defaultBreaker(),
           journal(vertx, config, cluster, hub)))
           .compose(id -> deploy(vertx, config, Role.COMMAND_DISPATCHER, () -> new CommandDispatcherVerticle(config)));
-      Future<String> gateway = deploy(vertx, config, Role.GATEWAY, () -> new GatewayVerticle(config, lease));
+      Future<String> gateway = deploy(vertx, config, Role.GATEWAY, () -> new GatewayVerticle(config, lease))
+          .compose(id -> config.direct() ? deployOne(vertx, "discord-shards",
+              () -> new DiscordShardsVerticle(config, DirectWiring.of(vertx, config, cluster))) : Future.succeededFuture(id));
       // The legacy bridge answers frames in every instance; its node-wide state has one owner.
       Future<String> legacy = config.legacy().enabled()
           ? deploy(vertx, config, Role.LEGACY_BRIDGE, LegacyBridgeVerticle::new)

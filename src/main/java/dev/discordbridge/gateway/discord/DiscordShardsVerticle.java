@@ -8,6 +8,7 @@ import dev.discordbridge.contract.EventName;
 import dev.discordbridge.contract.GatewayEvent;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.gateway.Backoff;
+import dev.discordbridge.gateway.UpstreamException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -64,6 +65,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   private long roundTimer = -1;
   private long statusTimer = -1;
   private long botTimer = -1;
+  private Backoff botBackoff;
   private boolean stopping;
 
   /** A shard this node runs: its session and the pipe to the link holder. */
@@ -82,7 +84,8 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     var statuses = vertx.eventBus().<ShardStatus>consumer(Addresses.DISCORD_SHARD_STATUS, m -> remember(m.body()));
     var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> observe(m.body()));
     statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS, id -> running.keySet().forEach(this::publishStatus));
-    fetchGatewayBot(0);
+    botBackoff = new Backoff(config.link().backoffBaseMs(), config.link().backoffMaxMs());
+    fetchGatewayBot();
     return Future.all(statuses.completion(), events.completion());
   }
 
@@ -101,7 +104,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
 
   // ---- start-up: what Discord says about the bot ----
 
-  private void fetchGatewayBot(int attempt) {
+  private void fetchGatewayBot() {
     rest.gatewayBot().onComplete(ar -> {
       if (stopping) {
         return;
@@ -110,9 +113,16 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
         setUp(ar.result());
         return;
       }
-      long delay = Backoff.delay(attempt, config.link().backoffBaseMs(), config.link().backoffMaxMs(), Math.random());
+      boolean refused = ar.cause() instanceof UpstreamException;
+      long delay = refused ? botBackoff.ceiling(Integer.MAX_VALUE) : botBackoff.next();
+      if (refused) {
+        // Nothing works without a valid token: say so where operators look (the link status, /health/ready).
+        vertx.eventBus().publish(Addresses.DISCORD_SHARD_STATUS, new ShardStatus(0, 1, nodeId, "failed",
+            "Discord refused the bot token (HTTP 401 on /gateway/bot): reset it on the Bot page of the Developer "
+                + "Portal, set DISCORD_BOT_TOKEN and restart", null, null, null, false));
+      }
       log.warn("GET /gateway/bot failed ({}); retrying in {} ms", ar.cause().getMessage(), delay);
-      botTimer = vertx.setTimer(delay, id -> fetchGatewayBot(attempt + 1));
+      botTimer = vertx.setTimer(delay, id -> fetchGatewayBot());
     });
   }
 
@@ -210,8 +220,9 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   private ShardOptions options(int shardId) {
     BridgeConfig.Discord d = config.discord();
     BridgeConfig.Link l = config.link();
-    return new ShardOptions(d.botToken(), gatewayUrl, shardId, slots.length, d.intents(), d.compress(),
-        l.backoffBaseMs(), l.backoffMaxMs(), l.helloTimeoutMs(), l.maxFrameBytes(), Math::random);
+    return ShardOptions.of(d.botToken(), gatewayUrl, shardId, slots.length, d.intents()).withCompress(d.compress())
+        .withBackoff(l.backoffBaseMs(), l.backoffMaxMs()).withHelloTimeoutMs(l.helloTimeoutMs())
+        .withMaxMessageBytes(l.maxFrameBytes()).withMaxFailedResumes(l.maxFailedResumes());
   }
 
   // ---- what the sessions report ----
@@ -297,7 +308,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     }
     int shard = (int) ((Long.parseLong(e.guildId()) >> 22) % slots.length);
     if (!running.containsKey(shard)) {
-      mapper.observe(new GatewayEvent(e.eventId() == null ? "x" : e.eventId(), e.name(), e.guildId(), e.channelId(),
+      mapper.voiceStates().observe(new GatewayEvent(e.eventId() == null ? "x" : e.eventId(), e.name(), e.guildId(), e.channelId(),
           e.occurredAt(), e.data(), e.traceId()));
     }
   }

@@ -1,0 +1,67 @@
+package dev.discordbridge.app;
+
+import dev.discordbridge.cluster.HazelcastLinkLease;
+import dev.discordbridge.cluster.HazelcastPacer;
+import dev.discordbridge.cluster.LinkLease;
+import dev.discordbridge.cluster.LocalLinkLease;
+import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.gateway.discord.DiscordRest;
+import dev.discordbridge.gateway.discord.DiscordRestCommands;
+import dev.discordbridge.gateway.discord.DiscordShardsVerticle;
+import dev.discordbridge.gateway.discord.GatewayBot;
+import dev.discordbridge.gateway.discord.IdentifyGate;
+import dev.discordbridge.gateway.discord.LocalIdentifyGate;
+import dev.discordbridge.gateway.discord.PacedIdentifyGate;
+import io.vertx.core.Vertx;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What direct Discord mode's shards need from the node: on a node alone, leases it always holds
+ * and Identify pacing in memory; in a cluster, a Hazelcast lease per shard, the member count
+ * (to spread the shards) and Identify pacing shared by every node.
+ */
+final class DirectWiring implements DiscordShardsVerticle.Wiring {
+  static final long IDENTIFY_SPACING_MS = 5_000;
+
+  private final Vertx vertx;
+  private final BridgeConfig config;
+  private final HazelcastClusterManager cluster;
+  private final Map<Integer, LinkLease> leases = new HashMap<>();
+
+  private DirectWiring(Vertx vertx, BridgeConfig config, HazelcastClusterManager cluster) {
+    this.vertx = vertx;
+    this.config = config;
+    this.cluster = cluster;
+  }
+
+  static DirectWiring of(Vertx vertx, BridgeConfig config, HazelcastClusterManager cluster) {
+    return new DirectWiring(vertx, config, cluster);
+  }
+
+  @Override
+  public synchronized LinkLease lease(int shardId) {
+    return leases.computeIfAbsent(shardId, id -> cluster == null ? new LocalLinkLease()
+        : new HazelcastLinkLease(vertx, cluster.getHazelcastInstance(), config.cluster().leaseMs(), "shard-" + id));
+  }
+
+  @Override
+  public int members() {
+    return cluster == null ? 1 : cluster.getNodes().size();
+  }
+
+  @Override
+  public IdentifyGate identifyGate(GatewayBot.SessionStartLimit limit) {
+    if (cluster == null) {
+      return new LocalIdentifyGate(vertx, limit.maxConcurrency(), limit.remaining(), IDENTIFY_SPACING_MS);
+    }
+    var pacer = new HazelcastPacer(vertx, cluster.getHazelcastInstance());
+    return new PacedIdentifyGate(vertx, limit.maxConcurrency(), limit.remaining(), IDENTIFY_SPACING_MS, pacer::reserve);
+  }
+
+  @Override
+  public DiscordRest rest(Vertx vertx) {
+    return DiscordRestCommands.rest(vertx, config);
+  }
+}
