@@ -149,7 +149,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
 
   private long orphanAfterMs() {
     long lease = wiring.lease(0).leaseMillis();
-    return lease == Long.MAX_VALUE ? Long.MAX_VALUE : 2 * lease + STATUS_PERIOD_MS;
+    return lease == Long.MAX_VALUE ? Long.MAX_VALUE : lease + STATUS_PERIOD_MS;
   }
 
   private void round() {
@@ -161,8 +161,11 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
       held += s.holding() ? 1 : 0;
     }
     if (held > share) {
+      // Only a READY shard is handed over, so that the next holder resumes its session instead of
+      // spending an Identify (1,000 a day) on a new one.
       for (int id = slots.length - 1; id >= 0; id--) {
-        if (slots[id].holding()) {
+        Running r = running.get(id);
+        if (slots[id].holding() && r != null && r.session().state() == ShardState.READY) {
           log.info("holding {} Discord shards, {} more than this node's share of {} node(s): handing shard {} over",
               held, held - share, members, id);
           slots[id].release(3 * orphanAfterMsOr(5_000));

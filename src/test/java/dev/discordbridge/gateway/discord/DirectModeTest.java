@@ -248,6 +248,25 @@ class DirectModeTest {
   }
 
   @Test
+  void aRefusedBotTokenIsReportedByHealthWithoutTheToken() throws Exception {
+    String wrong = "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.a-revoked-token-value";
+    JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
+        .put("AUTH_JWT_SECRET", SECRET).put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "500")
+        .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("direct-journal").toString())
+        .put("DISCORD_BOT_TOKEN", wrong).put("DISCORD_API_BASE", discord.rest.apiBase());
+    node = Node.start(Map.of(), settings).await();
+    await(20_000, "a 503 saying the token was refused", () -> {
+      try {
+        HttpResponse<String> r = get("/health/ready");
+        return r.statusCode() == 503 && r.body().contains("Discord refused the bot token") && !r.body().contains(wrong);
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    assertEquals(0, discord.gateway.received(2).size(), "no Identify with a refused token");
+  }
+
+  @Test
   void withoutTheMessageContentIntentTheShardConnects() throws Exception {
     discord.gateway.enabledPrivilegedIntents(0);
     startNode(Map.of("DISCORD_MESSAGE_CONTENT", "false"));
