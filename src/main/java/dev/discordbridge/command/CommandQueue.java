@@ -29,10 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one command queue: accepted commands go to the hub strictly in acceptance order,
- * one at a time (the head is retried until it is delivered, refused or out of attempts; the
- * rest wait behind it). Capacity ({@code COMMAND_QUEUE_CAPACITY}) counts waiting and in-flight
- * commands of the whole node.
+ * The node's one command queue: accepted commands go upstream in acceptance order within each
+ * channel, one at a time per channel (a channel's oldest command is retried until it is
+ * delivered, refused or out of attempts; the channel's later ones wait behind it), and up to
+ * {@code COMMAND_MAX_IN_FLIGHT} channels at once, so that one channel waiting for Discord's
+ * per-channel rate limit (or for retries) does not hold up the others. Capacity
+ * ({@code COMMAND_QUEUE_CAPACITY}) counts waiting and in-flight commands of the whole node.
  *
  * <p>Threading: the queue belongs to the context of its one owner, {@link CommandQueueVerticle};
  * every method runs there (dispatcher instances reach it over the bus), so the state needs no
@@ -64,6 +66,8 @@ final class CommandQueue {
     final Function<Outcome, Future<?>> settle;
     final Promise<Outcome> outcome = Promise.promise();
     int attempts;
+    /** An attempt is in flight, or the command waits for its retry: its channel's lane is taken. */
+    boolean active;
 
     Pending(GatewayCommand command, Function<Outcome, Future<?>> settle) {
       this.command = command;
@@ -87,7 +91,9 @@ final class CommandQueue {
   /** The queue's size, kept for the depth gauge (read by the metrics scrape on another thread). */
   private volatile int depth;
   private boolean linkUsable = true;
-  private boolean busy;
+  /** Commands in flight or waiting for their retry, and the channels they hold (one per channel). */
+  private int active;
+  private final java.util.Set<String> busyLanes = new java.util.HashSet<>();
 
   private final CommandJournal journal;
   private final Counter adopted;
@@ -260,9 +266,8 @@ final class CommandQueue {
    * flight): its 202 could not be kept, so it is refused instead. True when it was taken back.
    */
   boolean withdraw(String commandId, String reason) {
-    Pending inFlight = busy ? queue.peekFirst() : null;
     for (Pending p : queue) {
-      if (p.command.id().equals(commandId) && p != inFlight) {
+      if (p.command.id().equals(commandId) && !p.active) {
         queue.remove(p);
         journal.forget(commandId);
         depth = queue.size();
@@ -298,15 +303,55 @@ final class CommandQueue {
     checkDrained();
   }
 
+  /** Starts the oldest waiting command of every free channel, up to COMMAND_MAX_IN_FLIGHT at once. */
   private void pump() {
-    while (!busy && !stopped && !queue.isEmpty() && expired(queue.peekFirst())) {
-      expire(queue.peekFirst());
-    }
-    if (busy || stopped || queue.isEmpty() || !linkUsable || breaker.state() == CircuitBreakerState.OPEN) {
+    if (stopped) {
       return;
     }
-    busy = true;
-    attempt(queue.peekFirst());
+    List<Pending> stale = new java.util.ArrayList<>();
+    for (Pending p : queue) {
+      if (!p.active && expired(p)) {
+        stale.add(p);
+      }
+    }
+    stale.forEach(this::expire);
+    if (queue.isEmpty() || !linkUsable || breaker.state() == CircuitBreakerState.OPEN) {
+      return;
+    }
+    // A half-open breaker lets one command through as the probe.
+    int limit = breaker.state() == CircuitBreakerState.HALF_OPEN ? 1 : settings.maxInFlight();
+    java.util.Set<String> passed = new java.util.HashSet<>();
+    List<Pending> start = new java.util.ArrayList<>();
+    for (Pending p : queue) {
+      if (active + start.size() >= limit) {
+        break;
+      }
+      String lane = lane(p);
+      if (!p.active && !busyLanes.contains(lane) && passed.add(lane)) {
+        start.add(p);
+      } else {
+        passed.add(lane); // later commands of this channel wait behind this one
+      }
+    }
+    for (Pending p : start) {
+      p.active = true;
+      active++;
+      busyLanes.add(lane(p));
+      attempt(p);
+    }
+  }
+
+  private static String lane(Pending p) {
+    return p.command.channelId() == null ? "" : p.command.channelId();
+  }
+
+  /** The command's lane is free again (it ended, or its retry is due and it waits its turn again). */
+  private void release(Pending p) {
+    if (p.active) {
+      p.active = false;
+      active--;
+      busyLanes.remove(lane(p));
+    }
   }
 
   private void attempt(Pending p) {
@@ -329,7 +374,7 @@ final class CommandQueue {
       case REJECTED -> finish(p, new Outcome(Kind.REJECTED, null, a.error(), p.attempts));
       case BREAKER_OPEN -> {
         p.attempts--; // nothing was sent; the half-open handler pumps again
-        busy = false;
+        release(p);
       }
       default -> {
         if (a.kind() == HubAttempts.Kind.LINK_DOWN) {
@@ -345,7 +390,7 @@ final class CommandQueue {
             p.attempts, a.error().getString("code"), delay);
         status(p, "retrying", a.error());
         vertx.setTimer(Math.max(1, delay), id -> {
-          busy = false;
+          release(p);
           pump();
           checkDrained();
         });
@@ -355,13 +400,13 @@ final class CommandQueue {
 
   private void finish(Pending p, Outcome o) {
     conclude(p, o);
-    busy = false;
     pump();
     checkDrained();
   }
 
   /** Ends a command: out of the queue and the journal, counted, settled, its final status published. */
   private void conclude(Pending p, Outcome o) {
+    release(p);
     queue.remove(p);
     journal.forget(p.command.id());
     depth = queue.size();

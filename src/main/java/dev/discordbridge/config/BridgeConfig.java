@@ -92,10 +92,12 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    * @param journalDir where a node on its own keeps queued commands across restarts ({@code COMMAND_JOURNAL_DIR})
    * @param maxAgeMs a queued command older than this (since its POST) is failed and logged instead of sent
    * @param shutdownGraceMs how long SIGTERM lets the queue drain before the node exits ({@code SHUTDOWN_GRACE_MS})
+   * @param maxInFlight commands sent at once, each in a different channel ({@code COMMAND_MAX_IN_FLIGHT});
+   *     a channel's commands always go one after the other, in order
    */
   public record Command(int queueCapacity, long ackWaitMs, int maxAttempts, long backoffBaseMs, long backoffMaxMs,
                         long idempotencyTtlMs, long attemptTimeoutMs, Path journalDir, long maxAgeMs,
-                        long shutdownGraceMs) {}
+                        long shutdownGraceMs, int maxInFlight) {}
 
   public record Legacy(boolean enabled, int maxFrameBytes, long pingIntervalMs) {}
 
@@ -324,7 +326,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
         r.number("COMMAND_BACKOFF_BASE_MS", 1, 60_000), r.number("COMMAND_BACKOFF_MAX_MS", 1, 600_000),
         r.number("IDEMPOTENCY_TTL_MS", 1_000, 7 * 86_400_000L), r.number("COMMAND_ATTEMPT_TIMEOUT_MS", 50, 120_000),
         r.path("COMMAND_JOURNAL_DIR"), r.number("COMMAND_MAX_AGE_MS", 1_000, 7 * 86_400_000L),
-        r.number("SHUTDOWN_GRACE_MS", 0, 600_000));
+        r.number("SHUTDOWN_GRACE_MS", 0, 600_000), r.integer("COMMAND_MAX_IN_FLIGHT", 1, 10_000));
   }
 
   private static Cluster cluster(ConfigReader r) {

@@ -318,6 +318,42 @@ class CommandDispatcherTest {
   }
 
   @Test
+  void aChannelWaitingForItsCommandHoldsUpNoOtherChannelAndKeepsItsOwnOrder(Vertx vertx) {
+    deploy(vertx, Map.of("COMMAND_ACK_WAIT_MS", 50, "COMMAND_ATTEMPT_TIMEOUT_MS", 5_000));
+    String slow = "223344556677889901";
+    // The first command (channel "slow") is acked only after 1.5 s, as when Discord's bucket for
+    // that channel is empty; before lanes, every later command of every channel waited behind it.
+    gateway.then(m -> vertx.setTimer(1_500, t -> FakeGateway.ok().accept(m)));
+    var first = submit(vertx, "sendMessage", message("slow-1").put("channelId", slow));
+    var second = submit(vertx, "sendMessage", message("slow-2").put("channelId", slow));
+    long before = System.currentTimeMillis();
+    var other = submit(vertx, "sendMessage", message("other"));
+    String otherId = other.getJsonObject("body").getString("commandId");
+    statusesOf(otherId, "delivered");
+    long otherTook = System.currentTimeMillis() - before;
+    assertTrue(otherTook < 1_000, "another channel's command went meanwhile, in " + otherTook + " ms");
+    statusesOf(second.getJsonObject("body").getString("commandId"), "delivered");
+    List<String> order = gateway.frames.all().stream().map(f -> f.getJsonObject("data").getString("content")).toList();
+    assertEquals(List.of("slow-1", "other", "slow-2"), order, "a channel's commands in order, one at a time");
+    assertEquals(202, first.getInteger("status"));
+  }
+
+  @Test
+  void atMostMaxInFlightChannelsAtOnce(Vertx vertx) {
+    deploy(vertx, Map.of("COMMAND_ACK_WAIT_MS", 20, "COMMAND_ATTEMPT_TIMEOUT_MS", 5_000, "COMMAND_MAX_IN_FLIGHT", 2));
+    List<io.vertx.core.eventbus.Message<dev.discordbridge.contract.GatewayCommand>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    gateway.otherwise(held::add);
+    for (int i = 0; i < 4; i++) {
+      submit(vertx, "sendMessage", message("c" + i).put("channelId", "22334455667788990" + i));
+    }
+    await(gateway.frames.when(l -> l.size() >= 2));
+    assertEquals(2, gateway.frames.all().size(), "two channels at once, the others wait");
+    gateway.otherwise(FakeGateway.ok());
+    held.forEach(FakeGateway.ok());
+    await(gateway.frames.when(l -> l.size() == 4));
+  }
+
+  @Test
   void aCommandTheJournalCannotKeepIsRefusedNotPromised(Vertx vertx) {
     CommandJournal local = CommandJournal.local();
     CommandJournal failing = new CommandJournal() {

@@ -83,7 +83,10 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     rest = wiring.rest(vertx);
     var statuses = vertx.eventBus().<ShardStatus>consumer(Addresses.DISCORD_SHARD_STATUS, m -> remember(m.body()));
     var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> observe(m.body()));
-    statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS, id -> running.keySet().forEach(this::publishStatus));
+    statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS, id -> {
+      running.keySet().forEach(this::publishStatus);
+      republishReleased();
+    });
     botBackoff = new Backoff(config.link().backoffBaseMs(), config.link().backoffMaxMs());
     fetchGatewayBot();
     return Future.all(statuses.completion(), events.completion());
@@ -260,6 +263,18 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     Running r = running.get(shardId);
     if (r != null) {
       publish(shardId, r, state.name().toLowerCase(java.util.Locale.ROOT), detail, false);
+    }
+  }
+
+  /**
+   * A shard this node handed over keeps being announced, with its resume position, until another
+   * node reports it: a node that starts after the hand-over learns the session to resume too.
+   */
+  private void republishReleased() {
+    for (ShardStatus s : List.copyOf(lastStatus.values())) {
+      if (s.released() && nodeId.equals(s.nodeId()) && !running.containsKey(s.shardId())) {
+        vertx.eventBus().publish(Addresses.DISCORD_SHARD_STATUS, s);
+      }
     }
   }
 
