@@ -12,9 +12,11 @@ import io.vertx.core.Vertx;
  */
 public final class DiscordRestCommands implements DiscordCommands, DiscordRest.Listener {
   private final DiscordRest rest;
+  private final DiscordMetrics metrics;
   private String refusal;
 
   private DiscordRestCommands(Vertx vertx, BridgeConfig config) {
+    this.metrics = new DiscordMetrics(config.node().id());
     this.rest = new DiscordRest(vertx, options(config), this);
   }
 
@@ -40,7 +42,13 @@ public final class DiscordRestCommands implements DiscordCommands, DiscordRest.L
 
   @Override
   public Future<UpstreamAck> execute(GatewayCommand command) {
-    return rest.execute(command);
+    return rest.execute(command).andThen(ar -> metrics.command(ar.failed() ? "link_down"
+        : ar.result().ok() ? "delivered" : ar.result().error().retryable() ? "retryable" : "rejected"));
+  }
+
+  @Override
+  public void onRateLimited(RestRoute route, String scope, long retryAfterMs) {
+    metrics.rateLimited(scope);
   }
 
   @Override

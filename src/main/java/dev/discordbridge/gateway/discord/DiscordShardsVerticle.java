@@ -57,6 +57,10 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   private final Map<Integer, Long> lastStatusAt = new HashMap<>();
   private final Map<Integer, Running> running = new HashMap<>();
   private final DispatchMapper mapper = new DispatchMapper();
+  private DiscordMetrics metrics;
+  /** Copies for the metrics scrape (another thread), refreshed every second. */
+  private volatile int heldGauge;
+  private volatile int readyGauge;
   private DiscordRest rest;
   private IdentifyGate gate;
   private ShardSlot[] slots = new ShardSlot[0];
@@ -81,11 +85,15 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   public Future<?> start() {
     startedAt = System.currentTimeMillis();
     rest = wiring.rest(vertx);
+    metrics = new DiscordMetrics(nodeId);
+    metrics.shards(() -> heldGauge, () -> readyGauge);
     var statuses = vertx.eventBus().<ShardStatus>consumer(Addresses.DISCORD_SHARD_STATUS, m -> remember(m.body()));
     var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> observe(m.body()));
     statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS, id -> {
       running.keySet().forEach(this::publishStatus);
       republishReleased();
+      heldGauge = running.size();
+      readyGauge = (int) running.values().stream().filter(r -> r.session().state() == ShardState.READY).count();
     });
     botBackoff = new Backoff(config.link().backoffBaseMs(), config.link().backoffMaxMs());
     fetchGatewayBot();
@@ -240,9 +248,11 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
       return;
     }
     List<GatewayEvent> events;
+    metrics.dispatch();
     try {
       events = mapper.map(type, d, sessionId, seq, System.currentTimeMillis());
     } catch (RuntimeException e) {
+      metrics.unmapped();
       log.warn("discord shard {}: {} at seq {} could not be mapped: {}", shardId, type, seq, e.getMessage());
       events = List.of();
     }
