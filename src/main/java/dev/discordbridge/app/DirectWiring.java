@@ -23,8 +23,6 @@ import java.util.Map;
  * (to spread the shards) and Identify pacing shared by every node.
  */
 final class DirectWiring implements DiscordShardsVerticle.Wiring {
-  static final long IDENTIFY_SPACING_MS = 5_000;
-
   private final Vertx vertx;
   private final BridgeConfig config;
   private final HazelcastClusterManager cluster;
@@ -54,10 +52,11 @@ final class DirectWiring implements DiscordShardsVerticle.Wiring {
   @Override
   public IdentifyGate identifyGate(GatewayBot.SessionStartLimit limit) {
     if (cluster == null) {
-      return new LocalIdentifyGate(vertx, limit.maxConcurrency(), limit.remaining(), IDENTIFY_SPACING_MS);
+      return new LocalIdentifyGate(vertx, limit.maxConcurrency(), limit.remaining());
     }
     var pacer = new HazelcastPacer(vertx, cluster.getHazelcastInstance());
-    return new PacedIdentifyGate(vertx, limit.maxConcurrency(), limit.remaining(), IDENTIFY_SPACING_MS, pacer::reserve);
+    return new PacedIdentifyGate(vertx, limit.maxConcurrency(), limit.remaining(),
+        PacedIdentifyGate.DISCORD_SPACING_MS, pacer::reserve);
   }
 
   @Override

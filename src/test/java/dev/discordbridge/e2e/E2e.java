@@ -111,18 +111,7 @@ final class E2e {
 
   /** Polls {@code condition} every 20 ms until it holds; fails after {@code timeoutMs}. */
   static void await(long timeoutMs, String what, BooleanSupplier condition) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for: " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for: " + what);
-      }
-    }
+    dev.discordbridge.testing.Poll.until(timeoutMs, what, condition);
   }
 
   /** Waits until {@code /health/ready} answers {@code status} (200: the link is up; 503: down). */

@@ -212,7 +212,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
         ? new ShardPosition(last.sessionId(), last.seq(), last.resumeUrl()) : null;
     var session = new ShardSession(vertx, options(shardId), gate, this);
     var pipe = new ShardPipe(vertx, shardId, nodeId, from == null ? null : from.sessionId(),
-        from == null ? null : from.seq(), () -> { });
+        from == null ? null : from.seq());
     running.put(shardId, new Running(session, pipe));
     log.info("starting Discord shard {} of {}{}", shardId, slots.length,
         from == null ? " with a new session" : " by resuming session " + from.sessionId() + " after seq " + from.seq());
@@ -314,14 +314,12 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   private void remember(ShardStatus s) {
     ShardStatus before = lastStatus.get(s.shardId());
     boolean fromOther = !nodeId.equals(s.nodeId());
-    // Keep the furthest position of a session: a stale status must not move the resume point back.
-    if (before != null && s.sessionId() != null && s.sessionId().equals(before.sessionId()) && s.seq() != null
-        && before.seq() != null && s.seq() < before.seq()) {
-      s = new ShardStatus(s.shardId(), s.shardCount(), s.nodeId(), s.state(), s.detail(), s.sessionId(), before.seq(),
-          s.resumeUrl() != null ? s.resumeUrl() : before.resumeUrl(), s.released());
-    } else if (before != null && s.resumeUrl() == null && s.sessionId() != null && s.sessionId().equals(before.sessionId())) {
-      s = new ShardStatus(s.shardId(), s.shardCount(), s.nodeId(), s.state(), s.detail(), s.sessionId(), s.seq(),
-          before.resumeUrl(), s.released());
+    if (before != null && s.sessionId() != null && s.sessionId().equals(before.sessionId())) {
+      // The furthest position of a session and its resume URL: a stale status must not move the resume point back.
+      Long seq = s.seq() != null && before.seq() != null && s.seq() < before.seq() ? before.seq() : s.seq();
+      String resumeUrl = s.resumeUrl() != null ? s.resumeUrl() : before.resumeUrl();
+      s = new ShardStatus(s.shardId(), s.shardCount(), s.nodeId(), s.state(), s.detail(), s.sessionId(), seq, resumeUrl,
+          s.released());
     }
     lastStatus.put(s.shardId(), s);
     lastStatusAt.put(s.shardId(), System.currentTimeMillis());

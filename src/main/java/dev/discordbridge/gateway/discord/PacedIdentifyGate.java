@@ -1,33 +1,41 @@
 package dev.discordbridge.gateway.discord;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
- * Identify pacing across a cluster: one Identify per {@code spacingMs} per bucket
- * ({@code shardId % max_concurrency}), whichever node sends it, through a shared {@link Pacer}
- * (a Hazelcast map in a cluster); and no more Identifies than the day's {@code remaining} that
- * this node learned from {@code /gateway/bot} (going over would make Discord reset the token).
+ * Discord's Identify limits: one Identify per {@code spacingMs} (Discord: 5 s) in each bucket
+ * {@code shardId % max_concurrency}, and at most {@code remaining} Identifies in all (GET
+ * /gateway/bot's {@code session_start_limit.remaining}); beyond that every request is refused,
+ * since going over the daily limit makes Discord reset the bot token. Where the slots are kept
+ * is the {@link Pacer}'s business: in memory on a node alone ({@link LocalIdentifyGate}), a
+ * Hazelcast map shared by every node in a cluster. The count lives on the context that created
+ * the gate.
  */
-public final class PacedIdentifyGate implements IdentifyGate {
+public class PacedIdentifyGate implements IdentifyGate {
   /** Reserves the next slot of a key; the answer is how long to wait until it starts. */
   @FunctionalInterface
   public interface Pacer {
     Future<Long> reserve(String key, long spacingMs);
   }
 
+  public static final long DISCORD_SPACING_MS = 5000;
+
   private final Vertx vertx;
+  private final Context context;
   private final int maxConcurrency;
   private final long spacingMs;
   private final Pacer pacer;
   private int remaining;
 
   public PacedIdentifyGate(Vertx vertx, int maxConcurrency, int remaining, long spacingMs, Pacer pacer) {
-    if (maxConcurrency < 1) {
-      throw new IllegalArgumentException("max_concurrency must be at least 1, got " + maxConcurrency);
+    if (maxConcurrency < 1 || remaining < 0 || spacingMs < 0) {
+      throw new IllegalArgumentException("need maxConcurrency >= 1, remaining >= 0, spacingMs >= 0");
     }
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.maxConcurrency = maxConcurrency;
     this.remaining = remaining;
     this.spacingMs = spacingMs;
@@ -36,9 +44,22 @@ public final class PacedIdentifyGate implements IdentifyGate {
 
   @Override
   public Future<Void> acquire(int shardId) {
+    if (Vertx.currentContext() == context) {
+      return decide(shardId);
+    }
+    Promise<Void> granted = Promise.promise();
+    context.runOnContext(v -> decide(shardId).onComplete(granted));
+    return granted.future();
+  }
+
+  private Future<Void> decide(int shardId) {
+    if (shardId < 0) {
+      return Future.failedFuture(new IllegalArgumentException("shard id must be >= 0, got " + shardId));
+    }
     if (remaining <= 0) {
-      return Future.failedFuture(new IllegalStateException(
-          "no session starts left today (session_start_limit.remaining is 0): Discord would reset the token"));
+      return Future.failedFuture(new IllegalStateException("Identify refused for shard " + shardId
+          + ": the day's session starts (session_start_limit.remaining) are used up; "
+          + "going over would make Discord reset the bot token"));
     }
     remaining--;
     return pacer.reserve("identify-" + (shardId % maxConcurrency), spacingMs).compose(wait -> {

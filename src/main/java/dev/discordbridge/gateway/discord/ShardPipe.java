@@ -34,7 +34,6 @@ final class ShardPipe {
   private final Vertx vertx;
   private final int shardId;
   private final String nodeId;
-  private final Runnable onConfirmed;
   private final ArrayDeque<Entry> pending = new ArrayDeque<>();
   private int pendingEvents;
   private boolean inFlight;
@@ -44,13 +43,12 @@ final class ShardPipe {
   private Long confirmedSeq;
   private int failures;
 
-  ShardPipe(Vertx vertx, int shardId, String nodeId, String session, Long seq, Runnable onConfirmed) {
+  ShardPipe(Vertx vertx, int shardId, String nodeId, String session, Long seq) {
     this.vertx = vertx;
     this.shardId = shardId;
     this.nodeId = nodeId;
     this.confirmedSession = session;
     this.confirmedSeq = seq;
-    this.onConfirmed = onConfirmed;
   }
 
   /** The session and sequence the holder has published up to (null before the first). */
@@ -143,7 +141,6 @@ final class ShardPipe {
       confirmedSession = last.sessionId();
       confirmedSeq = lastSeq;
     }
-    onConfirmed.run();
     flush();
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.app.Node;
 import dev.discordbridge.auth.Authenticator;
+import dev.discordbridge.testing.Poll;
 import dev.discordbridge.testing.SseClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,14 +105,8 @@ class DirectModeTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  static void await(long timeoutMs, String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(20);
-    }
+  static void await(long timeoutMs, String what, java.util.function.BooleanSupplier condition) {
+    Poll.until(timeoutMs, what, condition);
   }
 
   void awaitReady(int status) throws InterruptedException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.testing.BridgeProcess;
+import dev.discordbridge.testing.Poll;
 import dev.discordbridge.testing.SseClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -121,14 +122,8 @@ class DiscordClusterIT {
     return held;
   }
 
-  static void await(long timeoutMs, String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for: " + what);
-      }
-      Thread.sleep(50);
-    }
+  static void await(long timeoutMs, String what, java.util.function.BooleanSupplier condition) {
+    Poll.until(timeoutMs, what, condition);
   }
 
   JsonObject message(int shard, String id, String content) {
