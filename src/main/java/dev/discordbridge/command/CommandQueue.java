@@ -22,7 +22,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -91,9 +94,8 @@ final class CommandQueue {
   /** The queue's size, kept for the depth gauge (read by the metrics scrape on another thread). */
   private volatile int depth;
   private boolean linkUsable = true;
-  /** Commands in flight or waiting for their retry, and the channels they hold (one per channel). */
-  private int active;
-  private final java.util.Set<String> busyLanes = new java.util.HashSet<>();
+  /** The channels of the commands in flight or waiting for their retry: one command per channel. */
+  private final Set<String> busyLanes = new HashSet<>();
 
   private final CommandJournal journal;
   private final Counter adopted;
@@ -308,7 +310,7 @@ final class CommandQueue {
     if (stopped) {
       return;
     }
-    List<Pending> stale = new java.util.ArrayList<>();
+    List<Pending> stale = new ArrayList<>();
     for (Pending p : queue) {
       if (!p.active && expired(p)) {
         stale.add(p);
@@ -320,10 +322,10 @@ final class CommandQueue {
     }
     // A half-open breaker lets one command through as the probe.
     int limit = breaker.state() == CircuitBreakerState.HALF_OPEN ? 1 : settings.maxInFlight();
-    java.util.Set<String> passed = new java.util.HashSet<>();
-    List<Pending> start = new java.util.ArrayList<>();
+    Set<String> passed = new HashSet<>();
+    List<Pending> start = new ArrayList<>();
     for (Pending p : queue) {
-      if (active + start.size() >= limit) {
+      if (busyLanes.size() + start.size() >= limit) {
         break;
       }
       String lane = lane(p);
@@ -335,7 +337,6 @@ final class CommandQueue {
     }
     for (Pending p : start) {
       p.active = true;
-      active++;
       busyLanes.add(lane(p));
       attempt(p);
     }
@@ -349,7 +350,6 @@ final class CommandQueue {
   private void release(Pending p) {
     if (p.active) {
       p.active = false;
-      active--;
       busyLanes.remove(lane(p));
     }
   }
