@@ -8,6 +8,7 @@ import dev.discordbridge.contract.EventName;
 import dev.discordbridge.contract.GatewayEvent;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.gateway.Backoff;
+import dev.discordbridge.gateway.LogThrottle;
 import dev.discordbridge.gateway.UpstreamException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -58,6 +59,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   private final Map<Integer, Running> running = new HashMap<>();
   private final DispatchMapper mapper = new DispatchMapper();
   private DiscordMetrics metrics;
+  private final LogThrottle unmappedLog = new LogThrottle(10);
   /** Copies for the metrics scrape (another thread), refreshed every second. */
   private volatile int heldGauge;
   private volatile int readyGauge;
@@ -253,7 +255,11 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
       events = mapper.map(type, d, sessionId, seq, System.currentTimeMillis());
     } catch (RuntimeException e) {
       metrics.unmapped();
-      log.warn("discord shard {}: {} at seq {} could not be mapped: {}", shardId, type, seq, e.getMessage());
+      long suppressed = unmappedLog.acquire(System.currentTimeMillis());
+      if (suppressed >= 0) {
+        log.warn("discord shard {}: {} at seq {} could not be mapped: {}{}", shardId, type, seq, e.getMessage(),
+            suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
+      }
       events = List.of();
     }
     r.pipe().offer(sessionId, seq, events);
