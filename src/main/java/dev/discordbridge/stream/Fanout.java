@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * what makes the replay-to-live hand-off atomic: nothing else runs between "replay up to the head"
  * and "this stream is live".
  *
- * <p>Per event: one frame {@link Buffer} (built once, off-heap, shared by every stream), one index
+ * <p>Per event: one {@link Frame} (built once, off-heap, chunk-framed, shared by every stream), one index
  * lookup by guild ({@link StreamRegistry}), two hash checks per candidate stream, a reference
  * append; {@link StreamWriter} writes each dirty stream once per event-loop turn, in slices.
  */
@@ -38,7 +38,7 @@ final class Fanout {
   private final BridgeConfig.Stream config;
   private final SseMetrics metrics;
   private final Buffer retryFrame;
-  final ReplayWindow<Buffer> window;
+  final ReplayWindow<Frame> window;
   final VoicePresence voice = new VoicePresence();
   private final StreamRegistry streams;
   private final StreamWriter writer;
@@ -99,7 +99,7 @@ final class Fanout {
   private Future<Void> end(SseConnection c, long retryMs) {
     streams.detach(c);
     if (c.hasPending()) {
-      c.response.write(c.takePending());
+      c.writePending();
     }
     try {
       return c.response.end(SseFrames.shutdown(retryMs)).compose(v -> c.connection.close());
@@ -151,7 +151,7 @@ final class Fanout {
     if (!window.isNew(e)) {
       return; // a duplicate (e.g. already adopted from a peer)
     }
-    Buffer frame = SseFrames.event(e);
+    Frame frame = SseFrames.event(e);
     window.offer(e, frame);
     voice.apply(e);
     List<SseConnection> targets = streams.ofGuild(e.guildId());
@@ -181,7 +181,7 @@ final class Fanout {
     window.reset(e.streamId());
     voice.clear();
     metrics.resets.increment();
-    Buffer frame = SseFrames.reset(resetId(), e.json());
+    Frame frame = SseFrames.reset(resetId(), e.json());
     streams.beginFanout();
     for (int i = 0, n = streams.size(); i < n; i++) {
       SseConnection c = streams.get(i);
@@ -202,7 +202,7 @@ final class Fanout {
       return;
     }
     String guildId = status.guildId();
-    Buffer frame = null;
+    Frame frame = null;
     streams.beginFanout();
     for (int i = 0, n = targets.size(); i < n; i++) {
       SseConnection c = targets.get(i);
@@ -242,8 +242,9 @@ final class Fanout {
     boolean resumed = outcome != null && outcome != ReplayWindow.Outcome.RESET;
     Buffer head = Buffer.buffer(160).appendBuffer(retryFrame).appendBuffer(SseFrames.ready(resumed));
     if (outcome == ReplayWindow.Outcome.RESET) {
-      head.appendBuffer(SseFrames.reset(resetId(), RESET_OUT_OF_WINDOW));
+      head.appendBuffer(SseFrames.reset(resetId(), RESET_OUT_OF_WINDOW).toBuffer());
     }
+    VertxInternals.dropWebSocketExtensions(connection);
     SseConnection c = new SseConnection(connection, res, caller.userId(), filter, caller.expiresAtMillis());
     c.lastWriteAt = now;
     streams.attach(c);
@@ -282,7 +283,7 @@ final class Fanout {
 
   void scan() {
     long now = System.currentTimeMillis();
-    Buffer heartbeat = null;
+    Frame heartbeat = null;
     List<SseConnection> expired = null;
     int beats = 0;
     streams.beginFanout();
@@ -320,7 +321,7 @@ final class Fanout {
   private void expire(SseConnection c) {
     streams.detach(c);
     if (c.hasPending()) {
-      c.response.write(c.takePending());
+      c.writePending();
     }
     c.response.end();
   }

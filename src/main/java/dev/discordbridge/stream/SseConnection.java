@@ -1,18 +1,32 @@
 package dev.discordbridge.stream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.buffer.Buffer;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One open SSE stream: its precomputed filter, its pending bytes for this event-loop turn, and
  * where it stands in a replay. Owned by one {@link Fanout} (one event loop): no locking.
+ *
+ * <p>On an HTTP/1.1 connection (all of them: the server speaks no HTTP/2) the pending frames are
+ * written as ready-made HTTP chunks through the pipeline context of Netty's HTTP encoder, i.e.
+ * to the handlers below it, with a void promise: no Vert.x write queue, HTTP content object,
+ * chunk encoding, promise or per-write metrics call. The response head and the stream's end still
+ * go through Vert.x's response; the server runs in strict thread mode, so Vert.x writes straight to
+ * the channel too (no queue of its own that could reorder the two), and its writability (used for
+ * back-pressure and the drain handler) is the channel's.
  */
 final class SseConnection {
   final HttpConnection connection;
   final HttpServerResponse response;
+  /** The HTTP encoder's context, or null: then frames go through {@link #response}. */
+  private final ChannelHandlerContext below;
+  private final ChannelPromise voidPromise;
   final String userId;
   final StreamFilter filter;
   final long expiresAtMillis;
@@ -24,7 +38,7 @@ final class SseConnection {
    * Pending bytes: a single shared frame until a second one arrives before the write; then a
    * composite of the shared frames (no copy: one gathering write sends them all).
    */
-  private Buffer single;
+  private ByteBuf single;
   private CompositeByteBuf combined;
   int pendingEvents;
   int pendingBytes;
@@ -45,21 +59,24 @@ final class SseConnection {
   SseConnection(HttpConnection connection, HttpServerResponse response, String userId, StreamFilter filter, long expiresAtMillis) {
     this.connection = connection;
     this.response = response;
+    this.below = VertxInternals.belowHttpEncoder(connection);
+    this.voidPromise = below == null ? null : new VoidChannelPromise(below.channel(), false);
     this.userId = userId;
     this.filter = filter;
     this.expiresAtMillis = expiresAtMillis;
   }
 
-  void append(Buffer frame) {
+  void append(Frame frame) {
+    ByteBuf bytes = below != null ? frame.chunk() : frame.raw();
     if (pendingEvents == 0) {
-      single = frame;
+      single = bytes;
     } else {
       if (combined == null) {
         combined = Unpooled.compositeBuffer(MAX_COMPONENTS);
-        combined.addComponent(true, VertxInternals.byteBuf(single));
+        combined.addComponent(true, single);
         single = null;
       }
-      combined.addComponent(true, VertxInternals.byteBuf(frame));
+      combined.addComponent(true, bytes);
     }
     pendingEvents++;
     pendingBytes += frame.length();
@@ -69,14 +86,28 @@ final class SseConnection {
     return pendingEvents > 0;
   }
 
-  /** Takes the pending bytes (the caller writes them) and empties the queue. */
-  Buffer takePending() {
-    Buffer out = combined != null ? VertxInternals.buffer(combined) : single;
+  /** Whether the socket takes more bytes now (else the drain handler says when it does). */
+  boolean writable() {
+    return below != null ? below.channel().isWritable() : !response.writeQueueFull();
+  }
+
+  /** Writes the pending bytes and empties the queue. */
+  void writePending() {
+    ByteBuf out = combined != null ? combined : single;
+    dropPending();
+    if (below != null) {
+      below.writeAndFlush(out, voidPromise);
+    } else {
+      response.write(VertxInternals.buffer(out));
+    }
+  }
+
+  /** Forgets the pending bytes (the stream is cut off). */
+  void dropPending() {
     single = null;
     combined = null;
     pendingEvents = 0;
     pendingBytes = 0;
     pendingDeliveries = 0;
-    return out;
   }
 }

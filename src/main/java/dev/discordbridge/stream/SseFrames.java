@@ -3,23 +3,20 @@ package dev.discordbridge.stream;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamIds;
 import dev.discordbridge.contract.Times;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes of the SSE stream (CONTRACT section 2). An event frame is built once per event per
- * router instance and the same {@link Buffer} is written to every matching connection. Payloads
+ * router instance and the same {@link Frame} is written to every matching connection. Payloads
  * are single-line JSON (encoded JSON never holds a raw line break), so one {@code data:} line
  * carries them.
  *
- * <p>Frames written to many sockets (events, heartbeats) live in off-heap memory that the GC frees
- * (a JDK direct {@link ByteBuffer}), wrapped unreleasable: Netty writes them to every
- * socket as they are, without the copy into a direct buffer that a heap buffer costs per write, and
- * no write can free them while the replay window still holds them.
+ * <p>Frames that go through the fan-out (events, heartbeats, resets, command statuses) are
+ * {@link Frame}s: chunk-framed, off-heap, shared. The few written once per stream through Vert.x's
+ * response (the opening {@code retry} and {@code ready}, the final {@code shutdown}) are plain
+ * buffers.
  */
-public final class SseFrames {
+final class SseFrames {
   /** Names of the stream's own frames (events carry their contract name). */
   public static final String READY = "ready";
   public static final String HEARTBEAT = "heartbeat";
@@ -32,15 +29,8 @@ public final class SseFrames {
   private static final Buffer READY_FRESH = Buffer.buffer("event: ready\ndata: {\"resumed\":false}\n\n");
 
   /** {@code id: <stream id>\nevent: <name>\ndata: <json>\n\n}. */
-  public static Buffer event(StreamEvent e) {
-    return shared(text(e.streamIdText(), e.name(), e.json()));
-  }
-
-  /** An immutable off-heap frame, shared by every connection it is written to. */
-  static Buffer shared(String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-    return VertxInternals.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
+  static Frame event(StreamEvent e) {
+    return Frame.of(text(e.streamIdText(), e.name(), e.json()));
   }
 
   public static Buffer retry(long millis) {
@@ -55,12 +45,12 @@ public final class SseFrames {
    * A reset: the client must refetch its state. It carries {@code id: <resumeId>} when known, so
    * that the client's next reconnect resumes from there rather than being reset again.
    */
-  public static Buffer reset(long resumeId, String json) {
-    return Buffer.buffer(text(resumeId >= 0 ? StreamIds.format(resumeId) : null, StreamEvent.RESET_NAME, json));
+  static Frame reset(long resumeId, String json) {
+    return Frame.of(text(resumeId >= 0 ? StreamIds.format(resumeId) : null, StreamEvent.RESET_NAME, json));
   }
 
-  public static Buffer heartbeat(long nowMillis) {
-    return shared(text(null, HEARTBEAT, "{\"ts\":\"" + Times.format(nowMillis) + "\"}"));
+  static Frame heartbeat(long nowMillis) {
+    return Frame.of(text(null, HEARTBEAT, "{\"ts\":\"" + Times.format(nowMillis) + "\"}"));
   }
 
   /**
@@ -73,8 +63,8 @@ public final class SseFrames {
   }
 
   /** A live-only event without an id (it must not move the client's resume position). */
-  public static Buffer unnumbered(String name, String json) {
-    return Buffer.buffer(text(null, name, json));
+  static Frame unnumbered(String name, String json) {
+    return Frame.of(text(null, name, json));
   }
 
   static String text(String id, String name, String json) {

@@ -116,10 +116,16 @@ public final class SseRouterVerticle extends VerticleBase {
   /**
    * HTTP/1.1 only: with cleartext HTTP/2 on, Vert.x sets a connection up only after its first
    * bytes, so a silent connection would escape the header timeout and the connection cap.
+   *
+   * <p>Strict thread mode: every request is handled and answered on this verticle's event loop
+   * (bus replies and timers come back to it), so Vert.x may write to the channel directly. Each
+   * connection then has no write queue of its own (a 4 KiB array per connection otherwise), and
+   * nothing Vert.x writes can be held back behind the frames the fan-out writes below the HTTP
+   * encoder ({@link SseConnection}).
    */
   private HttpServerOptions serverOptions() {
     var options = new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true).setAcceptBacklog(4096)
-        .setHttp2ClearTextEnabled(false)
+        .setHttp2ClearTextEnabled(false).setStrictThreadMode(true)
         .setIdleTimeout((int) config.http().idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     return LegacySocketEdge.applyLimits(options, config);
   }

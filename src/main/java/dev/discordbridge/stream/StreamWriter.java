@@ -29,7 +29,7 @@ final class StreamWriter {
   private final BridgeConfig.Stream config;
   private final SseMetrics metrics;
   private final StreamRegistry streams;
-  private final ReplayWindow<Buffer> window;
+  private final ReplayWindow<Frame> window;
   private final int eagerEvents;
   private final int eagerBytes;
 
@@ -46,7 +46,7 @@ final class StreamWriter {
   private final Runnable flushNextIteration;
 
   StreamWriter(Context context, BridgeConfig.Stream config, SseMetrics metrics, StreamRegistry streams,
-               ReplayWindow<Buffer> window) {
+               ReplayWindow<Frame> window) {
     this.context = context;
     this.config = config;
     this.metrics = metrics;
@@ -71,10 +71,10 @@ final class StreamWriter {
    * the turn; a burst that reaches half the bound is written at once while the socket accepts it.
    * Only bytes the socket refuses count against the bound: past it, the client is cut off.
    */
-  void enqueue(SseConnection c, Buffer frame) {
+  void enqueue(SseConnection c, Frame frame) {
     c.append(frame);
     if (c.pendingEvents >= eagerEvents || c.pendingBytes >= eagerBytes) {
-      if (!c.response.writeQueueFull()) {
+      if (c.writable()) {
         write(c, System.currentTimeMillis());
         return;
       }
@@ -88,7 +88,7 @@ final class StreamWriter {
 
   private void write(SseConnection c, long now) {
     deliveredUncounted += c.pendingDeliveries;
-    c.response.write(c.takePending());
+    c.writePending();
     c.lastWriteAt = now;
   }
 
@@ -165,11 +165,11 @@ final class StreamWriter {
         return;
       }
     }
-    if (!c.hasPending() || c.response.writeQueueFull()) {
+    if (!c.hasPending() || !c.writable()) {
       return; // a full queue: the drain handler marks it dirty again; the bound is checked on enqueue
     }
     write(c, now);
-    if (c.replaying && !c.response.writeQueueFull()) {
+    if (c.replaying && c.writable()) {
       markDirty(c);
     }
   }
@@ -202,7 +202,7 @@ final class StreamWriter {
       return;
     }
     metrics.slowDisconnects.increment();
-    c.takePending();
+    c.dropPending();
     streams.detach(c);
     c.connection.close();
   }

@@ -2,7 +2,9 @@ package dev.discordbridge.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -51,5 +53,38 @@ final class VertxInternals {
    */
   static Channel channel(HttpConnection connection) {
     return connection instanceof ConnectionBase base ? base.channel() : null;
+  }
+
+  /** The name Vert.x gives its HTTP/1.x response encoder in a server connection's pipeline. */
+  private static final String HTTP_ENCODER = "httpEncoder";
+  /** The name of the handshake handler Vert.x adds for WebSocket compression (per-message, per-frame). */
+  private static final String WEBSOCKET_EXTENSIONS = "webSocketExtensionHandler";
+
+  /**
+   * The pipeline context of the HTTP/1.x response encoder, or null (another protocol, or a
+   * pipeline Vert.x laid out otherwise). A write through it reaches only the handlers below the
+   * encoder (and the socket), so what is written must be framed already: the stream's frames are
+   * stored as HTTP chunks ({@link Frame}). Vert.x offers no public way to write pre-encoded bytes
+   * into a response.
+   */
+  static ChannelHandlerContext belowHttpEncoder(HttpConnection connection) {
+    Channel channel = channel(connection);
+    if (channel == null) {
+      return null;
+    }
+    ChannelHandlerContext ctx = channel.pipeline().context(HTTP_ENCODER);
+    return ctx != null && ctx.handler() instanceof HttpResponseEncoder ? ctx : null;
+  }
+
+  /**
+   * Removes the WebSocket extension handshaker from a connection that carries an SSE stream: the
+   * connection can never be upgraded any more, and the handler sat in the path of every write and
+   * held per-connection handshaker objects. No public API can leave it out for some connections only.
+   */
+  static void dropWebSocketExtensions(HttpConnection connection) {
+    Channel channel = channel(connection);
+    if (channel != null && channel.pipeline().get(WEBSOCKET_EXTENSIONS) != null) {
+      channel.pipeline().remove(WEBSOCKET_EXTENSIONS);
+    }
   }
 }

@@ -332,6 +332,80 @@ class SseStreamTest {
     assertEquals(401, web.get(port, "127.0.0.1", "/api/guilds/" + GUILD + "/voice").send().await().statusCode());
   }
 
+  /**
+   * On the wire: the head through Vert.x, then each event frame as its own HTTP chunk, written
+   * below the HTTP encoder (a replay is one write of several chunks; had the frames gone through
+   * Vert.x's response, the write would be one chunk holding them all), then the chunked terminator
+   * at token expiry. A strict parser checks every chunk's size line and CRLF.
+   */
+  @Test
+  void eachEventIsOneWellFramedChunkAndTheStreamEndsWithTheTerminator() throws Exception {
+    String t = token(USER, GUILD);
+    SseClient watcher = openReady("/api/stream", bearer(t), false);
+    StreamEvent before = publish(TestEvents.message(next()));
+    List<StreamEvent> sent = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sent.add(publish(TestEvents.message(next())));
+    }
+    while (!sent.get(2).streamIdText().equals(watcher.nextEvent().id())) {
+      // all four are in the windows
+    }
+    watcher.close();
+    String shortLived = StreamTestSupport.token(vertx, config, USER, List.of(GUILD), 3);
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + shortLived
+          + "\r\nLast-Event-ID: " + before.streamIdText() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+      assertEquals("HTTP/1.1 200 OK", asciiLine(in));
+      boolean chunked = false;
+      for (String h = asciiLine(in); !h.isEmpty(); h = asciiLine(in)) {
+        chunked |= h.equalsIgnoreCase("transfer-encoding: chunked");
+      }
+      assertTrue(chunked);
+      String head = chunk(in);
+      assertTrue(head.startsWith("retry: 1500\n\n") && head.contains("event: ready"), head);
+      for (int i = 0; i < 3; i++) {
+        // one SSE frame per chunk, exactly the bytes SseFrames builds
+        assertEquals(SseFrames.event(sent.get(i)).toString(), chunk(in));
+      }
+      // token expiry: Vert.x's end writes the terminator after the frames written below it
+      String rest;
+      do {
+        rest = chunk(in);
+      } while (rest != null && rest.startsWith("event: heartbeat"));
+      assertNull(rest, "expected the chunked terminator, got " + rest);
+      assertEquals("", asciiLine(in));
+    }
+  }
+
+  /** One chunk's data (checked against its size line and trailing CRLF), or null for the terminator. */
+  private static String chunk(java.io.DataInputStream in) throws java.io.IOException {
+    int size = Integer.parseInt(asciiLine(in), 16);
+    if (size == 0) {
+      return null;
+    }
+    byte[] data = new byte[size];
+    in.readFully(data);
+    assertEquals("", asciiLine(in), "chunk not followed by CRLF");
+    return new String(data, StandardCharsets.UTF_8);
+  }
+
+  private static String asciiLine(java.io.DataInputStream in) throws java.io.IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int b = in.read(); ; b = in.read()) {
+      if (b < 0) {
+        throw new java.io.EOFException("after " + sb);
+      }
+      if (b == '\r') {
+        assertEquals('\n', in.read(), "CR without LF");
+        return sb.toString();
+      }
+      sb.append((char) b);
+    }
+  }
+
   @Test
   void tokenExpiryClosesTheStream() {
     String shortLived = StreamTestSupport.token(vertx, config, USER, List.of(GUILD), 2);
