@@ -104,7 +104,7 @@ public final class FanoutBench {
       long rssBefore = ProcStats.rssKb(pid);
 
       for (int g = 0; g < options.groups(); g++) {
-        groups.add(new SseLoop("sse-loop-" + g, options.batchMicros()));
+        groups.add(new SseLoop(SseLoop.THREAD_PREFIX + g, options.batchMicros()));
       }
       log("%s: opening %d streams over %d event loops", target.name(), n, groups.size());
       long t0 = System.nanoTime();
@@ -196,6 +196,7 @@ public final class FanoutBench {
     long d1 = 0;
     long c1 = 0;
     long s1 = 0;
+    ProcStats.ThreadsCpu th1 = null;
     int total = warmEvents + measured;
     for (int k = 0; k < total; k++) {
       Bench.sleepUntil(start + (long) (k * interval));
@@ -204,6 +205,7 @@ public final class FanoutBench {
         d1 = delivered(groups);
         c1 = ProcStats.cpuMicros(pid);
         s1 = ProcStats.cpuMicros(self);
+        th1 = ProcStats.threads(SseLoop.THREAD_PREFIX);
         if (commands != null) {
           commands.begin();
         }
@@ -220,6 +222,7 @@ public final class FanoutBench {
     long d2 = delivered(groups);
     long c2 = ProcStats.cpuMicros(pid);
     long s2 = ProcStats.cpuMicros(self);
+    ProcStats.ThreadsCpu th = ProcStats.threads(SseLoop.THREAD_PREFIX).minus(th1);
     CommandProbe.Result cmd = commands == null ? null : Bench.await(commands.end(), 15);
 
     long expected = (long) measured * n;
@@ -286,6 +289,15 @@ public final class FanoutBench {
         cmdP50 = cmd.latencyMicros().getValueAtPercentile(50) / 1000.0;
         cmdP99 = cmd.latencyMicros().getValueAtPercentile(99) / 1000.0;
       }
+    }
+    if (deliveries > 0) {
+      // The load generator's own cost, to tell how far it is from measuring itself.
+      String client = String.format("load generator %.1f µs CPU per delivery (SSE loops: user %.1f, kernel %.1f, "
+              + "%.2f wake-ups; other threads %.1f)", (s2 - s1) / (double) deliveries,
+          th.userMicros() / (double) deliveries, th.kernelMicros() / (double) deliveries,
+          th.wakeUps() / (double) deliveries, th.otherMicros() / (double) deliveries);
+      log("%s: %,d deliveries/s: %s", target.name(), rate, client);
+      notes.append(client).append("; ");
     }
     notes.append(String.format("%.2f events/s, %d measured", eventsPerSecond, measured));
     var row = new ResultRow(target.name(), n, rate, deliveries / window,
