@@ -74,17 +74,32 @@ public final class FanoutBench {
     try {
       var bench = new FanoutBench(options, vertx);
       List<ResultRow> rows = new ArrayList<>();
+      List<Sweep.Summary> summaries = new ArrayList<>();
+      boolean worked = true;
       for (String server : options.servers()) {
-        rows.addAll(bench.runServer(server));
+        List<ResultRow> serverRows = bench.runServer(server);
+        rows.addAll(serverRows);
+        if (options.sweep() != null) {
+          var summary = Sweep.Summary.of(serverRows.get(0).server(), options.streams(), serverRows);
+          summaries.add(summary);
+          log("%s: sweep: %s", summary.server(), summary.verdict(options.sweep()));
+          // A step not held is the sweep's result; only a server that never got to measure is an error.
+          worked &= serverRows.get(0).ok();
+        } else {
+          worked &= serverRows.stream().allMatch(ResultRow::ok);
+        }
       }
       String report = report(options, rows);
+      if (options.sweep() != null) {
+        report += options.sweep().report(summaries);
+      }
       System.out.println();
       System.out.print(report);
       Path out = options.workDir().resolve(options.out());
       Files.createDirectories(out.toAbsolutePath().getParent());
       Files.writeString(out, report);
       System.out.println("\nwritten to " + out);
-      return rows.stream().allMatch(ResultRow::ok) ? 0 : 1;
+      return worked ? 0 : 1;
     } finally {
       Bench.awaitQuietly(vertx.close(), 10);
     }
@@ -130,16 +145,25 @@ public final class FanoutBench {
         deployments.add(Bench.await(vertx.deployVerticle(commands), 10));
       }
       for (int rate : options.rates()) {
+        ResultRow row;
         try {
-          rows.add(runRate(target, groups, commands, rate, rssPerStream));
+          row = runRate(target, groups, commands, rate, rssPerStream);
         } catch (Exception e) {
           log("%s at %d deliveries/s failed: %s", target.name(), rate, e);
-          rows.add(ResultRow.failed(target.name(), n, rate, String.valueOf(e.getMessage())));
+          row = ResultRow.failed(target.name(), n, rate, String.valueOf(e.getMessage()));
+        }
+        rows.add(row);
+        String why = options.sweep() == null ? null : Sweep.whyNotHeld(row);
+        if (why != null) {
+          log("%s: %,d deliveries/s not held (%s): the sweep ends here", target.name(), rate, why);
+          break;
         }
       }
     } catch (Exception e) {
       log("%s failed: %s", target.name(), e.getMessage());
-      for (int rate : options.rates().subList(rows.size(), options.rates().size())) {
+      // A sweep stops at its first failed step: only the current one is reported.
+      int until = options.sweep() == null ? options.rates().size() : rows.size() + 1;
+      for (int rate : options.rates().subList(rows.size(), Math.min(until, options.rates().size()))) {
         rows.add(ResultRow.failed(target.name(), n, rate, firstLine(String.valueOf(e.getMessage()))));
       }
     } finally {
@@ -341,6 +365,9 @@ public final class FanoutBench {
             + "%d client event loops%s, %.1f command POSTs/s (bridge); servers pinned to CPU %d, load generator to the other%n",
         o.streams(), o.seconds(), o.warmup(), o.drain(), o.groups(),
         o.batchMicros() > 0 ? " (waking at most every " + o.batchMicros() + " µs)" : "", o.commandsPerSecond(), o.serverCpu()));
+    if (o.sweep() != null) {
+      sb.append("- sweep: ").append(o.sweep().describe()).append(", per server until a step is not held\n");
+    }
     sb.append("- events: contract-shaped messageCreate, content of ").append(BenchEvents.CONTENT_LENGTH)
         .append(" characters carrying the send time; bridge events arrive over the upstream WebSocket link, "
             + "nchan events by one keep-alive HTTP POST each\n\n");
