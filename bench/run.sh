@@ -2,7 +2,9 @@
 # Fan-out benchmark: the bridge beside nginx + nchan under the same SSE load.
 #   bash bench/run.sh            full run (10,000 streams; 20,000 and 60,000 deliveries/s)
 #   bash bench/run.sh --smoke    tiny run for CI (50 streams, 3 s), so the benchmark cannot rot
-#   bash bench/run.sh --help     all flags (--streams, --rates, --seconds, --warmup, --servers, ...)
+#   bash bench/run.sh --sweep    rate sweep: per server, the highest rate held (20,000 x 1.25 up to 200,000)
+#   bash bench/run.sh --smoke --sweep   smoke-size sweep (2,000, 4,000, 8,000/s; under a minute; not in CI)
+#   bash bench/run.sh --help     all flags (--streams, --rates, --sweep, --seconds, --warmup, --servers, ...)
 # Extra for this script: --no-build (reuse target/bridge.jar and the compiled benchmark).
 # Servers are pinned to CPU 0, the load generator to CPU 1; everything runs on 127.0.0.1.
 set -euo pipefail

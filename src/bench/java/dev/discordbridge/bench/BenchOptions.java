@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Command-line flags of the fan-out benchmark. */
-record BenchOptions(int streams, List<Integer> rates, int seconds, int warmup, int drain, List<String> servers,
+record BenchOptions(int streams, List<Integer> rates, Sweep sweep, int seconds, int warmup, int drain, List<String> servers,
                     int groups, int batchMicros, double commandsPerSecond, int serverCpu, Path jar, Path out, Path workDir,
                     List<String> bridgeJvmOptions, Map<String, String> bridgeEnv, String bridgeClass, boolean smoke) {
 
@@ -20,6 +20,13 @@ record BenchOptions(int streams, List<Integer> rates, int seconds, int warmup, i
       usage: bash bench/run.sh [--smoke] [flags]
         --streams N           SSE streams per server (default 10000; --smoke 50)
         --rates A,B           offered deliveries/s = events/s x streams (default 20000,60000; --smoke 5000)
+        --sweep [START,FACTOR,MAX]
+                              instead of --rates: per server, rates from START, x FACTOR per step, up to MAX
+                              (default 20000,1.25,200000; --smoke 2000,2,8000), each step measured as a rate is,
+                              streams kept open, until a step is not held (held = delivered/s >= 97 % of offered,
+                              no missed delivery, latency p99 < 1 s); reports the highest held rate, the first
+                              step not held and why, and the load generator's CPU there (>= 90 %: the step
+                              measured the client). A step not held is a result: the exit code stays 0
         --seconds S           measured seconds per rate (default 20; --smoke 3)
         --warmup S            warm-up seconds before each measurement (default 5; --smoke 1)
         --drain S             at most this long to wait for in-flight events after publishing (default 5; --smoke 2)
@@ -45,6 +52,10 @@ record BenchOptions(int streams, List<Integer> rates, int seconds, int warmup, i
       String a = args[i];
       if (a.equals("--smoke")) {
         smoke = true;
+        continue;
+      }
+      if (a.equals("--sweep") && (i + 1 >= args.length || args[i + 1].startsWith("--"))) {
+        flags.put("sweep", "");
         continue;
       }
       if (a.equals("--help") || a.equals("-h")) {
@@ -77,7 +88,7 @@ record BenchOptions(int streams, List<Integer> rates, int seconds, int warmup, i
       }
     }
     List<String> unknown = new ArrayList<>(flags.keySet());
-    unknown.removeAll(List.of("streams", "rates", "seconds", "warmup", "drain", "servers", "groups", "batch-us", "commands-per-sec",
+    unknown.removeAll(List.of("streams", "rates", "sweep", "seconds", "warmup", "drain", "servers", "groups", "batch-us", "commands-per-sec",
         "server-cpu", "jar", "out", "bridge-jvm", "bridge-class"));
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("unknown flag --" + unknown.get(0));
@@ -89,6 +100,10 @@ record BenchOptions(int streams, List<Integer> rates, int seconds, int warmup, i
     for (String r : flags.getOrDefault("rates", smoke ? "5000" : "20000,60000").split(",")) {
       rates.add(parseInt("rates", r.trim(), 1, 10_000_000));
     }
+    if (flags.containsKey("sweep") && flags.containsKey("rates")) {
+      System.err.println("--sweep replaces --rates: --rates " + flags.get("rates") + " is ignored");
+    }
+    Sweep sweep = flags.containsKey("sweep") ? Sweep.parse(flags.get("sweep"), smoke ? Sweep.SMOKE : Sweep.DEFAULT) : null;
     List<String> servers = Arrays.stream(flags.getOrDefault("servers", defaultServers).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     for (String s : servers) {
@@ -103,7 +118,7 @@ record BenchOptions(int streams, List<Integer> rates, int seconds, int warmup, i
     if (cps < 0 || cps > 1000) {
       throw new IllegalArgumentException("--commands-per-sec must be between 0 and 1000");
     }
-    return new BenchOptions(streams, List.copyOf(rates),
+    return new BenchOptions(streams, sweep == null ? List.copyOf(rates) : sweep.steps(), sweep,
         integer(flags, "seconds", smoke ? 3 : 20, 1, 3600),
         integer(flags, "warmup", smoke ? 1 : 5, 0, 3600),
         integer(flags, "drain", smoke ? 2 : 5, 0, 600),

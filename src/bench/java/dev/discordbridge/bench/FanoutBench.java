@@ -74,17 +74,32 @@ public final class FanoutBench {
     try {
       var bench = new FanoutBench(options, vertx);
       List<ResultRow> rows = new ArrayList<>();
+      List<Sweep.Summary> summaries = new ArrayList<>();
+      boolean worked = true;
       for (String server : options.servers()) {
-        rows.addAll(bench.runServer(server));
+        List<ResultRow> serverRows = bench.runServer(server);
+        rows.addAll(serverRows);
+        if (options.sweep() != null) {
+          var summary = Sweep.Summary.of(serverRows.get(0).server(), options.streams(), serverRows);
+          summaries.add(summary);
+          log("%s: sweep: %s", summary.server(), summary.verdict(options.sweep()));
+          // A step not held is the sweep's result; only a server that never got to measure is an error.
+          worked &= serverRows.get(0).ok();
+        } else {
+          worked &= serverRows.stream().allMatch(ResultRow::ok);
+        }
       }
       String report = report(options, rows);
+      if (options.sweep() != null) {
+        report += options.sweep().report(summaries);
+      }
       System.out.println();
       System.out.print(report);
       Path out = options.workDir().resolve(options.out());
       Files.createDirectories(out.toAbsolutePath().getParent());
       Files.writeString(out, report);
       System.out.println("\nwritten to " + out);
-      return rows.stream().allMatch(ResultRow::ok) ? 0 : 1;
+      return worked ? 0 : 1;
     } finally {
       Bench.awaitQuietly(vertx.close(), 10);
     }
@@ -104,7 +119,7 @@ public final class FanoutBench {
       long rssBefore = ProcStats.rssKb(pid);
 
       for (int g = 0; g < options.groups(); g++) {
-        groups.add(new SseLoop("sse-loop-" + g, options.batchMicros()));
+        groups.add(new SseLoop(SseLoop.THREAD_PREFIX + g, options.batchMicros()));
       }
       log("%s: opening %d streams over %d event loops", target.name(), n, groups.size());
       long t0 = System.nanoTime();
@@ -130,16 +145,25 @@ public final class FanoutBench {
         deployments.add(Bench.await(vertx.deployVerticle(commands), 10));
       }
       for (int rate : options.rates()) {
+        ResultRow row;
         try {
-          rows.add(runRate(target, groups, commands, rate, rssPerStream));
+          row = runRate(target, groups, commands, rate, rssPerStream);
         } catch (Exception e) {
           log("%s at %d deliveries/s failed: %s", target.name(), rate, e);
-          rows.add(ResultRow.failed(target.name(), n, rate, String.valueOf(e.getMessage())));
+          row = ResultRow.failed(target.name(), n, rate, String.valueOf(e.getMessage()));
+        }
+        rows.add(row);
+        String why = options.sweep() == null ? null : Sweep.whyNotHeld(row);
+        if (why != null) {
+          log("%s: %,d deliveries/s not held (%s): the sweep ends here", target.name(), rate, why);
+          break;
         }
       }
     } catch (Exception e) {
       log("%s failed: %s", target.name(), e.getMessage());
-      for (int rate : options.rates().subList(rows.size(), options.rates().size())) {
+      // A sweep stops at its first failed step: only the current one is reported.
+      int until = options.sweep() == null ? options.rates().size() : rows.size() + 1;
+      for (int rate : options.rates().subList(rows.size(), Math.min(until, options.rates().size()))) {
         rows.add(ResultRow.failed(target.name(), n, rate, firstLine(String.valueOf(e.getMessage()))));
       }
     } finally {
@@ -196,6 +220,7 @@ public final class FanoutBench {
     long d1 = 0;
     long c1 = 0;
     long s1 = 0;
+    ProcStats.ThreadsCpu th1 = null;
     int total = warmEvents + measured;
     for (int k = 0; k < total; k++) {
       Bench.sleepUntil(start + (long) (k * interval));
@@ -204,6 +229,7 @@ public final class FanoutBench {
         d1 = delivered(groups);
         c1 = ProcStats.cpuMicros(pid);
         s1 = ProcStats.cpuMicros(self);
+        th1 = ProcStats.threads(SseLoop.THREAD_PREFIX);
         if (commands != null) {
           commands.begin();
         }
@@ -220,6 +246,7 @@ public final class FanoutBench {
     long d2 = delivered(groups);
     long c2 = ProcStats.cpuMicros(pid);
     long s2 = ProcStats.cpuMicros(self);
+    ProcStats.ThreadsCpu th = ProcStats.threads(SseLoop.THREAD_PREFIX).minus(th1);
     CommandProbe.Result cmd = commands == null ? null : Bench.await(commands.end(), 15);
 
     long expected = (long) measured * n;
@@ -287,6 +314,15 @@ public final class FanoutBench {
         cmdP99 = cmd.latencyMicros().getValueAtPercentile(99) / 1000.0;
       }
     }
+    if (deliveries > 0) {
+      // The load generator's own cost, to tell how far it is from measuring itself.
+      String client = String.format("load generator %.1f µs CPU per delivery (SSE loops: user %.1f, kernel %.1f, "
+              + "%.2f wake-ups; other threads %.1f)", (s2 - s1) / (double) deliveries,
+          th.userMicros() / (double) deliveries, th.kernelMicros() / (double) deliveries,
+          th.wakeUps() / (double) deliveries, th.otherMicros() / (double) deliveries);
+      log("%s: %,d deliveries/s: %s", target.name(), rate, client);
+      notes.append(client).append("; ");
+    }
     notes.append(String.format("%.2f events/s, %d measured", eventsPerSecond, measured));
     var row = new ResultRow(target.name(), n, rate, deliveries / window,
         pct(latency, 50), pct(latency, 99), latency.getTotalCount() == 0 ? null : latency.getMaxValue() / 1000.0,
@@ -329,6 +365,9 @@ public final class FanoutBench {
             + "%d client event loops%s, %.1f command POSTs/s (bridge); servers pinned to CPU %d, load generator to the other%n",
         o.streams(), o.seconds(), o.warmup(), o.drain(), o.groups(),
         o.batchMicros() > 0 ? " (waking at most every " + o.batchMicros() + " µs)" : "", o.commandsPerSecond(), o.serverCpu()));
+    if (o.sweep() != null) {
+      sb.append("- sweep: ").append(o.sweep().describe()).append(", per server until a step is not held\n");
+    }
     sb.append("- events: contract-shaped messageCreate, content of ").append(BenchEvents.CONTENT_LENGTH)
         .append(" characters carrying the send time; bridge events arrive over the upstream WebSocket link, "
             + "nchan events by one keep-alive HTTP POST each\n\n");

@@ -41,6 +41,9 @@ final class SseLoop implements Runnable, AutoCloseable {
   record Result(Histogram latencyMicros, int[] got, long[] lastNanos, int streamsAlive, int streamsShort,
                 int disconnects, int resets) {}
 
+  /** Every loop thread's name starts with this (the load generator's CPU split reads it). */
+  static final String THREAD_PREFIX = "sse-loop-";
+
   private static final int EVT_NONE = 0;
   private static final int EVT_READY = 1;
   private static final int EVT_RESET = 2;
