@@ -11,8 +11,9 @@ import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * Issues command POSTs at a fixed rate while a measurement runs (each from one of a few users,
- * so that no user bucket runs dry) and records their latency, request to response.
+ * Issues command POSTs at a fixed rate (each from one of a few users, so that no user bucket runs
+ * dry) from the start of a rate's warm-up, as the events are, and records the latency, request to
+ * response, of those sent during the measured window.
  */
 final class CommandProbe extends VerticleBase {
 
@@ -24,6 +25,8 @@ final class CommandProbe extends VerticleBase {
   private long timer = -1;
   private int n;
   private int sent;
+  /** Which window a command belongs to: only those of the current one are counted. */
+  private int window;
   private Histogram latency = SseLoop.newHistogram();
   private Map<String, Integer> outcomes = new TreeMap<>();
 
@@ -46,14 +49,24 @@ final class CommandProbe extends VerticleBase {
     return client.close();
   }
 
-  /** Starts issuing commands; callable from any thread. */
+  /** Starts issuing commands (the warm-up: not counted); callable from any thread. */
+  void warm() {
+    context.runOnContext(v -> {
+      window++;
+      if (timer < 0) {
+        long interval = Math.max(1, Math.round(1000 / perSecond));
+        timer = vertx.setPeriodic(interval, t -> fire());
+      }
+    });
+  }
+
+  /** Counts from now on (issuing if not yet); callable from any thread. */
   void begin() {
+    warm();
     context.runOnContext(v -> {
       latency = SseLoop.newHistogram();
       outcomes = new TreeMap<>();
       sent = 0;
-      long interval = Math.max(1, Math.round(1000 / perSecond));
-      timer = vertx.setPeriodic(interval, t -> fire());
     });
   }
 
@@ -62,6 +75,7 @@ final class CommandProbe extends VerticleBase {
     Promise<Result> p = Promise.promise();
     context.runOnContext(v -> {
       vertx.cancelTimer(timer);
+      timer = -1;
       long deadline = System.nanoTime() + 5_000_000_000L;
       vertx.setPeriodic(20, t -> {
         int answered = outcomes.values().stream().mapToInt(Integer::intValue).sum();
@@ -76,12 +90,16 @@ final class CommandProbe extends VerticleBase {
 
   private void fire() {
     int k = n++;
+    int w = window;
     sent++;
     long t0 = System.nanoTime();
     client.request(spec.request().apply(k))
         .compose(req -> req.send(spec.body().apply(k)))
         .compose(resp -> resp.body().map(b -> resp.statusCode()))
         .onComplete(ar -> {
+          if (w != window) {
+            return; // sent during the warm-up
+          }
           String outcome = ar.succeeded() ? Integer.toString(ar.result()) : "error";
           outcomes.merge(outcome, 1, Integer::sum);
           if (ar.succeeded() && ar.result() / 100 == 2) {

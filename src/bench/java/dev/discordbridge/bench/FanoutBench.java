@@ -222,6 +222,9 @@ public final class FanoutBench {
     long s1 = 0;
     ProcStats.ThreadsCpu th1 = null;
     int total = warmEvents + measured;
+    if (commands != null) {
+      commands.warm();
+    }
     for (int k = 0; k < total; k++) {
       Bench.sleepUntil(start + (long) (k * interval));
       if (k == warmEvents) {
