@@ -254,9 +254,15 @@ final class CommandQueue {
     queue.addLast(p);
     depth = queue.size();
     boolean paused = !linkUsable || breaker.state() == CircuitBreakerState.OPEN;
-    TraceLog.info(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}{}", command.id(),
-        command.name(), command.actorUserId(), command.channelId(), queue.size(),
-        paused ? (linkUsable ? " (breaker open)" : " (link down)") : "");
+    // One INFO line per command, its outcome; accepted and sent are DEBUG unless the command waits.
+    if (paused) {
+      TraceLog.info(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {} ({})",
+          command.id(), command.name(), command.actorUserId(), command.channelId(), queue.size(),
+          linkUsable ? "breaker open" : "link down");
+    } else {
+      TraceLog.debug(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}",
+          command.id(), command.name(), command.actorUserId(), command.channelId(), queue.size());
+    }
     Future<Void> recorded = journal.record(command);
     status(p, "queued", null);
     pump();
@@ -357,7 +363,7 @@ final class CommandQueue {
   private void attempt(Pending p) {
     p.attempts++;
     GatewayCommand c = p.command;
-    TraceLog.info(log, c.traceId(), "command {} {} sent, attempt {}", c.id(), c.name(), p.attempts);
+    TraceLog.debug(log, c.traceId(), "command {} {} sent, attempt {}", c.id(), c.name(), p.attempts);
     status(p, "sent", null);
     hub.attempt(c).onSuccess(a -> handle(p, a));
   }
@@ -414,7 +420,8 @@ final class CommandQueue {
     long ageMs = System.currentTimeMillis() - c.requestedAt();
     String status = switch (o.kind()) {
       case DELIVERED -> {
-        TraceLog.info(log, c.traceId(), "command {} {} acked: delivered after {} attempt(s), {} ms", c.id(), c.name(), o.attempts(), ageMs);
+        TraceLog.info(log, c.traceId(), "command {} {} for user {} in channel {} delivered after {} attempt(s), {} ms", c.id(),
+            c.name(), c.actorUserId(), c.channelId(), o.attempts(), ageMs);
         yield "delivered";
       }
       case REJECTED -> {

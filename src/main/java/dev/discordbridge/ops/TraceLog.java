@@ -11,6 +11,10 @@ import org.slf4j.event.Level;
 public final class TraceLog {
   private TraceLog() {}
 
+  public static void debug(Logger log, String traceId, String format, Object... args) {
+    at(Level.DEBUG, log, traceId, format, args);
+  }
+
   public static void info(Logger log, String traceId, String format, Object... args) {
     at(Level.INFO, log, traceId, format, args);
   }
