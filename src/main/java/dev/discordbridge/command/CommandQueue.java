@@ -420,8 +420,8 @@ final class CommandQueue {
     long ageMs = System.currentTimeMillis() - c.requestedAt();
     String status = switch (o.kind()) {
       case DELIVERED -> {
-        TraceLog.info(log, c.traceId(), "command {} {} for user {} in channel {} delivered after {} attempt(s), {} ms", c.id(),
-            c.name(), c.actorUserId(), c.channelId(), o.attempts(), ageMs);
+        TraceLog.info(log, c.traceId(), "command {} {} acked: delivered after {} attempt(s), {} ms (user {}, channel {})", c.id(),
+            c.name(), o.attempts(), ageMs, c.actorUserId(), c.channelId());
         yield "delivered";
       }
       case REJECTED -> {

@@ -11,6 +11,7 @@ import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.sim.SimulatedHub;
 import dev.discordbridge.testing.BridgeProcess;
+import dev.discordbridge.testing.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -154,7 +155,8 @@ class ShutdownIT {
     HttpResponse<String> queued = post(first, token, "unacked");
     assertEquals(202, queued.statusCode(), queued.body());
     String id = new JsonObject(queued.body()).getString("commandId");
-    first.awaitLine(id + " sendMessage sent").get(10, TimeUnit.SECONDS);
+    Poll.until(10_000, "the hub received " + id, () -> hub.received().stream()
+        .anyMatch(f -> "command".equals(f.getString("type")) && id.equals(f.getJsonObject("command").getString("id"))));
 
     long sigterm = System.nanoTime();
     first.signalTerm();
