@@ -36,11 +36,6 @@ final class VertxInternals {
     return () -> ci.dispatch(handler);
   }
 
-  /** The Netty buffer under a Vert.x buffer: shared frames join a composite without a copy. */
-  static ByteBuf byteBuf(Buffer buffer) {
-    return ((BufferInternal) buffer).getByteBuf();
-  }
-
   /** A Vert.x buffer over a Netty buffer (a composite or an unreleasable direct frame), without a copy. */
   static Buffer buffer(ByteBuf byteBuf) {
     return BufferInternal.buffer(byteBuf);
