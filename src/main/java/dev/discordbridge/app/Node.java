@@ -229,7 +229,9 @@ public final class Node {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     BusCodecs.register(vertx.eventBus());
     if (cluster != null) {
-      vertx.eventBus().<Void>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> m.reply(clusterStatus(cluster, initial)));
+      // Off the event loop: Hazelcast's member-safety check asks the backups and waits for them.
+      vertx.eventBus().<Void>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> vertx.executeBlocking(
+          () -> clusterStatus(cluster, initial), false).onSuccess(m::reply).onFailure(err -> m.fail(500, err.toString())));
     }
     SimulatedHub hub = initial.auth().demo()
         ? hubs.apply(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
@@ -274,11 +276,16 @@ public final class Node {
     return hub != null ? null : new FileCommandJournal(vertx, config.command().journalDir());
   }
 
-  /** Membership as this node sees it: ready only while it is in a cluster of at least the quorum. */
+  /**
+   * Membership as this node sees it: ready only while it is in a cluster of at least the quorum;
+   * safe once Hazelcast has re-replicated this node's partitions (what a rolling restart waits for).
+   */
   private static ClusterStatus clusterStatus(HazelcastClusterManager cluster, BridgeConfig config) {
-    int members = cluster.isActive() ? cluster.getNodes().size() : 0;
+    boolean active = cluster.isActive();
+    int members = active ? cluster.getNodes().size() : 0;
     int quorum = config.cluster().quorum();
-    return new ClusterStatus(true, members, quorum, cluster.isActive() && members >= quorum);
+    boolean safe = active && cluster.getHazelcastInstance().getPartitionService().isLocalMemberSafe();
+    return new ClusterStatus(true, members, quorum, active && members >= quorum, safe);
   }
 
   /** With no GATEWAY_WS_URL, an embedded simulated hub runs on loopback and the link points at it. */

@@ -12,13 +12,13 @@ class NodeMessagesTest {
   @Test
   void clusterStatusCrossesTheWireAndKeepsTheHealthBody() {
     var codec = new RecordCodec<>(ClusterStatus.class);
-    var status = new ClusterStatus(true, 3, 2, true);
+    var status = new ClusterStatus(true, 3, 2, true, true);
     Buffer wire = Buffer.buffer();
     codec.encodeToWire(wire, status);
     assertEquals(status, codec.decodeFromWire(0, wire));
-    assertEquals(new JsonObject("{\"clustered\":true,\"members\":3,\"quorum\":2,\"ok\":true}"), status.toJson());
-    assertEquals("{\"clustered\":true,\"members\":3,\"quorum\":2,\"ok\":true}", status.toJson().encode());
-    assertThrows(IllegalArgumentException.class, () -> new ClusterStatus(true, -1, 1, false));
+    assertEquals(new JsonObject("{\"clustered\":true,\"members\":3,\"quorum\":2,\"ok\":true,\"safe\":true}"), status.toJson());
+    assertEquals("{\"clustered\":true,\"members\":3,\"quorum\":2,\"ok\":true,\"safe\":true}", status.toJson().encode());
+    assertThrows(IllegalArgumentException.class, () -> new ClusterStatus(true, -1, 1, false, false));
   }
 
   @Test

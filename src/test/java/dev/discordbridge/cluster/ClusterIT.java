@@ -331,7 +331,9 @@ class ClusterIT {
       assertTrue(!"reset".equals(e.name()) && !SseClient.CLOSED.equals(e.name()), "unexpected " + e.name());
       if ("messageCreate".equals(e.name())) {
         String content = e.json().getJsonObject("data").getString("content");
-        assertTrue(unique.add(content), "duplicate " + content);
+        assertTrue(unique.add(content), "duplicate " + content + " (stream id " + e.id() + ", upstream seq "
+            + e.json().getJsonObject("trace").getValue("upstreamSeq") + ", trace " + e.json().getJsonObject("trace")
+            + "); the ones before it: " + got.subList(Math.max(0, got.size() - 5), got.size()));
         got.add(content);
       }
     }
@@ -368,19 +370,22 @@ class ClusterIT {
     return "http://127.0.0.1:" + n.httpPort();
   }
 
-  /** Waits until {@code n}'s readiness reports {@code members} cluster members. */
+  /**
+   * Waits until {@code n}'s readiness reports {@code members} cluster members and a safe member
+   * (its partitions re-replicated), as a rolling restart must before it stops the next member.
+   */
   private static void awaitMembers(BridgeProcess n, int members, long timeoutMs) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMs;
     String body = "";
     while (System.currentTimeMillis() < deadline) {
       body = HTTP.send(HttpRequest.newBuilder(URI.create(base(n) + "/health/ready")).timeout(Duration.ofSeconds(2)).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      if (body.contains("\"members\":" + members + ",")) {
+      if (body.contains("\"members\":" + members + ",") && body.contains("\"safe\":true")) {
         return;
       }
       Thread.sleep(200); // polling an HTTP endpoint of another process
     }
-    throw new AssertionError(n.name() + " never saw " + members + " members: " + body);
+    throw new AssertionError(n.name() + " never saw " + members + " members, safe: " + body);
   }
 
   private static void awaitReady(BridgeProcess n, long timeoutMs) throws Exception {
