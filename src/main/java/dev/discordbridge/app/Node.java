@@ -47,6 +47,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,9 @@ import org.slf4j.LoggerFactory;
  * class that knows every capability package.
  */
 public final class Node {
+  /** How often the cluster member's safety (partitions re-replicated) is checked. */
+  private static final long SAFETY_CHECK_MS = 1_000;
+
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
   private final Vertx vertx;
@@ -229,9 +233,21 @@ public final class Node {
     vertx.eventBus().registerDefaultCodec(StreamEvent.class, new StreamEventCodec());
     BusCodecs.register(vertx.eventBus());
     if (cluster != null) {
-      // Off the event loop: Hazelcast's member-safety check asks the backups and waits for them.
-      vertx.eventBus().<Void>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> vertx.executeBlocking(
-          () -> clusterStatus(cluster, initial), false).onSuccess(m::reply).onFailure(err -> m.fail(500, err.toString())));
+      // Hazelcast's member-safety check asks the backups and waits for them: it runs on a worker once
+      // a second, and the readiness answer (bounded by 1 s) reads its last result without waiting.
+      AtomicBoolean safe = new AtomicBoolean();
+      AtomicBoolean checking = new AtomicBoolean();
+      vertx.setPeriodic(1, SAFETY_CHECK_MS, id -> {
+        if (checking.compareAndSet(false, true)) { // one check at a time, however long one takes
+          vertx.executeBlocking(() -> cluster.isActive()
+                  && cluster.getHazelcastInstance().getPartitionService().isLocalMemberSafe(), false)
+              .onComplete(ar -> {
+                safe.set(ar.succeeded() && ar.result());
+                checking.set(false);
+              });
+        }
+      });
+      vertx.eventBus().<Void>localConsumer(Addresses.CLUSTER_STATUS_QUERY, m -> m.reply(clusterStatus(cluster, initial, safe.get())));
     }
     SimulatedHub hub = initial.auth().demo()
         ? hubs.apply(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
@@ -278,14 +294,14 @@ public final class Node {
 
   /**
    * Membership as this node sees it: ready only while it is in a cluster of at least the quorum;
-   * safe once Hazelcast has re-replicated this node's partitions (what a rolling restart waits for).
+   * safe once Hazelcast has re-replicated this node's partitions (what a rolling restart waits for;
+   * the last result of the periodic check).
    */
-  private static ClusterStatus clusterStatus(HazelcastClusterManager cluster, BridgeConfig config) {
+  private static ClusterStatus clusterStatus(HazelcastClusterManager cluster, BridgeConfig config, boolean safe) {
     boolean active = cluster.isActive();
     int members = active ? cluster.getNodes().size() : 0;
     int quorum = config.cluster().quorum();
-    boolean safe = active && cluster.getHazelcastInstance().getPartitionService().isLocalMemberSafe();
-    return new ClusterStatus(true, members, quorum, active && members >= quorum, safe);
+    return new ClusterStatus(true, members, quorum, active && members >= quorum, active && safe);
   }
 
   /** With no GATEWAY_WS_URL, an embedded simulated hub runs on loopback and the link points at it. */
