@@ -37,6 +37,24 @@ public final class Addresses {
   /** Published (direct Discord mode) by each shard's holder on every change and every second: a {@link ShardStatus}. */
   public static final String DISCORD_SHARD_STATUS = "bridge.discord.shard.status";
 
+  /**
+   * Published by a new link holder before it publishes anything: a {@link Handover.Query}; every
+   * other node's gateway answers on {@link #HANDOVER_REPORT}.
+   */
+  public static final String HANDOVER_QUERY = "bridge.gateway.handover.query";
+
+  /** Published by every gateway in answer to a {@link Handover.Query}: a {@link Handover.Report}. */
+  public static final String HANDOVER_REPORT = "bridge.gateway.handover.report";
+
+  /** Request to one gateway (this prefix + a per-instance id): a {@link Handover.Fetch} → {@link Handover.Events}. */
+  public static final String HANDOVER_FETCH_PREFIX = "bridge.gateway.handover.fetch.";
+
+  /**
+   * Header on an {@link #EVENTS} message that a new holder republishes under its original stream
+   * id (a handover's gap fill): a consumer that already has that id drops it, a reset included.
+   */
+  public static final String REPAIR_HEADER = "bridge-repair";
+
   /** Request (local only): {@link ReplayFetch} → {@link ReplaySnapshot}, a sibling router's window for a late starter. */
   public static final String REPLAY_FETCH = "bridge.replay.fetch";
 

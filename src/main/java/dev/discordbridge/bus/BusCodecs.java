@@ -18,6 +18,8 @@ public final class BusCodecs {
       GatewayCommand.class, UpstreamAck.class,
       IngestBatch.class,
       IngestResult.class,
+      // failover: bridge.gateway.handover.query, .report, .fetch.*
+      Handover.Query.class, Handover.Report.class, Handover.Fetch.class, Handover.Events.class,
       // direct Discord mode: bridge.discord.shard.events (request, reply), bridge.discord.shard.status
       ShardEvents.class, ShardEvents.Ack.class, ShardStatus.class,
       // edge (stream/legacy/sim): replay fetch, legacy socket, demo

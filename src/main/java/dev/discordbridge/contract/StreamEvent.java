@@ -59,6 +59,20 @@ public record StreamEvent(Kind kind, long streamId, String name, String guildId,
 
   public String streamIdText() { return StreamIds.format(streamId); }
 
+  /**
+   * The event as it travels inside another bus record (a handover's gap fill): the fields the
+   * cluster codec carries, JSON-mappable.
+   */
+  public record Wire(Kind kind, long streamId, long receivedAt, Long linkSeq, String eventId, String json) {
+    public StreamEvent event() {
+      return fromWire(kind, streamId, receivedAt, json, eventId, linkSeq);
+    }
+  }
+
+  public Wire wire() {
+    return new Wire(kind, streamId, receivedAt, linkSeq, eventId, json);
+  }
+
   /** Rebuilds an event from its wire form (used by the cluster codec). */
   static StreamEvent fromWire(Kind kind, long streamId, long receivedAt, String json, String eventId, Long linkSeq) {
     JsonObject o = new JsonObject(json);

@@ -20,9 +20,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A verticle that is not holder still follows {@link Addresses#EVENTS} so that, should it
  * become holder, its epoch is above every id already published and it can resume the last
- * holder's session. All state lives on this verticle's context: no locks.
+ * holder's session. In a cluster a new holder first runs a {@link TermHandover}: the events some
+ * surviving nodes got from the last holder and others did not are republished under their own
+ * ids, and the session resumes after the last of them. All state lives on this verticle's
+ * context: no locks.
  */
 public final class GatewayVerticle extends VerticleBase implements Upstream.Listener {
   private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
@@ -43,6 +48,9 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
 
   private final BridgeConfig config;
   private final EventIdWindow seen;
+  private final RecentEvents recent = new RecentEvents(TermHandover.RECENT_CAPACITY);
+  private final long handoverWaitMs;
+  private TermHandover handover;
   private final Sequencer sequencer = new Sequencer();
   private final LinkLease lease;
   private LinkMetrics metrics;
@@ -51,6 +59,10 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
   private LeaseKeeper keeper;
 
   private boolean holder;
+  /** Holder, and the handover is over: what this node publishes from now on is its own term's. */
+  private boolean live;
+  /** Counts takes and releases of the link: a handover that outlived its term does nothing. */
+  private long term;
   private LinkState state = LinkState.STANDBY;
   private long since = System.currentTimeMillis();
   /** The last thing this holder published was a reset: another one before any event adds nothing. */
@@ -68,9 +80,15 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
 
   /** @param lease who may hold the link: always this node alone, or a Hazelcast lease in a cluster */
   public GatewayVerticle(BridgeConfig config, LinkLease lease) {
+    this(config, lease, TermHandover.REPORT_WAIT_MS);
+  }
+
+  /** @param handoverWaitMs how long a new holder waits for the other members' handover reports */
+  GatewayVerticle(BridgeConfig config, LinkLease lease, long handoverWaitMs) {
     this.lease = lease;
     this.config = config;
     this.seen = new EventIdWindow(config.link().dedupeWindow());
+    this.handoverWaitMs = handoverWaitMs;
   }
 
   @Override
@@ -88,6 +106,7 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
     var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> observe(m.body()));
     var statuses = vertx.eventBus().<LinkStatus>consumer(Addresses.LINK_STATUS, m -> observeStatus(m.body()));
     var query = vertx.eventBus().<Object>localConsumer(Addresses.LINK_STATUS_QUERY, m -> m.reply(status()));
+    handover = new TermHandover(vertx, config.node().id(), recent, handoverWaitMs);
     statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS, id -> {
       if (holder) {
         publishStatus();
@@ -95,8 +114,13 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
     });
     keeper = new LeaseKeeper(vertx, lease, config.node().id(),
         () -> StreamIds.nextEpoch(System.currentTimeMillis(), sequencer.highestSeen()),
-        epoch -> takeLink(observedSession, observedSeq, epoch), this::releaseLink);
-    return Future.all(events.completion(), statuses.completion(), query.completion()).compose(v -> keeper.start());
+        epoch -> {
+          // Not awaited: the handover may take a while, and the lease keeper must go on renewing.
+          takeLink(epoch);
+          return Future.succeededFuture();
+        }, this::releaseLink);
+    return Future.all(events.completion(), statuses.completion(), query.completion(), handover.serve())
+        .compose(v -> keeper.start());
   }
 
   @Override
@@ -113,8 +137,13 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
    * publishes an event twice) and, while another node holds the link, how far its session got.
    */
   private void observe(StreamEvent e) {
+    recent.add(e);
+    follow(e);
+  }
+
+  private void follow(StreamEvent e) {
     sequencer.observe(e.streamId());
-    if (holder) {
+    if (live) {
       return;
     }
     if (e.eventId() != null) {
@@ -126,7 +155,7 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
   }
 
   private void observeStatus(LinkStatus s) {
-    if (holder || !s.holder() || config.node().id().equals(s.nodeId())) {
+    if (live || !s.holder() || config.node().id().equals(s.nodeId())) {
       return;
     }
     String session = s.sessionId();
@@ -141,34 +170,64 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
 
   // ---- holding the link ----
 
-  /** Takes the link: a new epoch above every id seen, the command and ingest consumers, a connection. */
-  public Future<Void> becomeHolder() {
-    return becomeHolder(null, null);
-  }
-
   /**
-   * Takes the link, resuming {@code previousSessionId} at {@code previousSeq} when given (a
-   * failover where the former holder published its session in the link status).
+   * Takes the link: the handover, a new epoch above every id seen, the command and ingest
+   * consumers, a connection resuming the last holder's session when one was seen. Completes
+   * when this node publishes its own events.
    */
-  public Future<Void> becomeHolder(String previousSessionId, Long previousSeq) {
-    return onContext(() -> takeLink(previousSessionId, previousSeq, -1));
+  public Future<Void> becomeHolder() {
+    return onContext(() -> takeLink(-1));
   }
 
   /** @param leaseEpoch the epoch the lease granted (a fencing token), or -1 to take one from the clock */
-  private Future<Void> takeLink(String previousSessionId, Long previousSeq, long leaseEpoch) {
+  private Future<Void> takeLink(long leaseEpoch) {
     if (holder) {
       return Future.succeededFuture();
     }
     holder = true;
+    long taken = ++term;
     resetIsHead = false; // other holders may have published since this node's last reset
     long epoch = sequencer.startTerm(System.currentTimeMillis(), leaseEpoch);
     log.info("holding the upstream link (epoch {}), {}", epoch, config.direct()
         ? "sequencing the Discord shards' events and sending commands to " + config.discord().apiBase()
         : "connecting to " + HubLink.shown(config.link().gatewayUrl()));
-    commandConsumer = vertx.eventBus().<GatewayCommand>consumer(Addresses.GATEWAY_COMMAND, this::onCommand);
-    ingestConsumer = vertx.eventBus().consumer(Addresses.GATEWAY_INGEST, m -> m.reply(ingestion.ingest(m.body())));
-    upstream.start(previousSessionId == null ? null : new SessionPosition(previousSessionId, previousSeq));
-    return Future.all(commandConsumer.completion(), ingestConsumer.completion()).mapEmpty();
+    return handover.run().otherwise(err -> {
+      log.error("handover failed ({}); every stream will be reset", String.valueOf(err));
+      return new TermHandover.Result(List.of(), false);
+    }).compose(result -> {
+      if (term != taken) {
+        return Future.succeededFuture(); // stood down during the handover
+      }
+      republish(result);
+      live = true;
+      commandConsumer = vertx.eventBus().<GatewayCommand>consumer(Addresses.GATEWAY_COMMAND, this::onCommand);
+      ingestConsumer = vertx.eventBus().consumer(Addresses.GATEWAY_INGEST, m -> m.reply(ingestion.ingest(m.body())));
+      upstream.start(observedSession == null ? null : new SessionPosition(observedSession, observedSeq));
+      return Future.all(commandConsumer.completion(), ingestConsumer.completion()).mapEmpty();
+    });
+  }
+
+  /**
+   * Republishes what some nodes missed under its own ids (a node that has an id drops it), then,
+   * when a gap could not be filled, a reset. The filled events move the resume position and the
+   * de-duplication window as if they had been seen live.
+   */
+  private void republish(TermHandover.Result result) {
+    DeliveryOptions repair = new DeliveryOptions().addHeader(Addresses.REPAIR_HEADER, "1");
+    for (StreamEvent e : result.events()) {
+      follow(e);
+      vertx.eventBus().publish(Addresses.EVENTS, e, repair);
+    }
+    if (!result.events().isEmpty()) {
+      metrics.filled(result.events().size());
+    }
+    long termStart = sequencer.head();
+    if (result.events().stream().anyMatch(e -> e.streamId() >= termStart)) {
+      sequencer.startTerm(System.currentTimeMillis(), -1); // a filled id at or above this term's start (clock skew)
+    }
+    if (!result.complete()) {
+      onReset("handover: some nodes missed events that no surviving node still holds");
+    }
   }
 
   /** Gives the link up: closes the socket, fails pending commands, stops taking commands and ingestion. */
@@ -181,11 +240,13 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
       return Future.succeededFuture();
     }
     holder = false;
+    live = false;
+    term++;
     upstream.stop();
     sequencer.endTerm();
     setState(LinkState.STANDBY);
-    Future<Void> command = commandConsumer.unregister();
-    Future<Void> ingest = ingestConsumer.unregister();
+    Future<Void> command = commandConsumer == null ? Future.succeededFuture() : commandConsumer.unregister();
+    Future<Void> ingest = ingestConsumer == null ? Future.succeededFuture() : ingestConsumer.unregister();
     commandConsumer = null;
     ingestConsumer = null;
     return Future.all(command, ingest).mapEmpty();

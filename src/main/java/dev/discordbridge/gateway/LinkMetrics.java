@@ -59,7 +59,14 @@ final class LinkMetrics {
         "Frames from the hub that were dropped")).increment();
   }
 
-  void published(StreamEvent e) {
+  /** Events a new holder republished under their own ids at a handover (some node had missed them). */
+  void filled(int events) {
+    Counter.builder("bridge_handover_events_filled_total")
+        .description("Events a new link holder republished at a handover because some node had missed them")
+        .tag("node", node).register(registry).increment(events);
+  }
+
+    void published(StreamEvent e) {
     String name = e.kind() == StreamEvent.Kind.RESET ? StreamEvent.RESET_NAME
         : EventName.of(e.name()) != null ? e.name() : "other";
     published.computeIfAbsent(name, k -> counter("bridge_events_published_total", "name", k,

@@ -42,6 +42,8 @@ public final class LegacyPresenceVerticle extends VerticleBase {
   private final Map<String, GuildGauge> socketsByGuild = new HashMap<>();
   private final AtomicInteger socketsOpen = new AtomicInteger();
   private Counter framesOut;
+  /** The last stream id translated: ids only grow, so a lower one is a handover's repeat. */
+  private long lastStreamId = -1;
 
   /** The legacy frame counter of one direction ({@code in} or {@code out}); the registry keeps one per tag. */
   static Counter frames(String direction) {
@@ -64,6 +66,10 @@ public final class LegacyPresenceVerticle extends VerticleBase {
   // ---- voice events to legacy frames ----
 
   private void translate(StreamEvent e) {
+    if (e.streamId() <= lastStreamId) {
+      return; // republished at a handover, and this node already had it
+    }
+    lastStreamId = e.streamId();
     if (e.kind() != StreamEvent.Kind.EVENT || e.data() == null) {
       return;
     }

@@ -144,8 +144,18 @@ final class Fanout {
   }
 
   void onEvent(StreamEvent e) {
+    onEvent(e, false);
+  }
+
+  /**
+   * @param repair republished by a new holder under its own id at a handover: dropped when this
+   *     instance already has that id (for a reset too, which otherwise always applies)
+   */
+  void onEvent(StreamEvent e, boolean repair) {
     if (e.kind() == StreamEvent.Kind.RESET) {
-      onReset(e);
+      if (!repair || e.streamId() > window.head()) {
+        onReset(e);
+      }
       return;
     }
     if (!window.isNew(e)) {

@@ -87,7 +87,8 @@ public final class SseRouterVerticle extends VerticleBase {
     var origins = new OriginPolicy(config.http().allowedOrigins());
     fanout = new Fanout(vertx, context, config.stream(), SseMetrics.of(Metrics.registry()));
     var bus = vertx.eventBus();
-    MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS, m -> fanout.onEvent(m.body()));
+    MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS,
+        m -> fanout.onEvent(m.body(), m.headers().contains(Addresses.REPAIR_HEADER)));
     MessageConsumer<CommandStatus> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
     MessageConsumer<LinkStatus> link = bus.consumer(Addresses.LINK_STATUS, m -> onLinkStatus(m.body()));
     MessageConsumer<ReplayFetch> peers = bus.localConsumer(Addresses.REPLAY_FETCH,

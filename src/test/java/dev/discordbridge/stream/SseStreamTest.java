@@ -263,6 +263,34 @@ class SseStreamTest {
   }
 
   @Test
+  void aHandoverRepairIsDeliveredWhereItWasMissingAndDroppedWhereItWasNot() {
+    String t = token(USER, GUILD);
+    SseClient c = openReady("/api/stream", bearer(t), false);
+    StreamEvent reset = publish(TestEvents.reset(next()));
+    StreamEvent first = publish(TestEvents.message(next()));
+    assertEquals(reset.streamIdText(), c.nextEvent().id());
+    assertEquals(first.streamIdText(), c.nextEvent().id());
+    // A new holder republishes the last term's tail: what this node has is dropped, a reset included.
+    repair(reset);
+    repair(first);
+    // What this node missed (the dead holder's last event reached other nodes only) is delivered.
+    StreamEvent missed = repair(TestEvents.message(next()));
+    StreamEvent newTerm = publish(TestEvents.message(next()));
+    assertEquals(missed.streamIdText(), c.nextEvent().id());
+    assertEquals(newTerm.streamIdText(), c.nextEvent().id(), "no reset and no repeat in between");
+    c.close();
+    SseClient resumed = openReady("/api/stream", withLastId(t, first.streamIdText()), true);
+    assertEquals(missed.streamIdText(), resumed.nextEvent().id(), "the filled event is in the replay window");
+    assertEquals(newTerm.streamIdText(), resumed.nextEvent().id());
+    resumed.close();
+  }
+
+  static StreamEvent repair(StreamEvent e) {
+    vertx.eventBus().publish(Addresses.EVENTS, e, new io.vertx.core.eventbus.DeliveryOptions().addHeader(Addresses.REPAIR_HEADER, "1"));
+    return e;
+  }
+
+  @Test
   void typingStartIsLiveButNeverReplayed() {
     String t = token(USER, GUILD);
     SseClient c = openReady("/api/stream", bearer(t), false);
