@@ -38,7 +38,8 @@ record BenchOptions(int streams, List<Integer> rates, Sweep sweep, int seconds, 
         --server-cpu C        CPU the server is pinned to (default 0; run.sh pins this program to another)
         --jar PATH            the bridge jar (default target/bridge.jar)
         --out PATH            markdown results (default target/bench-results.md)
-        --bridge-jvm "OPTS"   JVM options of the bridge process (default "-Xmx2g")
+        --bridge-jvm "OPTS"   JVM options of the bridge process, after bin/bridge's defaults (default "-Xmx2g");
+                              --bridge-env BRIDGE_JVM_DEFAULTS=none runs it without the launcher's defaults
         --bridge-env K=V      extra environment of the bridge process (repeatable)
         --bridge-class NAME   run this main class from the benchmark's classpath instead of the jar
                               (dev.discordbridge.bench.ContractStandIn checks the benchmark itself)

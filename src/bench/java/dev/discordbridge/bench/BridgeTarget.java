@@ -67,17 +67,22 @@ final class BridgeTarget implements Target {
     hubDeployment = Bench.await(vertx.deployVerticle(hub), 10);
     httpPort = Bench.freePort();
 
-    List<String> cmd = new ArrayList<>(List.of("taskset", "-c", Integer.toString(options.serverCpu()),
-        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    cmd.addAll(options.bridgeJvmOptions());
+    List<String> cmd = new ArrayList<>(List.of("taskset", "-c", Integer.toString(options.serverCpu())));
     if (options.bridgeClass() == null) {
-      cmd.addAll(List.of("-jar", jar.toString()));
+      // As a user runs it: the launcher, with its JVM defaults for the cores it is given, and the
+      // benchmark's options after them (bin/bridge execs java: the process is the JVM itself).
+      cmd.add(options.workDir().resolve("bin/bridge").toString());
     } else {
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(options.bridgeJvmOptions());
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), options.bridgeClass()));
     }
     var pb = new ProcessBuilder(cmd).directory(options.workDir().toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     var env = pb.environment();
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("BRIDGE_JAR", jar.toString());
+    env.put("BRIDGE_JAVA_OPTS", String.join(" ", options.bridgeJvmOptions()));
     env.put("GATEWAY_WS_URL", "ws://127.0.0.1:" + hub.port() + Hub.PATH);
     env.put("LINK_TOKEN", linkToken);
     env.put("AUTH_JWT_SECRET", jwtSecret);
