@@ -8,8 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -140,13 +138,9 @@ final class TermHandover {
 
   /** The cluster's size as this node sees it; 1 when the node is not clustered. */
   private Future<Integer> members() {
-    return vertx.eventBus().<ClusterStatus>request(Addresses.CLUSTER_STATUS_QUERY, null,
-            new DeliveryOptions().setLocalOnly(true).setSendTimeout(2_000))
-        .map(m -> m.body().members())
+    return ClusterStatus.query(vertx, 2_000)
+        .map(ClusterStatus::members)
         .recover(err -> {
-          if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            return Future.succeededFuture(1);
-          }
           log.warn("handover: cluster size unknown ({}); waiting {} ms for reports", err.getMessage(), reportWaitMs);
           return Future.succeededFuture(Integer.MAX_VALUE);
         });

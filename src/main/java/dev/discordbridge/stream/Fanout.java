@@ -143,11 +143,9 @@ final class Fanout {
     return id >= 0 ? id : linkHead;
   }
 
-  void onEvent(StreamEvent e) {
-    onEvent(e, false);
-  }
-
   /**
+   * One event from {@code bridge.events}.
+   *
    * @param repair republished by a new holder under its own id at a handover: dropped when this
    *     instance already has that id (for a reset too, which otherwise always applies)
    */

@@ -244,14 +244,10 @@ public final class SseRouterVerticle extends VerticleBase {
 
   /** In a cluster, ready only while this node is a member of a cluster of at least the quorum. */
   private void clusterCheck(io.vertx.core.Promise<Status> check) {
-    vertx.eventBus().<ClusterStatus>request(Addresses.CLUSTER_STATUS_QUERY, null,
-            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(1_000).setLocalOnly(true))
-        .onSuccess(reply -> check.complete(reply.body().ok()
-            ? Status.OK(reply.body().toJson()) : Status.KO(reply.body().toJson())))
-        .onFailure(err -> check.complete(err instanceof io.vertx.core.eventbus.ReplyException r
-            && r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
-            ? Status.OK(new JsonObject().put("clustered", false))
-            : Status.KO(new JsonObject().put("reason", String.valueOf(err.getMessage())))));
+    ClusterStatus.query(vertx, 1_000)
+        .onSuccess(status -> check.complete(!status.clustered() ? Status.OK(new JsonObject().put("clustered", false))
+            : status.ok() ? Status.OK(status.toJson()) : Status.KO(status.toJson())))
+        .onFailure(err -> check.complete(Status.KO(new JsonObject().put("reason", String.valueOf(err.getMessage())))));
   }
 
   /** A file name that carries a hash of its content, e.g. {@code app.3f9a1c2e.js}: only such a file can never change. */
