@@ -82,6 +82,28 @@ class LateRetryTest {
   }
 
   @Test
+  void aChannelTooBusyToTellIsNotPostedAgainButRefused(Vertx vertx) {
+    fake.unlimited(FakeDiscordRest.MESSAGES).globalLimit(100_000);
+    DiscordRest fast = new DiscordRest(vertx, options(fake).withLimits(100_000, 30_000), new RestFixtures.Heard());
+    try {
+      int busy = DeliveryCheck.MAX_PAGES * 100 + 1;
+      java.util.List<io.vertx.core.Future<UpstreamAck>> others = new java.util.ArrayList<>();
+      for (int i = 0; i < busy; i++) {
+        others.add(fast.execute(message("cmd_busy_" + i, "other " + i, System.currentTimeMillis())));
+      }
+      io.vertx.core.Future.all(others).await();
+      UpstreamAck ack = fast.execute(message("cmd_unsure", "lost in the crowd", System.currentTimeMillis() - LATE)).await();
+      assertFalse(ack.ok());
+      assertEquals(DiscordErrors.UNCONFIRMED, ack.error().code());
+      assertFalse(ack.error().retryable());
+      assertEquals(busy, fake.messages().size(), "not posted: it may have been, and a second post is worse");
+      assertEquals(DeliveryCheck.MAX_PAGES, fake.requests("GET", "/channels/" + CH1 + "/messages").size());
+    } finally {
+      fast.close().await();
+    }
+  }
+
+  @Test
   void anEchoMakesARetryDeliveredWithoutAnyRequest() {
     GatewayCommand c = message("cmd_echoed", "seen on the gateway", System.currentTimeMillis());
     rest.observe(new dev.discordbridge.bus.MessageEcho(RestNonce.of(c.id()), GUILD, CH1, "1181471853712139999"));
