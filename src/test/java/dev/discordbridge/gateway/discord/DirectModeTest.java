@@ -211,7 +211,7 @@ class DirectModeTest {
     discord.rest.nonceWindow(0); // the retry comes after Discord's de-duplication is over
     startNode(Map.of("COMMAND_ACK_WAIT_MS", "15000"));
     awaitReady(200);
-    discord.rest.nextDropAfterCommit(1_000); // created, echoed on the gateway, then the answer is lost
+    discord.rest.nextDropAfterCommit(2_000); // created, echoed on the gateway, then the answer is lost
     HttpResponse<String> sent = command("sendMessage", new JsonObject().put("guildId", GUILD).put("channelId", TEXT)
         .put("content", "exactly once"));
     assertEquals(200, sent.statusCode(), sent.body());
