@@ -38,6 +38,19 @@ public final class Addresses {
   public static final String DISCORD_SHARD_STATUS = "bridge.discord.shard.status";
 
   /**
+   * Published (direct Discord mode) by a shard's holder for each MESSAGE_CREATE with a nonce: a
+   * {@link MessageEcho}. Every node's gateway keeps them, so a retry is answered from the echo.
+   */
+  public static final String DISCORD_ECHOES = "bridge.discord.echoes";
+
+  /**
+   * Published (direct Discord mode): a {@link ChannelUpdate}, from a shard's holder for each
+   * dispatch that changes which channels a guild has, or from the link holder answering a node
+   * that starts ({@code SYNC} query). Every node's gateway keeps the channel index from them.
+   */
+  public static final String DISCORD_CHANNELS = "bridge.discord.channels";
+
+  /**
    * Published by a new link holder before it publishes anything: a {@link Handover.Query}; every
    * other node's gateway answers on {@link #HANDOVER_REPORT}.
    */

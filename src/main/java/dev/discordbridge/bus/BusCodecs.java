@@ -22,6 +22,8 @@ public final class BusCodecs {
       Handover.Query.class, Handover.Report.class, Handover.Fetch.class, Handover.Events.class,
       // direct Discord mode: bridge.discord.shard.events (request, reply), bridge.discord.shard.status
       ShardEvents.class, ShardEvents.Ack.class, ShardStatus.class,
+      // direct Discord mode: bridge.discord.echoes, bridge.discord.channels
+      MessageEcho.class, ChannelUpdate.class,
       // edge (stream/legacy/sim): replay fetch, legacy socket, demo
       ReplayFetch.class, ReplaySnapshot.class,
       LegacyInbound.class, LegacyAnswer.class, LegacyBroadcast.class, LegacyConnection.class,

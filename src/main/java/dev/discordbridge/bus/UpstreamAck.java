@@ -8,6 +8,11 @@ import io.vertx.core.json.JsonObject;
  * {@link UpstreamError}. Failures before the command reached the upstream are {@link BusFailure}s.
  */
 public record UpstreamAck(boolean ok, JsonObject result, UpstreamError error) {
+  /**
+   * The error code of a command aimed at a channel that is not one of its guild's (direct mode
+   * refuses it before sending); the command API answers it 403 {@code FORBIDDEN} with this reason.
+   */
+  public static final String CHANNEL_NOT_IN_GUILD = "CHANNEL_NOT_IN_GUILD";
 
   public UpstreamAck {
     if (ok && error != null || !ok && error == null) {

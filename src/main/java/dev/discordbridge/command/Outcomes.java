@@ -4,6 +4,7 @@ import dev.discordbridge.bus.CommandOutcome;
 import dev.discordbridge.bus.CommandOutcome.Code;
 import dev.discordbridge.bus.CommandOutcome.FieldProblem;
 import dev.discordbridge.bus.CommandOutcome.Refusal;
+import dev.discordbridge.bus.UpstreamAck;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -30,8 +31,12 @@ final class Outcomes {
     return refused(Refusal.of(Code.UNAUTHENTICATED, "No caller identity came with the request."));
   }
 
+  /** Contract section 9: a guild outside the caller's {@code guilds} claim. */
+  static final String GUILD_NOT_ALLOWED = "GUILD_NOT_ALLOWED";
+
   static CommandOutcome forbidden(String guildId) {
-    return refused(Refusal.of(Code.FORBIDDEN, "You may not act in guild " + guildId + "."));
+    return refused(new Refusal(Code.FORBIDDEN, "You may not act in guild " + guildId + ".", null, null, null, null,
+        null, GUILD_NOT_ALLOWED));
   }
 
   static CommandOutcome unknownCommand(String name) {
@@ -73,6 +78,11 @@ final class Outcomes {
   /** The hub refused the command (or every attempt failed), with the hub's code. */
   static CommandOutcome upstreamRejected(String commandId, JsonObject upstreamError, boolean retriesExhausted) {
     JsonObject e = upstreamError == null ? new JsonObject() : upstreamError;
+    if (UpstreamAck.CHANNEL_NOT_IN_GUILD.equals(e.getString("code"))) {
+      // Refused before anything was sent (direct mode): the caller's mistake, not the upstream's.
+      return refused(new Refusal(Code.FORBIDDEN, e.getString("message", "The channel is not one of this guild's."),
+          null, commandId, null, null, null, UpstreamAck.CHANNEL_NOT_IN_GUILD));
+    }
     String message = retriesExhausted
         ? "The hub did not accept the command after every attempt (last error: " + e.getString("code", "UNKNOWN") + ")."
         : "The hub refused the command: " + e.getString("message", e.getString("code", "no reason given"));

@@ -11,6 +11,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /api/stream} and {@code GET /api/guilds/:guildId/voice}: authentication, filters, then the fan-out. */
 final class StreamRoutes {
+  /** Contract section 9: the refusal's reason when a guild is outside the caller's {@code guilds} claim. */
+  private static final String GUILD_NOT_ALLOWED = "GUILD_NOT_ALLOWED";
+
   private final Context context;
   private final Authenticator authenticator;
   private final Fanout fanout;
@@ -37,7 +40,7 @@ final class StreamRoutes {
         filter = StreamFilter.of(caller, req.params().getAll("guild"), req.params().getAll("channel"),
             req.params().getAll("types"));
       } catch (StreamFilter.Forbidden e) {
-        HttpErrors.write(ctx, 403, "FORBIDDEN", e.getMessage());
+        HttpErrors.write(ctx.response(), 403, HttpErrors.error("FORBIDDEN", e.getMessage()).put("reason", GUILD_NOT_ALLOWED));
         return;
       } catch (StreamFilter.Invalid e) {
         HttpErrors.validation(ctx, e.field, e.getMessage());
@@ -59,7 +62,8 @@ final class StreamRoutes {
         return;
       }
       if (!ar.result().mayRead(guildId)) {
-        HttpErrors.write(ctx, 403, "FORBIDDEN", "the token does not allow this guild");
+        HttpErrors.write(ctx.response(), 403,
+            HttpErrors.error("FORBIDDEN", "the token does not allow this guild").put("reason", GUILD_NOT_ALLOWED));
         return;
       }
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

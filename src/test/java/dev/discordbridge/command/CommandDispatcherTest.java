@@ -190,6 +190,7 @@ class CommandDispatcherTest {
     var reply = submit(vertx, "typingStart", new JsonObject().put("guildId", "999999999999999999").put("channelId", CHANNEL));
     assertEquals(403, reply.getInteger("status"));
     assertEquals("FORBIDDEN", error(reply).getString("code"));
+    assertEquals("GUILD_NOT_ALLOWED", error(reply).getString("reason"), "contract section 9: the refusal's reason");
     assertEquals(0, gateway.frames.all().size());
   }
 

@@ -149,6 +149,7 @@ class SseStreamTest {
     SseClient foreign = open("/api/stream?guild=" + OTHER_GUILD, bearer(token(USER, GUILD)));
     assertEquals(403, foreign.status());
     assertEquals("FORBIDDEN", new JsonObject(foreign.body()).getJsonObject("error").getString("code"));
+    assertEquals("GUILD_NOT_ALLOWED", new JsonObject(foreign.body()).getJsonObject("error").getString("reason"));
   }
 
   @Test

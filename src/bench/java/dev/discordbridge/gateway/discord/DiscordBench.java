@@ -59,6 +59,12 @@ public final class DiscordBench {
 
     Vertx vertx = Vertx.vertx();
     FakeDiscord discord = FakeDiscord.start(vertx, TOKEN, 1, 1).await();
+    // The bot's guild and the channels the commands go to (commands elsewhere are refused, 403).
+    java.util.List<String> channelIds = new java.util.ArrayList<>(List.of(TEXT));
+    for (int i = 0; i < channels; i++) {
+      channelIds.add(Long.toString(1181471853712131000L + i));
+    }
+    discord.guild(GUILD, channelIds, List.of());
     Map<String, String> env = new HashMap<>(discord.settings(TOKEN));
     env.put("AUTH_JWT_SECRET", SECRET);
     env.put("HTTP_HOST", "127.0.0.1");

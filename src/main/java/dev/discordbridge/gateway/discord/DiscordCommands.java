@@ -1,5 +1,6 @@
 package dev.discordbridge.gateway.discord;
 
+import dev.discordbridge.bus.MessageEcho;
 import dev.discordbridge.bus.UpstreamAck;
 import dev.discordbridge.contract.GatewayCommand;
 import io.vertx.core.Future;
@@ -9,6 +10,9 @@ public interface DiscordCommands {
 
   /** As {@link dev.discordbridge.gateway.Upstream#send}: an ack, or LINK_DOWN when sending is stopped. */
   Future<UpstreamAck> execute(GatewayCommand command);
+
+  /** The gateway's echo of a message the bot created (a retry of its command is then delivered, not resent). */
+  default void observe(MessageEcho echo) {}
 
   /** Why no command can be sent until an operator acts (Discord refused the token), or null. */
   String refusal();

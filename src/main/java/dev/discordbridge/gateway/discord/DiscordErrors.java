@@ -14,6 +14,7 @@ public final class DiscordErrors {
   public static final String UNAVAILABLE = "DISCORD_UNAVAILABLE";
   public static final String RATE_LIMITED = "DISCORD_RATE_LIMITED";
   public static final String BAD_COMMAND = "DISCORD_BAD_COMMAND";
+  public static final String UNCONFIRMED = "DISCORD_DELIVERY_UNCONFIRMED";
   private static final int MAX_MESSAGE = 300;
 
   private DiscordErrors() {}
@@ -34,6 +35,15 @@ public final class DiscordErrors {
   /** Discord's rate limit holds this request for {@code retryAfterMs}. */
   public static UpstreamError rateLimited(long retryAfterMs, String scope) {
     return new UpstreamError(RATE_LIMITED, "Discord rate limit (" + scope + ")", true, retryAfterMs);
+  }
+
+  /**
+   * Past the nonce window, whether an earlier attempt created the message cannot be told (the
+   * channel is too busy, or the bot cannot read it): not sent again, so that it never posts twice.
+   */
+  public static UpstreamError unconfirmed(String detail) {
+    return new UpstreamError(UNCONFIRMED, clip("not sent again: an earlier attempt may have posted it, and " + detail),
+        false, null);
   }
 
   /** The command cannot be turned into a Discord request. */

@@ -1,6 +1,7 @@
 package dev.discordbridge.gateway.discord;
 
 import dev.discordbridge.bus.BusFailure;
+import dev.discordbridge.bus.MessageEcho;
 import dev.discordbridge.bus.UpstreamAck;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Ids;
@@ -49,6 +50,16 @@ public final class DiscordRest {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(DiscordRest.class);
+  /**
+   * How long after a command was requested the bridge still counts on Discord's nonce
+   * de-duplication ({@code enforce_nonce}: "a few minutes", undocumented exactly). Past it, a
+   * message is sent again only when neither the gateway's echo nor the channel's recent messages
+   * show it was created.
+   */
+  public static final long NONCE_WINDOW_MS = 120_000;
+  /** How long created messages are remembered by nonce: past the commands' maximum age (10 min by default). */
+  static final long SENT_MEMORY_MS = 20 * 60_000;
+  static final int SENT_MEMORY_ENTRIES = 100_000;
 
   private final Context context;
   private final RestOptions options;
@@ -60,6 +71,9 @@ public final class DiscordRest {
   private final String authorization;
   private final Map<String, Future<UpstreamAck>> running = new HashMap<>();
   private final LogThrottle logThrottle = new LogThrottle(10);
+  private final SentMessages sent = new SentMessages(SENT_MEMORY_MS, SENT_MEMORY_ENTRIES);
+  private final DeliveryCheck deliveryCheck;
+  private long nonceWindowMs = NONCE_WINDOW_MS;
 
   public DiscordRest(Vertx vertx, RestOptions options, Listener listener) {
     this.context = vertx.getOrCreateContext();
@@ -87,6 +101,21 @@ public final class DiscordRest {
       }
     });
     this.typing = new TypingDebounce(options.typingDebounceMs());
+    this.deliveryCheck = new DeliveryCheck(path -> call(RestRoute.of(HttpMethod.GET, path), null), sent);
+  }
+
+  /** For tests: a shorter nonce window than {@link #NONCE_WINDOW_MS}. */
+  DiscordRest withNonceWindowMs(long ms) {
+    this.nonceWindowMs = ms;
+    return this;
+  }
+
+  /** The gateway saw the bot's message with this nonce: a command that carries it is delivered. */
+  public void observe(MessageEcho echo) {
+    onContext(() -> {
+      sent.record(echo.nonce(), echo.channelId(), echo.messageId(), System.currentTimeMillis());
+      return Future.<Void>succeededFuture();
+    });
   }
 
   /** {@code GET /gateway/bot}: the gateway URL, the recommended shard count and the session start limit. */
@@ -157,10 +186,11 @@ public final class DiscordRest {
     if (content == null || content.isBlank()) {
       throw new IllegalArgumentException("sendMessage needs content");
     }
+    String nonce = RestNonce.of(c.id());
     JsonObject body = new JsonObject()
         .put("content", content)
         .put("allowed_mentions", new JsonObject().put("parse", new JsonArray()))
-        .put("nonce", RestNonce.of(c.id()))
+        .put("nonce", nonce)
         .put("enforce_nonce", true);
     String replyTo = data.getString("replyTo");
     if (replyTo != null) {
@@ -169,9 +199,45 @@ public final class DiscordRest {
       }
       body.put("message_reference", new JsonObject().put("message_id", replyTo).put("fail_if_not_exists", false));
     }
+    SentMessages.Sent known = sent.byNonce(nonce, System.currentTimeMillis());
+    if (known != null) {
+      LOG.debug("command {}: message {} already created (seen), not sent again", c.id(), known.messageId());
+      return Future.succeededFuture(UpstreamAck.delivered(new JsonObject().put("messageId", known.messageId())));
+    }
     RestRoute route = RestRoute.of(HttpMethod.POST, "/channels/" + c.channelId() + "/messages");
+    if (System.currentTimeMillis() - c.requestedAt() < nonceWindowMs) {
+      return post(c, route, body, nonce);
+    }
+    // Past Discord's nonce window a resend could post twice: look before sending.
+    return deliveryCheck.find(c.channelId(), nonce, content, replyTo, c.requestedAt()).transform(ar -> {
+      if (ar.succeeded() && !DeliveryCheck.NOT_FOUND.equals(ar.result())) {
+        sent.record(nonce, c.channelId(), ar.result(), System.currentTimeMillis());
+        LOG.info("command {}: message {} found in the channel, not sent again", c.id(), ar.result());
+        return Future.succeededFuture(UpstreamAck.delivered(new JsonObject().put("messageId", ar.result())));
+      }
+      if (ar.succeeded()) {
+        return post(c, route, body, nonce);
+      }
+      if (ar.cause() instanceof DeliveryCheck.Unknown u) {
+        return refused(c, route, u.retryable ? DiscordErrors.unavailable("not sent: " + u.getMessage())
+            : DiscordErrors.unconfirmed(u.getMessage()));
+      }
+      return settle(c, route, Future.failedFuture(ar.cause()), m -> new JsonObject());
+    });
+  }
+
+  /** Creates the message; when the answer is lost but the gateway's echo came, it was delivered. */
+  private Future<UpstreamAck> post(GatewayCommand c, RestRoute route, JsonObject body, String nonce) {
     return call(route, body).transform(ar -> settle(c, route, ar,
-        m -> new JsonObject().put("messageId", m.getString("id"))));
+        m -> new JsonObject().put("messageId", m.getString("id")))).map(ack -> {
+          long now = System.currentTimeMillis();
+          if (ack.ok()) {
+            sent.record(nonce, c.channelId(), ack.result().getString("messageId"), now);
+            return ack;
+          }
+          SentMessages.Sent echoed = ack.error().retryable() ? sent.byNonce(nonce, now) : null;
+          return echoed == null ? ack : UpstreamAck.delivered(new JsonObject().put("messageId", echoed.messageId()));
+        });
   }
 
   private Future<UpstreamAck> addReaction(GatewayCommand c, JsonObject data) {

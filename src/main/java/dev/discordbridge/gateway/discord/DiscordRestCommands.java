@@ -1,5 +1,6 @@
 package dev.discordbridge.gateway.discord;
 
+import dev.discordbridge.bus.MessageEcho;
 import dev.discordbridge.bus.UpstreamAck;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.GatewayCommand;
@@ -44,6 +45,11 @@ public final class DiscordRestCommands implements DiscordCommands, DiscordRest.L
   public Future<UpstreamAck> execute(GatewayCommand command) {
     return rest.execute(command).andThen(ar -> metrics.command(ar.failed() ? "link_down"
         : ar.result().ok() ? "delivered" : ar.result().error().retryable() ? "retryable" : "rejected"));
+  }
+
+  @Override
+  public void observe(MessageEcho echo) {
+    rest.observe(echo);
   }
 
   @Override

@@ -262,7 +262,20 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
       }
       events = List.of();
     }
+    publishFacts(type, d); // first: a command that follows one of these events finds the channel known
     r.pipe().offer(sessionId, seq, events);
+  }
+
+  /** What every node's gateway keeps besides events: the guilds' channels, the bot's own messages by nonce. */
+  private void publishFacts(String type, JsonObject d) {
+    var channels = ChannelFacts.of(type, d, nodeId);
+    if (channels != null) {
+      vertx.eventBus().publish(Addresses.DISCORD_CHANNELS, channels);
+    }
+    var echo = SentMessages.echoOf(type, d);
+    if (echo != null) {
+      vertx.eventBus().publish(Addresses.DISCORD_ECHOES, echo);
+    }
   }
 
   @Override

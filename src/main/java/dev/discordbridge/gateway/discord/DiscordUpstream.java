@@ -2,6 +2,7 @@ package dev.discordbridge.gateway.discord;
 
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.BusFailure;
+import dev.discordbridge.bus.MessageEcho;
 import dev.discordbridge.bus.ShardEvents;
 import dev.discordbridge.bus.ShardStatus;
 import dev.discordbridge.bus.UpstreamAck;
@@ -9,6 +10,7 @@ import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.GatewayEvent;
 import dev.discordbridge.gateway.EventIdWindow;
 import dev.discordbridge.gateway.LinkState;
+import dev.discordbridge.gateway.LogThrottle;
 import dev.discordbridge.gateway.Upstream;
 import dev.discordbridge.gateway.UpstreamException;
 import io.vertx.core.Future;
@@ -45,6 +47,9 @@ public final class DiscordUpstream implements Upstream {
   private final DiscordCommands commands;
   private final Map<Integer, Seen> shards = new HashMap<>();
   private final MessageConsumer<ShardStatus> statuses;
+  private final MessageConsumer<MessageEcho> echoes;
+  private final ChannelDirectory channels;
+  private final LogThrottle refusalLog = new LogThrottle(10);
   private final long timer;
   private MessageConsumer<ShardEvents> events;
   private boolean started;
@@ -61,6 +66,9 @@ public final class DiscordUpstream implements Upstream {
     this.listener = listener;
     this.commands = commands;
     this.statuses = vertx.eventBus().consumer(Addresses.DISCORD_SHARD_STATUS, m -> onShardStatus(m.body()));
+    // Every node keeps the echoes, not only the holder: a node that takes the link over knows them too.
+    this.echoes = vertx.eventBus().consumer(Addresses.DISCORD_ECHOES, m -> commands.observe(m.body()));
+    this.channels = new ChannelDirectory(vertx, () -> started, System::currentTimeMillis);
     this.timer = vertx.setPeriodic(EVALUATE_MS, id -> evaluate());
   }
 
@@ -90,7 +98,7 @@ public final class DiscordUpstream implements Upstream {
   public Future<Void> close() {
     stop();
     vertx.cancelTimer(timer);
-    return Future.all(statuses.unregister(), commands.close()).mapEmpty();
+    return Future.all(statuses.unregister(), echoes.unregister(), channels.close(), commands.close()).mapEmpty();
   }
 
   @Override
@@ -98,7 +106,23 @@ public final class DiscordUpstream implements Upstream {
     if (!started) {
       return Future.failedFuture(new UpstreamException(BusFailure.LINK_DOWN, "this node does not hold the link"));
     }
-    return commands.execute(command);
+    // Nothing reaches Discord for a channel outside the command's guild (a DM, another guild's channel).
+    return channels.check(command.guildId(), command.channelId()).compose(answer -> switch (answer) {
+      case IN_GUILD -> commands.execute(command);
+      case NOT_IN_GUILD -> Future.succeededFuture(refuseChannel(command));
+      case NOT_YET -> Future.failedFuture(new UpstreamException(BusFailure.LINK_DOWN,
+          "the channels of guild " + command.guildId() + " have not reached the bridge yet"));
+    });
+  }
+
+  private UpstreamAck refuseChannel(GatewayCommand c) {
+    long suppressed = refusalLog.acquire(System.currentTimeMillis());
+    if (suppressed >= 0) {
+      log.info("[trace {}] command {} refused: channel {} is not a channel of guild {}{}", c.traceId(), c.id(),
+          c.channelId(), c.guildId(), suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
+    }
+    return UpstreamAck.refused(new UpstreamAck.UpstreamError(UpstreamAck.CHANNEL_NOT_IN_GUILD,
+        "Channel " + c.channelId() + " is not a channel of guild " + c.guildId() + ".", false, null));
   }
 
   @Override
@@ -132,6 +156,7 @@ public final class DiscordUpstream implements Upstream {
       reconnects++;
     }
     shards.put(s.shardId(), new Seen(s, System.currentTimeMillis()));
+    channels.onShardStatus(s);
     if (started) {
       evaluate();
     }

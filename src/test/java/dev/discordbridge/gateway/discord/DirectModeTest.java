@@ -42,6 +42,12 @@ class DirectModeTest {
   static final String ANA = "1181471853712130101";
   static final String BOB = "1181471853712130102";
   static final String USER = "1181471853712130199";
+  static final String THREAD = "1181471853712130070";
+  /** Another guild of the bot's, which the caller's token does not name. */
+  static final String OTHER_GUILD = "1181471853712130400";
+  static final String OTHER_TEXT = "1181471853712130401";
+  /** A channel of no guild the bot knows (a DM, say). */
+  static final String DM = "1181471853712130500";
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   Vertx vertx;
@@ -54,6 +60,8 @@ class DirectModeTest {
     vertx = Vertx.vertx();
     discord = FakeDiscord.start(vertx, TOKEN, 1, 1).await();
     discord.gateway.heartbeatIntervalMs(500);
+    discord.guild(GUILD, List.of(TEXT, VOICE), List.<String[]>of(new String[] {THREAD, TEXT}));
+    discord.guild(OTHER_GUILD, List.of(OTHER_TEXT), List.of());
   }
 
   @AfterEach
@@ -196,6 +204,79 @@ class DirectModeTest {
     JsonObject error = new JsonObject(refused.body()).getJsonObject("error");
     assertEquals("UPSTREAM_REJECTED", error.getString("code"));
     assertTrue(error.encode().contains("DISCORD_50013"), error.encode());
+  }
+
+  @Test
+  void aLostAnswerIsConfirmedByTheGatewayEchoAndTheMessageIsPostedOnce() throws Exception {
+    discord.rest.nonceWindow(0); // the retry comes after Discord's de-duplication is over
+    startNode(Map.of("COMMAND_ACK_WAIT_MS", "15000"));
+    awaitReady(200);
+    discord.rest.nextDropAfterCommit(2_000); // created, echoed on the gateway, then the answer is lost
+    HttpResponse<String> sent = command("sendMessage", new JsonObject().put("guildId", GUILD).put("channelId", TEXT)
+        .put("content", "exactly once"));
+    assertEquals(200, sent.statusCode(), sent.body());
+    assertEquals(1, discord.rest.messages().size(), "posted twice: " + discord.rest.messages());
+    assertEquals(discord.rest.messages().get(0).getString("id"),
+        new JsonObject(sent.body()).getJsonObject("result").getString("messageId"));
+  }
+
+  HttpResponse<String> commandIn(String name, String guild, String channel, JsonObject data) throws Exception {
+    return command(name, data.copy().put("guildId", guild).put("channelId", channel));
+  }
+
+  static JsonObject forbidden(HttpResponse<String> r) {
+    assertEquals(403, r.statusCode(), r.body());
+    JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+    assertEquals("FORBIDDEN", e.getString("code"), e.encode());
+    return e;
+  }
+
+  @Test
+  void aCommandForAChannelOutsideItsGuildIsRefusedAndNothingReachesDiscord() throws Exception {
+    startNode(Map.of());
+    awaitReady(200);
+    JsonObject text = new JsonObject().put("content", "somewhere else");
+    JsonObject reaction = new JsonObject().put("messageId", "1181471853712139001")
+        .put("emoji", new JsonObject().put("name", "👍").putNull("id"));
+    // Another guild's channel, a DM channel, for each command.
+    for (String channel : List.of(OTHER_TEXT, DM)) {
+      assertEquals("CHANNEL_NOT_IN_GUILD", forbidden(commandIn("sendMessage", GUILD, channel, text)).getString("reason"));
+      assertEquals("CHANNEL_NOT_IN_GUILD", forbidden(commandIn("addReaction", GUILD, channel, reaction)).getString("reason"));
+      assertEquals("CHANNEL_NOT_IN_GUILD", forbidden(commandIn("typingStart", GUILD, channel, new JsonObject()))
+          .getString("reason"));
+    }
+    assertTrue(discord.rest.requests().stream().noneMatch(r -> r.path().contains("/channels/")),
+        "a refused command reached Discord: " + discord.rest.requests());
+    // A guild outside the caller's token.
+    assertEquals("GUILD_NOT_ALLOWED", forbidden(commandIn("sendMessage", OTHER_GUILD, OTHER_TEXT, text)).getString("reason"));
+    // The guild's own channel and thread are fine.
+    assertEquals(200, commandIn("sendMessage", GUILD, TEXT, text).statusCode());
+    assertEquals(200, commandIn("sendMessage", GUILD, THREAD, text).statusCode());
+  }
+
+  @Test
+  void theChannelIndexFollowsChannelAndThreadChanges() throws Exception {
+    startNode(Map.of());
+    awaitReady(200);
+    SseClient s = stream(null);
+    String newThread = "1181471853712130071";
+    JsonObject text = new JsonObject().put("content", "hello");
+    discord.gateway.dispatch(0, "THREAD_CREATE", new JsonObject().put("id", newThread).put("guild_id", GUILD)
+        .put("parent_id", TEXT).put("type", 11)).await();
+    discord.gateway.dispatch(0, "CHANNEL_DELETE", new JsonObject().put("id", VOICE).put("guild_id", GUILD).put("type", 2))
+        .await();
+    // An event after them: once it reached the stream, so did the changes.
+    discord.gateway.dispatch(0, "MESSAGE_CREATE", message("1181471853712139401", "marker")).await();
+    assertNotNull(s.next("messageCreate", 10_000));
+    assertEquals(200, commandIn("sendMessage", GUILD, newThread, text).statusCode());
+    assertEquals("CHANNEL_NOT_IN_GUILD", forbidden(commandIn("typingStart", GUILD, VOICE, new JsonObject()))
+        .getString("reason"));
+    // Deleting a channel takes its threads with it.
+    discord.gateway.dispatch(0, "CHANNEL_DELETE", new JsonObject().put("id", TEXT).put("guild_id", GUILD).put("type", 0))
+        .await();
+    discord.gateway.dispatch(0, "MESSAGE_CREATE", message("1181471853712139402", "marker 2")).await();
+    assertNotNull(s.next("messageCreate", 10_000));
+    assertEquals("CHANNEL_NOT_IN_GUILD", forbidden(commandIn("sendMessage", GUILD, THREAD, text)).getString("reason"));
   }
 
   @Test

@@ -42,6 +42,8 @@ class DiscordClusterIT {
   static final String SECRET = "discord-cluster-it-secret-" + UUID.randomUUID();
   static final String TEXT = "1181471853712130052";
   static final String ANA = "1181471853712130101";
+  /** A text channel of each guild ({@link #guilds}). */
+  static final String[] CHANNELS = {"1181471853712130061", "1181471853712130062"};
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   Vertx vertx;
@@ -59,6 +61,9 @@ class DiscordClusterIT {
     tokens = new Authenticator(vertx, new BridgeConfig.Auth(SECRET, null, "HS256", false, false));
     for (long g = 1181471853712130048L; guilds[0] == null || guilds[1] == null; g += 1L << 22) {
       guilds[(int) ((g >> 22) % 2)] = Long.toString(g);
+    }
+    for (int i = 0; i < 2; i++) {
+      discord.guild(guilds[i], List.of(CHANNELS[i]), List.of());
     }
     String cluster = "discord-it-" + UUID.randomUUID();
     int basePort = 16_000 + (int) (Math.random() * 20_000);
@@ -153,6 +158,11 @@ class DiscordClusterIT {
       expected.add("before-" + i);
     }
     assertEquals(sorted(expected), sorted(contents(stream, 10)), "both shards' events reach a stream on either node");
+    // Whichever node takes the command, the link holder knows both guilds' channels (each shard on another node).
+    for (BridgeProcess n : nodes) {
+      assertChannelsChecked(n, token);
+    }
+    assertEchoes(stream, 4);
 
     long killedAt = System.currentTimeMillis();
     nodes.get(victim).kill();
@@ -174,9 +184,38 @@ class DiscordClusterIT {
     discord.gateway.dispatch(1, "MESSAGE_CREATE", message(1, Long.toString(id++), "after-1")).await();
     assertEquals(List.of("after-0", "after-1"), sorted(contents(stream, 2)));
     assertEquals(List.of(), contents(stream, 0), "no duplicate arrives later");
+    // The new link holder followed the index all along: no GUILD_CREATE came again, yet it knows.
+    assertChannelsChecked(survivor, token);
+    assertEchoes(stream, 2);
     stream.close();
     System.out.printf("FIGURES discord shard failover: kill -9 to all 20 replayed events on the survivor's stream: %d ms%n",
         firstReplayAt - killedAt);
+  }
+
+  /** A command to a guild's own channel is delivered; to the other guild's channel it is refused 403. */
+  void assertChannelsChecked(BridgeProcess n, String token) throws Exception {
+    for (int g = 0; g < 2; g++) {
+      HttpResponse<String> own = sendMessage(n, token, guilds[g], CHANNELS[g]);
+      assertEquals(200, own.statusCode(), own.body());
+      HttpResponse<String> other = sendMessage(n, token, guilds[g], CHANNELS[1 - g]);
+      assertEquals(403, other.statusCode(), other.body());
+      assertEquals("CHANNEL_NOT_IN_GUILD", new JsonObject(other.body()).getJsonObject("error").getString("reason"));
+    }
+  }
+
+  /** The bot's own messages come back on the stream like anyone's (Discord's MESSAGE_CREATE echo). */
+  static void assertEchoes(SseClient stream, int count) throws InterruptedException {
+    for (String content : contents(stream, count)) {
+      assertTrue(content.startsWith("to "), content);
+    }
+  }
+
+  static HttpResponse<String> sendMessage(BridgeProcess n, String token, String guild, String channel) throws Exception {
+    JsonObject body = new JsonObject().put("guildId", guild).put("channelId", channel).put("content", "to " + channel);
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base(n) + "/api/commands/sendMessage"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static List<String> sorted(List<String> l) {

@@ -3,21 +3,69 @@ package dev.discordbridge.gateway.discord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The whole fake Discord a bridge in direct mode talks to: the REST server
  * ({@link FakeDiscordRest}, whose {@code /gateway/bot} points at the gateway) and the gateway
  * ({@link FakeDiscordGateway}). Point a bridge at it with {@link #settings}.
+ *
+ * <p>As Discord does, a message the bot creates comes back on the gateway as the bot's own
+ * MESSAGE_CREATE, nonce included, on the shard of the channel's guild ({@link #echoes}); the
+ * guilds registered with {@link #guild} are sent to every new session after READY.
  */
 final class FakeDiscord {
   final FakeDiscordGateway gateway;
   final FakeDiscordRest rest;
+  private final Map<String, String> guildOfChannel = new ConcurrentHashMap<>();
+  private volatile boolean echoes = true;
+  private volatile int shards = 1;
 
   private FakeDiscord(FakeDiscordGateway gateway, FakeDiscordRest rest) {
     this.gateway = gateway;
     this.rest = rest;
+    rest.onMessageCreated(this::echo);
+  }
+
+  /**
+   * A guild of the bot with these text channels (ids) and threads ({@code [id, parentId]} pairs):
+   * sent after READY as a GUILD_CREATE with {@code channels} and {@code threads}.
+   */
+  FakeDiscord guild(String guildId, java.util.List<String> channels, java.util.List<String[]> threads) {
+    JsonArray cs = new JsonArray();
+    channels.forEach(c -> {
+      cs.add(new JsonObject().put("id", c).put("type", 0).put("guild_id", guildId).put("name", "c" + c));
+      guildOfChannel.put(c, guildId);
+    });
+    JsonArray ts = new JsonArray();
+    threads.forEach(t -> {
+      ts.add(new JsonObject().put("id", t[0]).put("parent_id", t[1]).put("type", 11).put("guild_id", guildId));
+      guildOfChannel.put(t[0], guildId);
+    });
+    gateway.guild(new JsonObject().put("id", guildId).put("name", "guild " + guildId).put("channels", cs)
+        .put("threads", ts).put("voice_states", new JsonArray()).put("members", new JsonArray()));
+    return this;
+  }
+
+  /** Whether created messages come back on the gateway (off: the echo is missed, e.g. a node restarted). */
+  FakeDiscord echoes(boolean on) {
+    echoes = on;
+    return this;
+  }
+
+  private void echo(JsonObject message) {
+    String guildId = guildOfChannel.get(message.getString("channel_id"));
+    if (!echoes || guildId == null) {
+      return;
+    }
+    try {
+      gateway.dispatch(FakeDiscordGateway.shardOf(guildId, shards), "MESSAGE_CREATE", message.put("guild_id", guildId));
+    } catch (RuntimeException e) {
+      // no session on that shard: the echo is lost, as it would be at Discord while disconnected
+    }
   }
 
   /** Starts both servers on 127.0.0.1; {@code /gateway/bot} recommends {@code shards} shards. */
@@ -26,9 +74,11 @@ final class FakeDiscord {
     var rest = new FakeDiscordRest(vertx, token);
     return gateway.start().compose(g -> rest.start()).map(v -> {
       gateway.requiredShards(1);
+      FakeDiscord fake = new FakeDiscord(gateway, rest);
+      fake.shards = shards;
       rest.gatewayBot(gateway.url(), shards, new JsonObject().put("total", 1000).put("remaining", 1000)
           .put("reset_after", 86_400_000).put("max_concurrency", maxConcurrency));
-      return new FakeDiscord(gateway, rest);
+      return fake;
     });
   }
 

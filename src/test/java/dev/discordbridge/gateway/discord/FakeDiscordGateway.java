@@ -71,6 +71,8 @@ public final class FakeDiscordGateway {
   private volatile int replayOverlap;
   private volatile boolean withholdHello;
   private volatile int port;
+  /** The bot's guilds: READY lists them unavailable, then each comes as a GUILD_CREATE on its shard. */
+  private final Map<String, JsonObject> guilds = new java.util.concurrent.ConcurrentHashMap<>();
 
   // Confined to the fake's context.
   private Context context;
@@ -233,6 +235,20 @@ public final class FakeDiscordGateway {
   }
 
   // ---- driving ----
+
+  /**
+   * A guild the bot is in (its GUILD_CREATE payload, {@code id} and {@code channels} at least): every
+   * new session of its shard gets it after READY, as Discord sends a bot its guilds.
+   */
+  public FakeDiscordGateway guild(JsonObject guildCreate) {
+    guilds.put(guildCreate.getString("id"), guildCreate.copy());
+    return this;
+  }
+
+  /** The shard of a guild: {@code (guild_id >> 22) % shards}. */
+  public static int shardOf(String guildId, int shards) {
+    return (int) ((Long.parseLong(guildId) >> 22) % shards);
+  }
 
   /** Sends a dispatch on shard {@code shard}'s current session (stored for replay even while it is disconnected). */
   public Future<Long> dispatch(int shard, String type, JsonObject d) {
@@ -440,11 +456,19 @@ public final class FakeDiscordGateway {
     attach(c, s);
     emit(s, "READY", new JsonObject().put("v", 10)
         .put("user", new JsonObject().put("id", BOT_USER_ID).put("username", "fake-bot").put("discriminator", "0").put("bot", true))
-        .put("guilds", new JsonArray())
+        .put("guilds", new JsonArray(ownGuilds(s).stream()
+            .map(g -> new JsonObject().put("id", g.getString("id")).put("unavailable", true)).toList()))
         .put("session_id", s.id)
         .put("resume_gateway_url", resumeUrl())
         .put("shard", new JsonArray().add(s.shard).add(s.shardCount))
         .put("application", new JsonObject().put("id", BOT_USER_ID).put("flags", 0)), true);
+    for (JsonObject g : ownGuilds(s)) {
+      emit(s, "GUILD_CREATE", g.copy().put("unavailable", false), true);
+    }
+  }
+
+  private List<JsonObject> ownGuilds(Session s) {
+    return guilds.values().stream().filter(g -> shardOf(g.getString("id"), s.shardCount) == s.shard).toList();
   }
 
   private void resume(Conn c, Object raw) {

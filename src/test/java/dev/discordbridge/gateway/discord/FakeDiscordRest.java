@@ -26,7 +26,12 @@ import java.util.function.Consumer;
  * may share, separate per major parameter) and a global per-second limit, sends the
  * {@code X-RateLimit-*} headers on every limited response, answers 429 with {@code retry_after},
  * {@code global} and {@code X-RateLimit-Scope} when a client exceeds a bucket or on demand, and
- * de-duplicates messages by nonce when {@code enforce_nonce} is set. It records every request.
+ * de-duplicates messages by nonce when {@code enforce_nonce} is set, as Discord does: only for a
+ * while ({@link #nonceWindow}, "a few minutes" at Discord). A created message is told to
+ * {@link #onMessageCreated} listeners (the {@link FakeDiscord} echoes it on the gateway, nonce
+ * included); {@code GET /channels/{id}/messages} lists a channel's messages without their nonce
+ * (Discord returns it only on create and in the gateway's MESSAGE_CREATE); {@code GET /users/@me}
+ * is the bot. It records every request.
  * Handlers run on the server's context; the test thread reads through synchronized methods.
  */
 final class FakeDiscordRest {
@@ -34,6 +39,10 @@ final class FakeDiscordRest {
   static final String REACTIONS = "reactions";
   static final String TYPING = "typing";
   static final String GATEWAY = "gateway";
+  static final String HISTORY = "history";
+  static final String ME = "me";
+  /** Discord's own default: "a few minutes". */
+  static final long DEFAULT_NONCE_WINDOW_MS = 180_000;
 
   /** One request as the fake saw it; {@code path} is raw (percent-encoded). */
   record Recorded(long atMs, String method, String path, JsonObject body, MultiMap headers, int status) {}
@@ -42,12 +51,18 @@ final class FakeDiscordRest {
 
   private record Forced(int status, int code, String message, boolean afterCommit, String scope, long retryAfterMs) {}
 
+  /** A message created with a nonce, and when (the nonce de-duplicates only for {@link #nonceWindowMs}). */
+  private record Nonced(JsonObject message, long atMs) {}
+
   private final Vertx vertx;
   private final String token;
   private HttpServer server;
   private final FakeDiscordRestLimits limits = new FakeDiscordRestLimits();
   private final List<Recorded> requests = new ArrayList<>();
-  private final Map<String, JsonObject> messagesByNonce = new HashMap<>();
+  private final Map<String, Nonced> messagesByNonce = new HashMap<>();
+  private long nonceWindowMs = DEFAULT_NONCE_WINDOW_MS;
+  private Consumer<JsonObject> onMessageCreated = m -> {};
+  private long dropAfterCommitMs = -1;
   private final List<JsonObject> messages = new ArrayList<>();
   private final List<Reaction> reactions = new ArrayList<>();
   private final List<Forced> forced = new ArrayList<>();
@@ -125,6 +140,25 @@ final class FakeDiscordRest {
     forced.add(new Forced(status, 0, "Internal Server Error", true, null, 0));
   }
 
+  /** How long {@code nonce} + {@code enforce_nonce} de-duplicate (Discord: "a few minutes"). */
+  synchronized FakeDiscordRest nonceWindow(long ms) {
+    nonceWindowMs = ms;
+    return this;
+  }
+
+  /**
+   * The next create-message request creates the message (and its gateway echo goes out), then,
+   * {@code afterMs} later, the connection is closed without an answer: a lost response.
+   */
+  synchronized void nextDropAfterCommit(long afterMs) {
+    dropAfterCommitMs = afterMs;
+  }
+
+  /** Called on the server's context with each created message (a copy, nonce included). */
+  synchronized void onMessageCreated(Consumer<JsonObject> listener) {
+    onMessageCreated = listener;
+  }
+
   /** The next response is held back this long (for client timeouts). */
   synchronized void delayNext(long ms) {
     delayNextMs = ms;
@@ -174,8 +208,18 @@ final class FakeDiscordRest {
       Recorded r;
       Consumer<Recorded> hook;
       long delay;
+      long drop;
+      JsonObject created;
+      Consumer<JsonObject> createdHook;
       synchronized (this) {
+        int before = messages.size();
         a = answer(req, body);
+        created = messages.size() > before ? messages.get(messages.size() - 1).copy() : null;
+        createdHook = onMessageCreated;
+        drop = created != null ? dropAfterCommitMs : -1;
+        if (drop >= 0) {
+          dropAfterCommitMs = -1;
+        }
         JsonObject json = body.length() == 0 ? null : tryJson(body);
         r = new Recorded(now(), req.method().name(), req.path(), json, MultiMap.caseInsensitiveMultiMap()
             .addAll(req.headers()), a.status);
@@ -185,6 +229,13 @@ final class FakeDiscordRest {
         delayNextMs = 0;
       }
       hook.accept(r);
+      if (created != null) {
+        createdHook.accept(created);
+      }
+      if (drop >= 0) {
+        vertx.setTimer(Math.max(1, drop), t -> req.connection().close());
+        return;
+      }
       if (delay > 0) {
         vertx.setTimer(delay, t -> a.send(req.response()));
       } else {
@@ -194,13 +245,14 @@ final class FakeDiscordRest {
   }
 
   /** A response to be written: status, headers, JSON body or none. */
-  record Answer(int status, MultiMap headers, JsonObject body) {
+  record Answer(int status, MultiMap headers, Object body) {
     void send(HttpServerResponse res) {
       res.setStatusCode(status).headers().addAll(headers);
       if (body == null) {
         res.end();
       } else {
-        res.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+        res.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode());
       }
     }
   }
@@ -226,7 +278,7 @@ final class FakeDiscordRest {
       return global;
     }
     Forced f = forced.isEmpty() ? null : forced.remove(0);
-    String major = GATEWAY.equals(route) ? "" : s[1];
+    String major = GATEWAY.equals(route) || ME.equals(route) ? "" : s[1];
     if (f != null && f.status == 429) {
       return limits.forced429(f.scope, f.retryAfterMs, route, major, now, h);
     }
@@ -241,6 +293,8 @@ final class FakeDiscordRest {
       case GATEWAY -> new Answer(200, h, new JsonObject().put("url", gatewayUrl).put("shards", shards)
           .put("session_start_limit", sessionStartLimit.copy()));
       case MESSAGES -> createMessage(s[1], body, h);
+      case HISTORY -> history(s[1], req, h);
+      case ME -> new Answer(200, h, botUser());
       case REACTIONS -> addReaction(s[1], s[3], s[5], h);
       default -> new Answer(204, h, null);
     };
@@ -251,11 +305,17 @@ final class FakeDiscordRest {
     if ("GET".equals(method) && s.length == 2 && "gateway".equals(s[0]) && "bot".equals(s[1])) {
       return GATEWAY;
     }
+    if ("GET".equals(method) && s.length == 2 && "users".equals(s[0]) && "@me".equals(s[1])) {
+      return ME;
+    }
     if (s.length < 3 || !"channels".equals(s[0]) || !s[1].matches("[0-9]{17,20}")) {
       return null;
     }
     if ("POST".equals(method) && s.length == 3 && "messages".equals(s[2])) {
       return MESSAGES;
+    }
+    if ("GET".equals(method) && s.length == 3 && "messages".equals(s[2])) {
+      return HISTORY;
     }
     if ("POST".equals(method) && s.length == 3 && "typing".equals(s[2])) {
       return TYPING;
@@ -278,10 +338,12 @@ final class FakeDiscordRest {
       return new Answer(400, h, error(50035, "Invalid Form Body"));
     }
     String key = nonce == null ? null : channel + " " + nonce;
-    if (key != null && body.getBoolean("enforce_nonce", false) && messagesByNonce.containsKey(key)) {
-      return new Answer(200, h, messagesByNonce.get(key).copy());
+    Nonced earlier = key == null ? null : messagesByNonce.get(key);
+    if (earlier != null && body.getBoolean("enforce_nonce", false) && now() - earlier.atMs() < nonceWindowMs) {
+      return new Answer(200, h, earlier.message().copy());
     }
-    JsonObject m = new JsonObject().put("id", Long.toString(nextId++)).put("channel_id", channel)
+    JsonObject m = new JsonObject().put("id", Long.toString(snowflakeNow())).put("channel_id", channel)
+        .put("author", botUser()).put("timestamp", java.time.Instant.now().toString())
         .put("content", content).put("nonce", nonce).put("type", body.containsKey("message_reference") ? 19 : 0)
         .put("mentions", new JsonArray());
     if (body.containsKey("message_reference")) {
@@ -289,9 +351,48 @@ final class FakeDiscordRest {
     }
     messages.add(m);
     if (key != null) {
-      messagesByNonce.put(key, m);
+      messagesByNonce.put(key, new Nonced(m, now()));
     }
     return new Answer(200, h, m.copy());
+  }
+
+  /** {@code GET /channels/{id}/messages?limit&after}: newest first, at most {@code limit} (50, 1-100), no nonce. */
+  private Answer history(String channel, HttpServerRequest req, MultiMap h) {
+    int limit;
+    long after;
+    try {
+      limit = req.getParam("limit") == null ? 50 : Integer.parseInt(req.getParam("limit"));
+      after = req.getParam("after") == null ? 0 : Long.parseLong(req.getParam("after"));
+    } catch (NumberFormatException e) {
+      return new Answer(400, h, error(50035, "Invalid Form Body"));
+    }
+    if (limit < 1 || limit > 100) {
+      return new Answer(400, h, error(50035, "Invalid Form Body"));
+    }
+    JsonArray out = new JsonArray();
+    // With after: the oldest {@code limit} messages after it, listed newest first (as Discord does).
+    List<JsonObject> inChannel = messages.stream().filter(m -> channel.equals(m.getString("channel_id"))
+        && Long.parseLong(m.getString("id")) > after).toList();
+    List<JsonObject> page = after > 0 ? inChannel.subList(0, Math.min(limit, inChannel.size()))
+        : inChannel.subList(Math.max(0, inChannel.size() - limit), inChannel.size());
+    for (int i = page.size() - 1; i >= 0; i--) {
+      JsonObject m = page.get(i).copy();
+      m.remove("nonce");
+      out.add(m);
+    }
+    return new Answer(200, h, out);
+  }
+
+  static JsonObject botUser() {
+    return new JsonObject().put("id", FakeDiscordGateway.BOT_USER_ID).put("username", "fake-bot")
+        .put("discriminator", "0").put("bot", true);
+  }
+
+  /** Ids as Discord makes them (milliseconds since 2015 in the top bits), growing within a millisecond too. */
+  private long snowflakeNow() {
+    long id = (System.currentTimeMillis() - 1_420_070_400_000L) << 22;
+    nextId = Math.max(nextId + 1, id);
+    return nextId;
   }
 
   private Answer addReaction(String channel, String message, String rawEmoji, MultiMap h) {
