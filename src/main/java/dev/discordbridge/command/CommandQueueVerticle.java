@@ -137,7 +137,7 @@ public final class CommandQueueVerticle extends VerticleBase {
     });
   }
 
-  private Future<CommandOutcome> accepted(GatewayCommand c, String key, CommandQueue.Admission admission) {
+  private Future<CommandOutcome> accepted(GatewayCommand c, String key, Admission admission) {
     if (!admission.accepted()) {
       return admission.shuttingDown()
           ? refuse(c, key, "shutting_down", Outcomes.shuttingDown(admission.retryAfterMs()))
@@ -172,12 +172,12 @@ public final class CommandQueueVerticle extends VerticleBase {
   }
 
   /** Stores the final outcome under the key (before the final status is published). */
-  private Function<CommandQueue.Outcome, Future<?>> settle(GatewayCommand c, String key) {
+  private Function<Outcome, Future<?>> settle(GatewayCommand c, String key) {
     return key == null ? null : o -> idempotency.record(c.actorUserId(), key, c.id(), outcomeOf(c, o).toJson());
   }
 
   /** Delivered or rejected when the hub answers within the ack wait (measured from the POST), else queued. */
-  private Future<CommandOutcome> answer(GatewayCommand c, CommandQueue.Admission admission) {
+  private Future<CommandOutcome> answer(GatewayCommand c, Admission admission) {
     long remaining = config.command().ackWaitMs() - (System.currentTimeMillis() - c.requestedAt());
     if (admission.paused() || remaining <= 0) {
       return Future.succeededFuture(CommandOutcome.queued(c.id()));
@@ -191,7 +191,7 @@ public final class CommandQueueVerticle extends VerticleBase {
     return outcome.future();
   }
 
-  private static CommandOutcome outcomeOf(GatewayCommand c, CommandQueue.Outcome o) {
+  private static CommandOutcome outcomeOf(GatewayCommand c, Outcome o) {
     return switch (o.kind()) {
       case DELIVERED -> CommandOutcome.delivered(c.id(), o.result());
       case REJECTED -> Outcomes.upstreamRejected(c.id(), o.error(), false);
