@@ -69,7 +69,8 @@ final class CommandQueue {
   private final CommandJournal journal;
   private final long tickTimer;
   /** Commands kept by an earlier life of this node are back in the queue (or expired). */
-  private final Future<Void> recovered;
+  private final Future<CommandJournal.Recovery> recovered;
+  private final Function<CommandJournal.Kept, Function<Outcome, Future<?>>> settleRestored;
 
   /** Set when shutdown starts: new commands are refused. */
   private boolean draining;
@@ -77,13 +78,15 @@ final class CommandQueue {
   private boolean stopped;
   private Promise<Void> drained;
 
-  /** Must be called on the owner context ({@link CommandQueueVerticle#start()}). */
-  CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions) {
-    this(vertx, settings, breakerOptions, CommandJournal.local());
-  }
-
-  /** @param journal keeps accepted commands beyond this node's life (a cluster); see {@link CommandJournal} */
-  CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions, CommandJournal journal) {
+  /**
+   * Must be called on the owner context ({@link CommandQueueVerticle#start()}).
+   *
+   * @param journal keeps accepted commands beyond this node's life; see {@link CommandJournal}
+   * @param settleRestored the {@code settle} of a command recovered from the journal (null: none)
+   */
+  CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions, CommandJournal journal,
+               Function<CommandJournal.Kept, Function<Outcome, Future<?>>> settleRestored) {
+    this.settleRestored = settleRestored;
     this.vertx = vertx;
     this.journal = journal;
     this.context = vertx.getOrCreateContext();
@@ -100,17 +103,19 @@ final class CommandQueue {
           .onSuccess(list -> list.forEach(this::adopt))
           .onFailure(err -> log.warn("could not look for commands of departed members: {}", err.toString()));
     });
-    this.recovered = journal.recover().onSuccess(this::restore).mapEmpty();
+    this.recovered = journal.recover().onSuccess(this::restore);
   }
 
   /**
    * Commands this node accepted in an earlier run (file journal): back in the queue in their
    * order, same ids; those older than {@code COMMAND_MAX_AGE_MS} are failed instead of sent.
    */
-  private void restore(List<GatewayCommand> commands) {
+  private void restore(CommandJournal.Recovery recovery) {
     int kept = 0;
-    for (GatewayCommand command : commands) {
-      PendingCommand p = new PendingCommand(command, null);
+    var commands = recovery.commands();
+    for (CommandJournal.Kept k : commands) {
+      GatewayCommand command = k.command();
+      PendingCommand p = new PendingCommand(command, settleRestored == null ? null : settleRestored.apply(k));
       if (expired(p)) {
         expire(p);
         continue;
@@ -139,13 +144,9 @@ final class CommandQueue {
     pump();
   }
 
-  static CircuitBreakerOptions defaultBreaker() {
-    return new CircuitBreakerOptions().setMaxFailures(5).setResetTimeout(10_000).setTimeout(-1)
-        .setNotificationAddress(null).setFallbackOnFailure(false);
-  }
-
-  Future<Void> ready() {
-    return Future.all(linkStatus.completion(), recovered).mapEmpty();
+  /** Ready, with what the journal kept from an earlier life (its commands are back in the queue). */
+  Future<CommandJournal.Recovery> ready() {
+    return Future.all(linkStatus.completion(), recovered).map(v -> recovered.result());
   }
 
   /** True once shutdown started: the caller answers 503 without taking rate-limit tokens. */
@@ -199,7 +200,7 @@ final class CommandQueue {
    * {@code settle} runs when the command ends, before its final status is published, so that
    * whoever sees the status also sees what {@code settle} stored.
    */
-  Admission offer(GatewayCommand command, Function<Outcome, Future<?>> settle) {
+  Admission offer(GatewayCommand command, String idempotencyKey, Function<Outcome, Future<?>> settle) {
     if (draining) {
       return new Admission(false, false, null, SHUTDOWN_RETRY_AFTER_MS, Future.succeededFuture(), true);
     }
@@ -219,7 +220,7 @@ final class CommandQueue {
       TraceLog.debug(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}",
           command.id(), command.name(), command.actorUserId(), command.channelId(), queue.size());
     }
-    Future<Void> recorded = journal.record(command);
+    Future<Void> recorded = journal.record(command, idempotencyKey);
     status(p, "queued", null);
     pump();
     return new Admission(true, paused, p.outcome.future(), 0, recorded, false);
@@ -407,17 +408,18 @@ final class CommandQueue {
   private void conclude(PendingCommand p, Outcome o) {
     release(p);
     queue.remove(p);
+    Future<?> settled;
+    try {
+      // before the journal forgets the command: a key it keeps is on disk before the end is
+      settled = p.settle == null ? Future.succeededFuture() : p.settle.apply(o);
+    } catch (RuntimeException e) {
+      settled = Future.failedFuture(e);
+    }
     journal.forget(p.command.id());
     meters.queueChanged(queue);
     GatewayCommand c = p.command;
     String status = queueLog.concluded(c, o, settings.maxAgeMs());
     meters.ended(c.name(), status);
-    Future<?> settled;
-    try {
-      settled = p.settle == null ? Future.succeededFuture() : p.settle.apply(o);
-    } catch (RuntimeException e) {
-      settled = Future.failedFuture(e);
-    }
     settled.onComplete(ar -> {
       if (ar.failed()) {
         TraceLog.warn(log, c.traceId(), "command {}: settling the outcome failed: {}", c.id(), ar.cause().toString());

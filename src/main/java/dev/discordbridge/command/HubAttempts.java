@@ -75,6 +75,12 @@ final class HubAttempts {
   /** One attempt waits this long for the hub's ack ({@code COMMAND_ATTEMPT_TIMEOUT_MS}). */
   private final DeliveryOptions attemptOptions;
 
+  /** Open after 5 failed attempts (timeouts, retryable errors), probe after 10 s. */
+  static CircuitBreakerOptions defaultBreaker() {
+    return new CircuitBreakerOptions().setMaxFailures(5).setResetTimeout(10_000).setTimeout(-1)
+        .setNotificationAddress(null).setFallbackOnFailure(false);
+  }
+
   /**
    * The breaker in front of the hub: it logs its changes and calls {@code wake} when sending may
    * start again (half-open: the probe; closed).
