@@ -221,6 +221,7 @@ public final class FileCommandJournal implements CommandJournal {
       try {
         if (truncate) {
           channel.truncate(0);
+          committed = 0;
         }
         while (buffer.hasRemaining()) {
           channel.write(buffer);
