@@ -69,7 +69,7 @@ public interface CommandJournal {
    * Takes over the commands of members that are gone, oldest first. Each is adopted by exactly
    * one survivor. Cheap when nothing changed since the last call.
    */
-  Future<List<GatewayCommand>> adoptOrphans();
+  Future<List<Kept>> adoptOrphans();
 
   /** Commands an earlier life of this node kept and did not end, oldest first (and kept keys); called once, before any record. */
   default Future<Recovery> recover() {
@@ -96,7 +96,7 @@ public interface CommandJournal {
       }
 
       @Override
-      public Future<List<GatewayCommand>> adoptOrphans() {
+      public Future<List<Kept>> adoptOrphans() {
         return Future.succeededFuture(List.of());
       }
 

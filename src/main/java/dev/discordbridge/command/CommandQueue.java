@@ -134,8 +134,9 @@ final class CommandQueue {
   }
 
   /** A command accepted by a member that left: it goes to the back of this node's queue, same id. */
-  private void adopt(GatewayCommand command) {
-    PendingCommand p = new PendingCommand(command, null);
+  private void adopt(CommandJournal.Kept k) {
+    GatewayCommand command = k.command();
+    PendingCommand p = new PendingCommand(command, settleRestored == null ? null : settleRestored.apply(k));
     queue.addLast(p);
     meters.queueChanged(queue);
     meters.adopted.increment();

@@ -165,7 +165,7 @@ public final class FileCommandJournal implements CommandJournal {
   }
 
   @Override
-  public Future<List<GatewayCommand>> adoptOrphans() {
+  public Future<List<Kept>> adoptOrphans() {
     return Future.succeededFuture(List.of());
   }
 

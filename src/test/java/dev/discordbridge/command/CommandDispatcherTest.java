@@ -367,7 +367,7 @@ class CommandDispatcherTest {
       }
 
       @Override
-      public Future<List<GatewayCommand>> adoptOrphans() {
+      public Future<List<CommandJournal.Kept>> adoptOrphans() {
         return local.adoptOrphans();
       }
 
