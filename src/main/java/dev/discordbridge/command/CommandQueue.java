@@ -288,10 +288,6 @@ final class CommandQueue {
     lanes.startable(queue, probing, settings.maxInFlight()).forEach(this::attempt);
   }
 
-  private void release(PendingCommand p) {
-    lanes.release(p);
-  }
-
   /**
    * One attempt, which always reaches an outcome: the hub's answer, or a failed attempt when
    * anything throws or no answer comes within the attempt timeout plus {@link #ATTEMPT_GUARD_MS}.
@@ -343,7 +339,7 @@ final class CommandQueue {
       case REJECTED -> finish(p, new Outcome(Outcome.Kind.REJECTED, null, a.error(), p.attempts));
       case BREAKER_OPEN -> {
         p.attempts--; // nothing was sent; the half-open handler pumps again
-        release(p);
+        lanes.release(p);
       }
       default -> {
         if (a.kind() == HubAttempts.Kind.LINK_DOWN) {
@@ -369,7 +365,7 @@ final class CommandQueue {
     p.deadline = System.currentTimeMillis() + delay + settings.attemptTimeoutMs() + ATTEMPT_GUARD_MS;
     vertx.setTimer(delay, id -> {
       if (turn == p.turn) {
-        release(p);
+        lanes.release(p);
       }
       pump();
       checkDrained();
@@ -407,7 +403,7 @@ final class CommandQueue {
 
   /** Ends a command: out of the queue and the journal, counted, settled, its final status published. */
   private void conclude(PendingCommand p, Outcome o) {
-    release(p);
+    lanes.release(p);
     queue.remove(p);
     Future<?> settled;
     try {
