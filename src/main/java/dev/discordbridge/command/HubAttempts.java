@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,11 +113,16 @@ final class HubAttempts {
    * attempt that ended in an exception.
    */
   Future<Attempt> guarded(GatewayCommand c, long guardMs, Consumer<Throwable> onError) {
+    return bounded(vertx, () -> attempt(c), guardMs, onError);
+  }
+
+  /** Runs {@code attempt}; completes within {@code guardMs} with its result or a failed attempt, never fails. */
+  static Future<Attempt> bounded(Vertx vertx, Supplier<Future<Attempt>> attempt, long guardMs, Consumer<Throwable> onError) {
     Promise<Attempt> done = Promise.promise();
     long guard = vertx.setTimer(guardMs, id -> done.tryComplete(Attempt.failed("TIMEOUT", "no outcome within " + guardMs + " ms")));
     Future<Attempt> tried;
     try {
-      tried = attempt(c);
+      tried = attempt.get();
     } catch (RuntimeException e) {
       tried = Future.failedFuture(e);
     }
@@ -131,6 +137,7 @@ final class HubAttempts {
     });
     return done.future();
   }
+
 
   /** Never fails and never completes with null: whatever throws becomes a failed (retryable) attempt. */
   Future<Attempt> attempt(GatewayCommand c) {
