@@ -93,7 +93,9 @@ final class CommandQueue {
     this.settings = settings;
     this.schedule = new RetrySchedule(settings.backoffBaseMs(), settings.backoffMaxMs(),
         () -> ThreadLocalRandom.current().nextDouble());
-    this.breaker = HubAttempts.breaker(vertx, breakerOptions, queue::size, () -> context.runOnContext(x -> pump()));
+    // The breaker's own timeout too: an operation can never hold a half-open breaker's one probe for good.
+    var bounded = new CircuitBreakerOptions(breakerOptions).setTimeout(settings.attemptTimeoutMs() + ATTEMPT_GUARD_MS);
+    this.breaker = HubAttempts.breaker(vertx, bounded, queue::size, () -> context.runOnContext(x -> pump()));
     this.linkStatus = vertx.eventBus().consumer(Addresses.LINK_STATUS, m -> onLinkStatus(m.body()));
     this.meters = new QueueMeters(breaker);
     this.hub = new HubAttempts(vertx, breaker, settings.attemptTimeoutMs());
