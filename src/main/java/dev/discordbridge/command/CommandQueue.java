@@ -70,7 +70,7 @@ final class CommandQueue {
   private final long tickTimer;
   /** Commands kept by an earlier life of this node are back in the queue (or expired). */
   private final Future<CommandJournal.Recovery> recovered;
-  private final Function<CommandJournal.Kept, Function<Outcome, Future<?>>> settleRestored;
+  private final Restorer restorer;
 
   /** Set when shutdown starts: new commands are refused. */
   private boolean draining;
@@ -82,11 +82,11 @@ final class CommandQueue {
    * Must be called on the owner context ({@link CommandQueueVerticle#start()}).
    *
    * @param journal keeps accepted commands beyond this node's life; see {@link CommandJournal}
-   * @param settleRestored the {@code settle} of a command recovered from the journal (null: none)
+   * @param restorer what the owner does with commands that come back from the journal
    */
   CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions, CommandJournal journal,
-               Function<CommandJournal.Kept, Function<Outcome, Future<?>>> settleRestored) {
-    this.settleRestored = settleRestored;
+               Restorer restorer) {
+    this.restorer = restorer == null ? Restorer.NONE : restorer;
     this.vertx = vertx;
     this.journal = journal;
     this.context = vertx.getOrCreateContext();
@@ -105,7 +105,7 @@ final class CommandQueue {
           .onSuccess(list -> list.forEach(this::adopt))
           .onFailure(err -> log.warn("could not look for commands of departed members: {}", err.toString()));
     });
-    this.recovered = journal.recover().onSuccess(this::restore);
+    this.recovered = journal.recover().compose(r -> this.restorer.beforeRestore(r).map(r)).onSuccess(this::restore);
   }
 
   /**
@@ -117,7 +117,7 @@ final class CommandQueue {
     var commands = recovery.commands();
     for (CommandJournal.Kept k : commands) {
       GatewayCommand command = k.command();
-      PendingCommand p = new PendingCommand(command, settleRestored == null ? null : settleRestored.apply(k));
+      PendingCommand p = new PendingCommand(command, restorer.settle(k));
       if (expired(p)) {
         expire(p);
         continue;
@@ -138,7 +138,7 @@ final class CommandQueue {
   /** A command accepted by a member that left: it goes to the back of this node's queue, same id. */
   private void adopt(CommandJournal.Kept k) {
     GatewayCommand command = k.command();
-    PendingCommand p = new PendingCommand(command, settleRestored == null ? null : settleRestored.apply(k));
+    PendingCommand p = new PendingCommand(command, restorer.settle(k));
     queue.addLast(p);
     meters.queueChanged(queue);
     meters.adopted.increment();

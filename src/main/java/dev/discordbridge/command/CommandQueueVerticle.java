@@ -72,10 +72,20 @@ public final class CommandQueueVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     idempotency = clusteredStore != null ? clusteredStore : new LocalIdempotencyStore(System::currentTimeMillis);
-    queue = new CommandQueue(vertx, config.command(), breakerOptions, journal, k -> settle(k.command(), k.idempotencyKey()));
+    queue = new CommandQueue(vertx, config.command(), breakerOptions, journal, new Restorer() {
+      @Override
+      public Future<Void> beforeRestore(CommandJournal.Recovery recovery) {
+        return restoreKeys(recovery);
+      }
+
+      @Override
+      public Function<Outcome, Future<?>> settle(CommandJournal.Kept kept) {
+        return CommandQueueVerticle.this.settle(kept.command(), kept.idempotencyKey());
+      }
+    });
     vertx.setPeriodic(SWEEP_MS, id -> idempotency.evictExpired());
     // Keys kept by an earlier life are back before the first request is admitted.
-    return queue.ready().compose(this::restoreKeys).compose(v -> {
+    return queue.ready().compose(v -> {
       var admit = vertx.eventBus().<CommandAdmission>localConsumer(Addresses.COMMAND_ADMIT, this::admit);
       var drain = vertx.eventBus().<CommandDrain>localConsumer(Addresses.COMMAND_DRAIN, m -> queue.drain(m.body().graceMs())
           .onSuccess(m::reply)

@@ -64,6 +64,8 @@ class JournalRestartTest {
     vertx.close().await();
   }
 
+  long maxAgeMs = 600_000;
+
   Node start() {
     JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
         .put("GATEWAY_WS_URL", "ws://127.0.0.1:" + hub.port() + SimulatedHub.PATH).put("LINK_TOKEN", LINK_TOKEN)
@@ -71,7 +73,7 @@ class JournalRestartTest {
         .put("RATE_LIMIT_USER", "1000/1s").put("RATE_LIMIT_CHANNEL", "1000/1s")
         .put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "300")
         .put("COMMAND_ACK_WAIT_MS", "3000").put("VERTICLES_SSE_ROUTER_INSTANCES", "1")
-        .put("NODE_ID", "journal-restart-" + System.nanoTime());
+        .put("COMMAND_MAX_AGE_MS", String.valueOf(maxAgeMs)).put("NODE_ID", "journal-restart-" + System.nanoTime());
     node = Node.start(java.util.Map.of(), settings).await();
     return node;
   }
@@ -155,6 +157,21 @@ class JournalRestartTest {
     E2e.Response third = post("order 42", "order-42");
     assertEquals(commandA, third.json().getString("commandId"));
     assertEquals(List.of(commandA), commandIdsAtHub(), "the hub received exactly one command");
+  }
+
+  @Test
+  void aKeyedCommandThatExpiredInTheJournalAnswersItsKeyWithTheFailureNotQueued() throws Exception {
+    GatewayCommand old = new GatewayCommand(Ids.newCommandId(), GatewayCommand.SEND_MESSAGE, GUILD, CHANNEL, USER,
+        new JsonObject().put("content", "too old"), Ids.newTraceId(), System.currentTimeMillis() - 120_000);
+    Files.write(journal.resolve("commands.journal"), (new JsonObject().put("op", "queued").put("command", old.toJson())
+        .put("key", "order-44").encode() + "\n").getBytes(StandardCharsets.UTF_8));
+    maxAgeMs = 60_000;
+    start();
+    E2e.Response again = post("too old", "order-44");
+    assertEquals(old.id(), again.json().getJsonObject("error") == null ? again.json().getString("commandId")
+        : again.error().getString("commandId"), again.body());
+    assertEquals(502, again.status(), "the key answers the command's end (expired), not a 202: " + again.body());
+    assertEquals(0, atHub(old.id()), "never sent");
   }
 
   @Test
