@@ -7,11 +7,7 @@ import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Times;
-import dev.discordbridge.ops.Metrics;
 import dev.discordbridge.ops.TraceLog;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -23,9 +19,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -51,57 +45,32 @@ final class CommandQueue {
   private static final Logger log = LoggerFactory.getLogger(CommandQueue.class);
   static final long SHUTDOWN_RETRY_AFTER_MS = 2_000;
 
-  enum Kind { DELIVERED, REJECTED, FAILED, EXPIRED }
 
-  /** How a command ended: {@code result} when delivered, the hub's (last) {@code error} otherwise. */
-  record Outcome(Kind kind, JsonObject result, JsonObject error, int attempts) {}
-
-  /**
-   * What {@link #offer} says. {@code paused}: the link is down or the breaker open, so no ack can
-   * come soon and the caller should answer 202 at once. {@code shuttingDown}: refused because the
-   * node is stopping (not because the queue is full).
-   */
-  record Admission(boolean accepted, boolean paused, Future<Outcome> outcome, long retryAfterMs, Future<Void> recorded,
-                   boolean shuttingDown) {}
-
-  private static final class Pending {
-    final GatewayCommand command;
-    final Function<Outcome, Future<?>> settle;
-    final Promise<Outcome> outcome = Promise.promise();
-    int attempts;
-    /** An attempt is in flight, or the command waits for its retry: its channel's lane is taken. */
-    boolean active;
-
-    Pending(GatewayCommand command, Function<Outcome, Future<?>> settle) {
-      this.command = command;
-      this.settle = settle;
-    }
-  }
+  /** How long past {@code COMMAND_ATTEMPT_TIMEOUT_MS} an attempt may take before it is ended as failed. */
+  static final long ATTEMPT_GUARD_MS = 1_000;
+  /** How often the watchdog looks for lanes held past their deadline (and for a pump that did not happen). */
+  static final long WATCHDOG_MS = 1_000;
 
   private final Vertx vertx;
   private final Context context;
   private final BridgeConfig.Command settings;
   private final RetrySchedule schedule;
   private final CircuitBreaker breaker;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final ArrayDeque<PendingCommand> queue = new ArrayDeque<>();
   private final MessageConsumer<LinkStatus> linkStatus;
-  private final MeterRegistry registry = Metrics.registry();
-  private final Gauge depthGauge;
-  private final Gauge breakerGauge;
-  private final Counter retries;
+  private final QueueMeters meters;
+  private final QueueLog queueLog = new QueueLog(log);
   private final HubAttempts hub;
 
-  /** The queue's size, kept for the depth gauge (read by the metrics scrape on another thread). */
-  private volatile int depth;
   private boolean linkUsable = true;
   /** The channels of the commands in flight or waiting for their retry: one command per channel. */
-  private final Set<String> busyLanes = new HashSet<>();
+  private final Lanes lanes = new Lanes();
 
   private final CommandJournal journal;
-  private final Counter adopted;
-  private final long adoptTimer;
+  private final long tickTimer;
   /** Commands kept by an earlier life of this node are back in the queue (or expired). */
-  private final Future<Void> recovered;
+  private final Future<CommandJournal.Recovery> recovered;
+  private final Restorer restorer;
 
   /** Set when shutdown starts: new commands are refused. */
   private boolean draining;
@@ -109,52 +78,46 @@ final class CommandQueue {
   private boolean stopped;
   private Promise<Void> drained;
 
-  /** Must be called on the owner context ({@link CommandQueueVerticle#start()}). */
-  CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions) {
-    this(vertx, settings, breakerOptions, CommandJournal.local());
-  }
-
-  /** @param journal keeps accepted commands beyond this node's life (a cluster); see {@link CommandJournal} */
-  CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions, CommandJournal journal) {
+  /**
+   * Must be called on the owner context ({@link CommandQueueVerticle#start()}).
+   *
+   * @param journal keeps accepted commands beyond this node's life; see {@link CommandJournal}
+   * @param restorer what the owner does with commands that come back from the journal
+   */
+  CommandQueue(Vertx vertx, BridgeConfig.Command settings, CircuitBreakerOptions breakerOptions, CommandJournal journal,
+               Restorer restorer) {
+    this.restorer = restorer == null ? Restorer.NONE : restorer;
     this.vertx = vertx;
     this.journal = journal;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
     this.schedule = new RetrySchedule(settings.backoffBaseMs(), settings.backoffMaxMs(),
         () -> ThreadLocalRandom.current().nextDouble());
-    this.breaker = CircuitBreaker.create("bridge-command-hub", vertx, breakerOptions)
-        .openHandler(v -> log.warn("command breaker open: the hub keeps failing; commands wait in the queue ({} waiting)", queue.size()))
-        .halfOpenHandler(v -> context.runOnContext(x -> {
-          log.info("command breaker half-open: probing the hub with the next command");
-          pump();
-        }))
-        .closeHandler(v -> context.runOnContext(x -> {
-          log.info("command breaker closed");
-          pump();
-        }));
+    // The breaker's own timeout too: an operation can never hold a half-open breaker's one probe for good.
+    var bounded = new CircuitBreakerOptions(breakerOptions).setTimeout(settings.attemptTimeoutMs() + ATTEMPT_GUARD_MS);
+    this.breaker = HubAttempts.breaker(vertx, bounded, queue::size, () -> context.runOnContext(x -> pump()));
     this.linkStatus = vertx.eventBus().consumer(Addresses.LINK_STATUS, m -> onLinkStatus(m.body()));
-    this.depthGauge = Gauge.builder("bridge_command_queue_depth", this, q -> q.depth)
-        .description("Commands accepted and not yet finished (waiting or in flight), this node").register(registry);
-    this.breakerGauge = Gauge.builder("bridge_command_breaker_state", this, q -> q.breakerValue())
-        .description("Command circuit breaker: 0 closed, 1 half-open, 2 open").register(registry);
-    this.retries = Counter.builder("bridge_command_retries").description("Command attempts retried").register(registry);
+    this.meters = new QueueMeters(breaker);
     this.hub = new HubAttempts(vertx, breaker, settings.attemptTimeoutMs());
-    this.adopted = Counter.builder("bridge_command_adopted")
-        .description("Commands adopted from a cluster member that left before they ended").register(registry);
-    this.adoptTimer = vertx.setPeriodic(1_000, id -> journal.adoptOrphans()
-        .onSuccess(list -> list.forEach(this::adopt))
-        .onFailure(err -> log.warn("could not look for commands of departed members: {}", err.toString())));
-    this.recovered = journal.recover().onSuccess(this::restore).mapEmpty();
+    this.tickTimer = vertx.setPeriodic(WATCHDOG_MS, id -> {
+      supervise();
+      journal.adoptOrphans()
+          .onSuccess(list -> list.forEach(this::adopt))
+          .onFailure(err -> log.warn("could not look for commands of departed members: {}", err.toString()));
+    });
+    this.recovered = journal.recover().compose(r -> this.restorer.beforeRestore(r).map(r)).onSuccess(this::restore);
   }
 
   /**
    * Commands this node accepted in an earlier run (file journal): back in the queue in their
    * order, same ids; those older than {@code COMMAND_MAX_AGE_MS} are failed instead of sent.
    */
-  private void restore(List<GatewayCommand> commands) {
+  private void restore(CommandJournal.Recovery recovery) {
     int kept = 0;
-    for (GatewayCommand command : commands) {
-      Pending p = new Pending(command, null);
+    var commands = recovery.commands();
+    for (CommandJournal.Kept k : commands) {
+      GatewayCommand command = k.command();
+      PendingCommand p = new PendingCommand(command, restorer.settle(k));
       if (expired(p)) {
         expire(p);
         continue;
@@ -164,7 +127,7 @@ final class CommandQueue {
       TraceLog.info(log, command.traceId(), "command {} {} recovered from the journal, queued at depth {}", command.id(),
           command.name(), queue.size());
     }
-    depth = queue.size();
+    meters.queueChanged(queue);
     if (!commands.isEmpty()) {
       log.info("command journal: {} command(s) of an earlier run queued again with their ids, {} expired", kept,
           commands.size() - kept);
@@ -173,23 +136,20 @@ final class CommandQueue {
   }
 
   /** A command accepted by a member that left: it goes to the back of this node's queue, same id. */
-  private void adopt(GatewayCommand command) {
-    Pending p = new Pending(command, null);
+  private void adopt(CommandJournal.Kept k) {
+    GatewayCommand command = k.command();
+    PendingCommand p = new PendingCommand(command, restorer.settle(k));
     queue.addLast(p);
-    depth = queue.size();
-    adopted.increment();
+    meters.queueChanged(queue);
+    meters.adopted.increment();
     TraceLog.warn(log, command.traceId(), "command {} {} adopted from a departed member, queued at depth {}", command.id(),
         command.name(), queue.size());
     pump();
   }
 
-  static CircuitBreakerOptions defaultBreaker() {
-    return new CircuitBreakerOptions().setMaxFailures(5).setResetTimeout(10_000).setTimeout(-1)
-        .setNotificationAddress(null).setFallbackOnFailure(false);
-  }
-
-  Future<Void> ready() {
-    return Future.all(linkStatus.completion(), recovered).mapEmpty();
+  /** Ready, with what the journal kept from an earlier life (its commands are back in the queue). */
+  Future<CommandJournal.Recovery> ready() {
+    return Future.all(linkStatus.completion(), recovered).map(v -> recovered.result());
   }
 
   /** True once shutdown started: the caller answers 503 without taking rate-limit tokens. */
@@ -243,16 +203,16 @@ final class CommandQueue {
    * {@code settle} runs when the command ends, before its final status is published, so that
    * whoever sees the status also sees what {@code settle} stored.
    */
-  Admission offer(GatewayCommand command, Function<Outcome, Future<?>> settle) {
+  Admission offer(GatewayCommand command, String idempotencyKey, Function<Outcome, Future<?>> settle) {
     if (draining) {
       return new Admission(false, false, null, SHUTDOWN_RETRY_AFTER_MS, Future.succeededFuture(), true);
     }
     if (full()) {
       return new Admission(false, false, null, retryAfterMs(), Future.succeededFuture(), false);
     }
-    Pending p = new Pending(command, settle);
+    PendingCommand p = new PendingCommand(command, settle);
     queue.addLast(p);
-    depth = queue.size();
+    meters.queueChanged(queue);
     boolean paused = !linkUsable || breaker.state() == CircuitBreakerState.OPEN;
     // One INFO line per command, its outcome; accepted and sent are DEBUG unless the command waits.
     if (paused) {
@@ -263,7 +223,7 @@ final class CommandQueue {
       TraceLog.debug(log, command.traceId(), "command {} {} accepted for user {} in channel {}, queued at depth {}",
           command.id(), command.name(), command.actorUserId(), command.channelId(), queue.size());
     }
-    Future<Void> recorded = journal.record(command);
+    Future<Void> recorded = journal.record(command, idempotencyKey);
     status(p, "queued", null);
     pump();
     return new Admission(true, paused, p.outcome.future(), 0, recorded, false);
@@ -274,11 +234,11 @@ final class CommandQueue {
    * flight): its 202 could not be kept, so it is refused instead. True when it was taken back.
    */
   boolean withdraw(String commandId, String reason) {
-    for (Pending p : queue) {
+    for (PendingCommand p : queue) {
       if (p.command.id().equals(commandId) && !p.active) {
         queue.remove(p);
         journal.forget(commandId);
-        depth = queue.size();
+        meters.queueChanged(queue);
         status(p, "failed", new JsonObject().put("code", "JOURNAL_UNAVAILABLE").put("message", reason));
         return true;
       }
@@ -288,10 +248,9 @@ final class CommandQueue {
 
   /** Stops listening, unregisters the gauges and lets go of the journal (the owner was undeployed). */
   Future<Void> close() {
-    vertx.cancelTimer(adoptTimer);
+    vertx.cancelTimer(tickTimer);
     linkStatus.unregister();
-    registry.remove(depthGauge);
-    registry.remove(breakerGauge);
+    meters.close();
     breaker.close();
     return journal.close().otherwiseEmpty();
   }
@@ -316,8 +275,8 @@ final class CommandQueue {
     if (stopped) {
       return;
     }
-    List<Pending> stale = new ArrayList<>();
-    for (Pending p : queue) {
+    List<PendingCommand> stale = new ArrayList<>();
+    for (PendingCommand p : queue) {
       if (!p.active && expired(p)) {
         stale.add(p);
       }
@@ -327,48 +286,50 @@ final class CommandQueue {
       return;
     }
     // A half-open breaker lets one command through as the probe.
-    int limit = breaker.state() == CircuitBreakerState.HALF_OPEN ? 1 : settings.maxInFlight();
-    Set<String> passed = new HashSet<>();
-    List<Pending> start = new ArrayList<>();
-    for (Pending p : queue) {
-      if (busyLanes.size() + start.size() >= limit) {
-        break;
-      }
-      String lane = lane(p);
-      if (!p.active && !busyLanes.contains(lane) && passed.add(lane)) {
-        start.add(p);
-      } else {
-        passed.add(lane); // later commands of this channel wait behind this one
-      }
-    }
-    for (Pending p : start) {
-      p.active = true;
-      busyLanes.add(lane(p));
-      attempt(p);
-    }
+    boolean probing = breaker.state() == CircuitBreakerState.HALF_OPEN;
+    lanes.startable(queue, probing, settings.maxInFlight()).forEach(this::attempt);
   }
 
-  private static String lane(Pending p) {
-    return p.command.channelId() == null ? "" : p.command.channelId();
-  }
-
-  /** The command's lane is free again (it ended, or its retry is due and it waits its turn again). */
-  private void release(Pending p) {
-    if (p.active) {
-      p.active = false;
-      busyLanes.remove(lane(p));
-    }
-  }
-
-  private void attempt(Pending p) {
+  /**
+   * One attempt, which always reaches an outcome: the hub's answer, or a failed attempt when
+   * anything throws or no answer comes within the attempt timeout plus {@link #ATTEMPT_GUARD_MS}.
+   */
+  private void attempt(PendingCommand p) {
     p.attempts++;
+    int turn = lanes.startAttempt(p, System.currentTimeMillis() + settings.attemptTimeoutMs() + 2 * ATTEMPT_GUARD_MS);
     GatewayCommand c = p.command;
     TraceLog.debug(log, c.traceId(), "command {} {} sent, attempt {}", c.id(), c.name(), p.attempts);
     status(p, "sent", null);
-    hub.attempt(c).onSuccess(a -> handle(p, a));
+    hub.guarded(c, settings.attemptTimeoutMs() + ATTEMPT_GUARD_MS, err -> queueLog.attemptFailed(c, p.attempts, err))
+        .onSuccess(a -> onOwner(() -> ended(p, turn, a)));
   }
 
-  private void handle(Pending p, HubAttempts.Attempt a) {
+  private void onOwner(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  /** An attempt's outcome, unless the lane was freed meanwhile (watchdog) or the command ended. */
+  private void ended(PendingCommand p, int turn, HubAttempts.Attempt a) {
+    if (turn != p.turn || !p.active || !queue.contains(p)) {
+      return;
+    }
+    lanes.attemptEnded(p);
+    try {
+      handle(p, a);
+    } catch (RuntimeException e) {
+      // Whatever went wrong, the lane is not left taken: the command is tried again later.
+      queueLog.attemptFailed(p.command, p.attempts, e);
+      if (queue.contains(p) && p.active) {
+        retryLater(p, HubAttempts.Attempt.failed("INTERNAL", String.valueOf(e)));
+      }
+    }
+  }
+
+  private void handle(PendingCommand p, HubAttempts.Attempt a) {
     GatewayCommand c = p.command;
     if (stopped) {
       // The node is stopping: whatever this attempt did, the command stays in the journal and is
@@ -376,109 +337,112 @@ final class CommandQueue {
       return;
     }
     switch (a.kind()) {
-      case DELIVERED -> finish(p, new Outcome(Kind.DELIVERED, a.result(), null, p.attempts));
-      case REJECTED -> finish(p, new Outcome(Kind.REJECTED, null, a.error(), p.attempts));
+      case DELIVERED -> finish(p, new Outcome(Outcome.Kind.DELIVERED, a.result(), null, p.attempts));
+      case REJECTED -> finish(p, new Outcome(Outcome.Kind.REJECTED, null, a.error(), p.attempts));
       case BREAKER_OPEN -> {
         p.attempts--; // nothing was sent; the half-open handler pumps again
-        release(p);
+        lanes.release(p);
       }
       default -> {
         if (a.kind() == HubAttempts.Kind.LINK_DOWN) {
           linkUsable = false; // wait for the holder to say the link is usable again
         }
-        if (p.attempts >= settings.maxAttempts()) {
-          finish(p, new Outcome(Kind.FAILED, null, a.error(), p.attempts));
-          return;
-        }
-        long delay = schedule.delayMs(p.attempts, a.retryAfterMs());
-        retries.increment();
-        TraceLog.warn(log, c.traceId(), "command {} {} attempt {} failed ({}), retrying in {} ms", c.id(), c.name(),
-            p.attempts, a.error().getString("code"), delay);
-        status(p, "retrying", a.error());
-        vertx.setTimer(Math.max(1, delay), id -> {
-          release(p);
-          pump();
-          checkDrained();
-        });
+        retryLater(p, a);
       }
     }
   }
 
-  private void finish(Pending p, Outcome o) {
+  /** A failed attempt: the command is given up on after COMMAND_MAX_ATTEMPTS, else tried again after its backoff. */
+  private void retryLater(PendingCommand p, HubAttempts.Attempt a) {
+    GatewayCommand c = p.command;
+    if (p.attempts >= settings.maxAttempts()) {
+      finish(p, new Outcome(Outcome.Kind.FAILED, null, a.error(), p.attempts));
+      return;
+    }
+    long delay = Math.max(1, schedule.delayMs(p.attempts, a.retryAfterMs()));
+    meters.retries.increment();
+    queueLog.retrying(c, p.attempts, a.error().getString("code"), delay);
+    status(p, "retrying", a.error());
+    int turn = p.turn;
+    p.deadline = System.currentTimeMillis() + delay + settings.attemptTimeoutMs() + ATTEMPT_GUARD_MS;
+    vertx.setTimer(delay, id -> {
+      if (turn == p.turn) {
+        lanes.release(p);
+      }
+      pump();
+      checkDrained();
+    });
+  }
+
+  /**
+   * The watchdog, once a second: a lane held past its deadline (an attempt or a retry timer that
+   * never came back) is freed and its command tried again; a lane taken by no command in the
+   * queue is freed; and the queue is pumped, so that a missed wake-up (a breaker notification, a
+   * link status) never leaves commands waiting while they could move.
+   */
+  private void supervise() {
+    if (stopped) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    for (PendingCommand p : lanes.overdue(queue, now)) {
+      meters.unstuck.increment();
+      queueLog.unstuck(p.command, p.attempts, now - p.deadline);
+    }
+    if (lanes.dropOrphans(queue)) {
+      log.error("command queue: freed channel lane(s) taken by no queued command");
+      meters.unstuck.increment();
+    }
+    pump();
+    checkDrained();
+  }
+
+  private void finish(PendingCommand p, Outcome o) {
     conclude(p, o);
     pump();
     checkDrained();
   }
 
   /** Ends a command: out of the queue and the journal, counted, settled, its final status published. */
-  private void conclude(Pending p, Outcome o) {
-    release(p);
+  private void conclude(PendingCommand p, Outcome o) {
+    lanes.release(p);
     queue.remove(p);
-    journal.forget(p.command.id());
-    depth = queue.size();
-    GatewayCommand c = p.command;
-    long ageMs = System.currentTimeMillis() - c.requestedAt();
-    String status = switch (o.kind()) {
-      case DELIVERED -> {
-        TraceLog.info(log, c.traceId(), "command {} {} acked: delivered after {} attempt(s), {} ms (user {}, channel {})", c.id(),
-            c.name(), o.attempts(), ageMs, c.actorUserId(), c.channelId());
-        yield "delivered";
-      }
-      case REJECTED -> {
-        TraceLog.warn(log, c.traceId(), "command {} {} failed: rejected by the hub ({}) after {} attempt(s)", c.id(), c.name(),
-            o.error().getString("code"), o.attempts());
-        yield "rejected";
-      }
-      case FAILED -> {
-        TraceLog.error(log, c.traceId(), "command {} {} failed: gave up after {} attempt(s), last error {}", c.id(), c.name(),
-            o.attempts(), o.error().getString("code"));
-        yield "failed";
-      }
-      case EXPIRED -> {
-        TraceLog.warn(log, c.traceId(), "command {} {} failed: expired, accepted {} ms ago (COMMAND_MAX_AGE_MS={}), not sent",
-            c.id(), c.name(), ageMs, settings.maxAgeMs());
-        yield "expired";
-      }
-    };
-    Counter.builder("bridge_commands").tag("name", c.name()).tag("outcome", status)
-        .description("Commands by final outcome").register(registry).increment();
     Future<?> settled;
     try {
+      // before the journal forgets the command: a key it keeps is on disk before the end is
       settled = p.settle == null ? Future.succeededFuture() : p.settle.apply(o);
     } catch (RuntimeException e) {
       settled = Future.failedFuture(e);
     }
+    journal.forget(p.command.id());
+    meters.queueChanged(queue);
+    GatewayCommand c = p.command;
+    String status = queueLog.concluded(c, o, settings.maxAgeMs());
+    meters.ended(c.name(), status);
     settled.onComplete(ar -> {
       if (ar.failed()) {
         TraceLog.warn(log, c.traceId(), "command {}: settling the outcome failed: {}", c.id(), ar.cause().toString());
       }
-      status(p, "expired".equals(status) ? "failed" : status, o.kind() == Kind.DELIVERED ? null : o.error());
+      status(p, "expired".equals(status) ? "failed" : status, o.kind() == Outcome.Kind.DELIVERED ? null : o.error());
     });
     p.outcome.complete(o);
   }
 
-  private boolean expired(Pending p) {
+  private boolean expired(PendingCommand p) {
     return System.currentTimeMillis() - p.command.requestedAt() > settings.maxAgeMs();
   }
 
   /** Too old to send (the user moved on long ago): failed loudly, never sent again. */
-  private void expire(Pending p) {
-    conclude(p, new Outcome(Kind.EXPIRED, null, new JsonObject().put("code", "EXPIRED").put("retryable", false)
+  private void expire(PendingCommand p) {
+    conclude(p, new Outcome(Outcome.Kind.EXPIRED, null, new JsonObject().put("code", "EXPIRED").put("retryable", false)
         .put("message", "queued longer than COMMAND_MAX_AGE_MS (" + settings.maxAgeMs() + " ms)"), p.attempts));
     checkDrained();
   }
 
-  private void status(Pending p, String status, JsonObject error) {
+  private void status(PendingCommand p, String status, JsonObject error) {
     GatewayCommand c = p.command;
     vertx.eventBus().publish(Addresses.COMMAND_STATUS, new CommandStatus(c.id(), c.name(), c.actorUserId(), c.guildId(),
         c.channelId(), status, p.attempts, c.traceId(), Times.now(), error));
   }
 
-  private double breakerValue() {
-    return switch (breaker.state()) {
-      case CLOSED -> 0;
-      case HALF_OPEN -> 1;
-      case OPEN -> 2;
-    };
-  }
 }

@@ -17,6 +17,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,21 +66,66 @@ public final class CommandQueueVerticle extends VerticleBase {
 
   /** The breaker in front of the hub: open after 5 failed attempts (timeouts, retryable errors), probe after 10 s. */
   public static CircuitBreakerOptions defaultBreaker() {
-    return CommandQueue.defaultBreaker();
+    return HubAttempts.defaultBreaker();
   }
 
   @Override
   public Future<?> start() {
-    queue = new CommandQueue(vertx, config.command(), breakerOptions, journal);
     idempotency = clusteredStore != null ? clusteredStore : new LocalIdempotencyStore(System::currentTimeMillis);
+    queue = new CommandQueue(vertx, config.command(), breakerOptions, journal, new Restorer() {
+      @Override
+      public Future<Void> beforeRestore(CommandJournal.Recovery recovery) {
+        return restoreKeys(recovery);
+      }
+
+      @Override
+      public Function<Outcome, Future<?>> settle(CommandJournal.Kept kept) {
+        return CommandQueueVerticle.this.settle(kept.command(), kept.idempotencyKey());
+      }
+    });
     vertx.setPeriodic(SWEEP_MS, id -> idempotency.evictExpired());
-    var admit = vertx.eventBus().<CommandAdmission>localConsumer(Addresses.COMMAND_ADMIT, this::admit);
-    var drain = vertx.eventBus().<CommandDrain>localConsumer(Addresses.COMMAND_DRAIN, m -> queue.drain(m.body().graceMs())
-        .onSuccess(m::reply)
-        .onFailure(err -> BusFailure.STORE_UNAVAILABLE.fail(m, String.valueOf(err.getMessage()))));
-    log.info("command queue started (capacity {}, {} dispatcher instance(s))", config.command().queueCapacity(),
-        config.instances(Role.COMMAND_DISPATCHER));
-    return Future.all(queue.ready(), admit.completion(), drain.completion());
+    // Keys kept by an earlier life are back before the first request is admitted.
+    return queue.ready().compose(v -> {
+      var admit = vertx.eventBus().<CommandAdmission>localConsumer(Addresses.COMMAND_ADMIT, this::admit);
+      var drain = vertx.eventBus().<CommandDrain>localConsumer(Addresses.COMMAND_DRAIN, m -> queue.drain(m.body().graceMs())
+          .onSuccess(m::reply)
+          .onFailure(err -> BusFailure.STORE_UNAVAILABLE.fail(m, String.valueOf(err.getMessage()))));
+      log.info("command queue started (capacity {}, {} dispatcher instance(s))", config.command().queueCapacity(),
+          config.instances(Role.COMMAND_DISPATCHER));
+      return Future.all(admit.completion(), drain.completion());
+    });
+  }
+
+  /**
+   * The Idempotency-Keys the journal kept (file journal: a node on its own), back in the store:
+   * those of ended commands with their answer until they expire, those of commands still queued
+   * for as long as the command may live. A retry after a restart gets the same command again.
+   */
+  private Future<Void> restoreKeys(CommandJournal.Recovery recovery) {
+    long now = System.currentTimeMillis();
+    var command = config.command();
+    List<Future<?>> restored = new ArrayList<>();
+    for (CommandJournal.KeptKey k : recovery.keys()) {
+      restored.add(idempotency.claim(k.userId(), k.key(), k.commandId(), k.expiresAt() - now)
+          .compose(existing -> existing == null ? idempotency.record(k.userId(), k.key(), k.commandId(), k.reply())
+              : Future.succeededFuture()));
+    }
+    for (CommandJournal.Kept k : recovery.commands()) {
+      GatewayCommand c = k.command();
+      if (k.idempotencyKey() != null) {
+        long ttl = Math.max(1, c.requestedAt() + Math.max(command.idempotencyTtlMs(), command.maxAgeMs()) - now);
+        restored.add(idempotency.claim(c.actorUserId(), k.idempotencyKey(), c.id(), ttl)
+            .compose(existing -> idempotency.record(c.actorUserId(), k.idempotencyKey(), c.id(),
+                CommandOutcome.queued(c.id()).toJson())));
+      }
+    }
+    if (!restored.isEmpty()) {
+      log.info("command journal: {} Idempotency-Key(s) of an earlier run restored", restored.size());
+    }
+    return Future.join(restored).recover(err -> {
+      log.error("command journal: restoring Idempotency-Keys failed: {}", err.toString());
+      return Future.succeededFuture();
+    }).mapEmpty();
   }
 
   @Override
@@ -129,7 +177,7 @@ public final class CommandQueueVerticle extends VerticleBase {
         TraceLog.info(log, c.traceId(), "command {} rate limited: scope={} retryAfterMs={}", c.name(), d.scope(), d.retryAfterMs());
         return refuse(c, key, "rate_limited", Outcomes.rateLimited(d.scope(), d.retryAfterMs()));
       }
-      return accepted(c, key, queue.offer(c, settle(c, key)));
+      return accepted(c, key, queue.offer(c, key, settle(c, key)));
     }, err -> {
       // Fail closed: without the limiter we cannot protect the hub (and the bot behind it).
       TraceLog.error(log, c.traceId(), "command {} refused: rate limiter unreachable ({})", c.name(), err.toString());
@@ -137,7 +185,7 @@ public final class CommandQueueVerticle extends VerticleBase {
     });
   }
 
-  private Future<CommandOutcome> accepted(GatewayCommand c, String key, CommandQueue.Admission admission) {
+  private Future<CommandOutcome> accepted(GatewayCommand c, String key, Admission admission) {
     if (!admission.accepted()) {
       return admission.shuttingDown()
           ? refuse(c, key, "shutting_down", Outcomes.shuttingDown(admission.retryAfterMs()))
@@ -172,12 +220,18 @@ public final class CommandQueueVerticle extends VerticleBase {
   }
 
   /** Stores the final outcome under the key (before the final status is published). */
-  private Function<CommandQueue.Outcome, Future<?>> settle(GatewayCommand c, String key) {
-    return key == null ? null : o -> idempotency.record(c.actorUserId(), key, c.id(), outcomeOf(c, o).toJson());
+  private Function<Outcome, Future<?>> settle(GatewayCommand c, String key) {
+    return key == null ? null : o -> {
+      JsonObject reply = outcomeOf(c, o).toJson();
+      // kept as long as keys are (IDEMPOTENCY_TTL_MS from the request), across restarts too
+      journal.keepKey(new CommandJournal.KeptKey(c.actorUserId(), key, c.id(), reply,
+          c.requestedAt() + config.command().idempotencyTtlMs()));
+      return idempotency.record(c.actorUserId(), key, c.id(), reply);
+    };
   }
 
   /** Delivered or rejected when the hub answers within the ack wait (measured from the POST), else queued. */
-  private Future<CommandOutcome> answer(GatewayCommand c, CommandQueue.Admission admission) {
+  private Future<CommandOutcome> answer(GatewayCommand c, Admission admission) {
     long remaining = config.command().ackWaitMs() - (System.currentTimeMillis() - c.requestedAt());
     if (admission.paused() || remaining <= 0) {
       return Future.succeededFuture(CommandOutcome.queued(c.id()));
@@ -191,7 +245,7 @@ public final class CommandQueueVerticle extends VerticleBase {
     return outcome.future();
   }
 
-  private static CommandOutcome outcomeOf(GatewayCommand c, CommandQueue.Outcome o) {
+  private static CommandOutcome outcomeOf(GatewayCommand c, Outcome o) {
     return switch (o.kind()) {
       case DELIVERED -> CommandOutcome.delivered(c.id(), o.result());
       case REJECTED -> Outcomes.upstreamRejected(c.id(), o.error(), false);

@@ -26,6 +26,11 @@ import java.util.stream.Collectors;
  */
 public final class HazelcastCommandJournal implements CommandJournal {
   public static final String MAP = "bridge.commands.pending";
+  /**
+   * The command's frame, with the request's Idempotency-Key beside it (a field members of earlier
+   * versions ignore), so that the member that adopts it records its final answer under the key.
+   */
+  static final String KEY_FIELD = "idempotencyKey";
   /** A full scan now and then, in case a membership event was missed (e.g. during our own join). */
   private static final long FULL_SCAN_EVERY_MS = 30_000;
 
@@ -71,8 +76,17 @@ public final class HazelcastCommandJournal implements CommandJournal {
 
   @Override
   public Future<Void> record(GatewayCommand command) {
+    return record(command, null);
+  }
+
+  @Override
+  public Future<Void> record(GatewayCommand command, String idempotencyKey) {
+    JsonObject json = command.toJson();
+    if (idempotencyKey != null) {
+      json.put(KEY_FIELD, idempotencyKey);
+    }
     return Future.fromCompletionStage(map.setAsync(command.id(),
-        new Entry(me, System.currentTimeMillis(), command.toJson().encode())), vertx.getOrCreateContext());
+        new Entry(me, System.currentTimeMillis(), json.encode())), vertx.getOrCreateContext());
   }
 
   @Override
@@ -86,7 +100,7 @@ public final class HazelcastCommandJournal implements CommandJournal {
   }
 
   @Override
-  public Future<List<GatewayCommand>> adoptOrphans() {
+  public Future<List<Kept>> adoptOrphans() {
     long now = System.currentTimeMillis();
     boolean due = now - lastFullScan >= FULL_SCAN_EVERY_MS;
     if (!membersLeft.getAndSet(false) && !due) {
@@ -107,7 +121,10 @@ public final class HazelcastCommandJournal implements CommandJournal {
         }
       }
       adopted.sort(Comparator.comparingLong(Entry::acceptedAt));
-      return adopted.stream().map(a -> GatewayCommand.fromJson(new JsonObject(a.command()))).toList();
+      return adopted.stream().map(a -> {
+        JsonObject json = new JsonObject(a.command());
+        return new Kept(GatewayCommand.fromJson(json), json.getValue(KEY_FIELD) instanceof String k ? k : null);
+      }).toList();
     }, false);
   }
 }

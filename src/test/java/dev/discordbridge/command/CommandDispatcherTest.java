@@ -57,7 +57,7 @@ class CommandDispatcherTest {
   }
 
   private void deploy(Vertx vertx, Map<String, Object> overrides) {
-    deploy(vertx, overrides, 1, new CircuitBreakerOptions(CommandQueue.defaultBreaker()));
+    deploy(vertx, overrides, 1, new CircuitBreakerOptions(HubAttempts.defaultBreaker()));
   }
 
   private void deploy(Vertx vertx, Map<String, Object> overrides, int instances, CircuitBreakerOptions breaker) {
@@ -301,7 +301,7 @@ class CommandDispatcherTest {
 
   @Test
   void whileTheLinkIsDownCommandsWaitThenDrainInOrderOnce(Vertx vertx) {
-    deploy(vertx, Map.of(), 2, new CircuitBreakerOptions(CommandQueue.defaultBreaker()));
+    deploy(vertx, Map.of(), 2, new CircuitBreakerOptions(HubAttempts.defaultBreaker()));
     gateway.link(false);
     List<String> ids = new java.util.ArrayList<>();
     for (int i = 1; i <= 4; i++) {
@@ -368,7 +368,7 @@ class CommandDispatcherTest {
       }
 
       @Override
-      public Future<List<GatewayCommand>> adoptOrphans() {
+      public Future<List<CommandJournal.Kept>> adoptOrphans() {
         return local.adoptOrphans();
       }
 
@@ -377,7 +377,7 @@ class CommandDispatcherTest {
         return "a full disk";
       }
     };
-    deploy(vertx, Map.of(), 1, new CircuitBreakerOptions(CommandQueue.defaultBreaker()), failing);
+    deploy(vertx, Map.of(), 1, new CircuitBreakerOptions(HubAttempts.defaultBreaker()), failing);
     gateway.link(false);
     var reply = submit(vertx, "sendMessage", message("not kept"));
     assertEquals(503, reply.getInteger("status"), "a 202 would promise what the journal could not keep");
@@ -410,7 +410,7 @@ class CommandDispatcherTest {
 
   @Test
   void fullQueueIs503WithRetryAfterAcrossInstances(Vertx vertx) {
-    deploy(vertx, Map.of("COMMAND_QUEUE_CAPACITY", 2), 2, new CircuitBreakerOptions(CommandQueue.defaultBreaker()));
+    deploy(vertx, Map.of("COMMAND_QUEUE_CAPACITY", 2), 2, new CircuitBreakerOptions(HubAttempts.defaultBreaker()));
     gateway.link(false);
     assertEquals(202, submit(vertx, "typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL)).getInteger("status"));
     assertEquals(202, submit(vertx, "typingStart", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL)).getInteger("status"));
@@ -482,7 +482,7 @@ class CommandDispatcherTest {
 
   @Test
   void breakerOpensAfterRepeatedFailuresAndProbesWhenHalfOpen(Vertx vertx) {
-    var breaker = new CircuitBreakerOptions(CommandQueue.defaultBreaker()).setMaxFailures(2).setResetTimeout(400);
+    var breaker = new CircuitBreakerOptions(HubAttempts.defaultBreaker()).setMaxFailures(2).setResetTimeout(400);
     deploy(vertx, Map.of("COMMAND_MAX_ATTEMPTS", 10, "COMMAND_BACKOFF_BASE_MS", 1, "COMMAND_BACKOFF_MAX_MS", 2,
         "COMMAND_ACK_WAIT_MS", 50), 1, breaker);
     long[] at = new long[3];

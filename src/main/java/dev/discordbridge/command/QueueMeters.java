@@ -1,0 +1,75 @@
+package dev.discordbridge.command;
+
+import dev.discordbridge.ops.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
+import io.vertx.circuitbreaker.CircuitBreaker;
+
+/**
+ * The command queue's meters. The gauges read volatile copies of the queue's state (the scrape
+ * runs on another thread), refreshed by {@link #queueChanged} on the owner context.
+ */
+final class QueueMeters {
+  private final MeterRegistry registry = Metrics.registry();
+  private final Gauge depthGauge;
+  private final Gauge breakerGauge;
+  private final Gauge oldestGauge;
+  final Counter retries;
+  final Counter adopted;
+  final Counter unstuck;
+
+  private volatile int depth;
+  /** When the oldest command in the queue was accepted (0: none). */
+  private volatile long oldestRequestedAt;
+
+  QueueMeters(CircuitBreaker breaker) {
+    depthGauge = Gauge.builder("bridge_command_queue_depth", this, m -> m.depth)
+        .description("Commands accepted and not yet finished (waiting or in flight), this node").register(registry);
+    breakerGauge = Gauge.builder("bridge_command_breaker_state", breaker, QueueMeters::breakerValue)
+        .description("Command circuit breaker: 0 closed, 1 half-open, 2 open").register(registry);
+    oldestGauge = Gauge.builder("bridge_commands_oldest_waiting_seconds", this, QueueMeters::oldestWaitingSeconds)
+        .description("Age of the oldest command accepted and not yet finished on this node (0 when none)")
+        .register(registry);
+    retries = Counter.builder("bridge_command_retries").description("Command attempts retried").register(registry);
+    adopted = Counter.builder("bridge_command_adopted")
+        .description("Commands adopted from a cluster member that left before they ended").register(registry);
+    unstuck = Counter.builder("bridge_command_lanes_unstuck")
+        .description("Channel lanes the watchdog freed (an attempt or a retry held past its deadline)").register(registry);
+  }
+
+  void queueChanged(Collection<PendingCommand> queue) {
+    depth = queue.size();
+    long oldest = 0;
+    for (PendingCommand p : queue) {
+      long at = p.command.requestedAt();
+      oldest = oldest == 0 || at < oldest ? at : oldest;
+    }
+    oldestRequestedAt = oldest;
+  }
+
+  void ended(String name, String outcome) {
+    Counter.builder("bridge_commands").tag("name", name).tag("outcome", outcome)
+        .description("Commands by final outcome").register(registry).increment();
+  }
+
+  private static double breakerValue(CircuitBreaker breaker) {
+    return switch (breaker.state()) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
+  }
+
+  private double oldestWaitingSeconds() {
+    long oldest = oldestRequestedAt;
+    return oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest) / 1000.0;
+  }
+
+  void close() {
+    registry.remove(depthGauge);
+    registry.remove(breakerGauge);
+    registry.remove(oldestGauge);
+  }
+}
