@@ -23,7 +23,7 @@ public final class BusCodecs {
       // direct Discord mode: bridge.discord.shard.events (request, reply), bridge.discord.shard.status
       ShardEvents.class, ShardEvents.Ack.class, ShardStatus.class,
       // edge (stream/legacy/sim): replay fetch, legacy socket, demo
-      ReplayFetch.class, ReplaySnapshot.class,
+      ReplayFetch.class, ReplaySnapshot.class, StreamEviction.class,
       LegacyInbound.class, LegacyAnswer.class, LegacyBroadcast.class, LegacyConnection.class,
       DemoRoster.class, DemoDropout.class, DemoDropoutOutcome.class,
       // cleanup (app.Node): NODE_SHUTDOWN, CLUSTER_STATUS_QUERY (request body: none)
