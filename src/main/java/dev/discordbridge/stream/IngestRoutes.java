@@ -60,9 +60,8 @@ final class IngestRoutes {
 
   /** The summary line of refused ingestion requests, shared by a node's instances. */
   static SummaryLog refusalLog() {
-    return new SummaryLog(log, Level.WARN, "POST /internal/events refused (wrong or missing LINK_TOKEN: unauthenticated;"
-        + " the client address throttled after " + FailureThrottle.FREE_FAILURES + " failures: throttled)",
-        ConnectionGuard.LOG_INTERVAL_MS);
+    // unauthenticated: 401, a wrong or missing LINK_TOKEN; throttled: 429, the address failed too often.
+    return new SummaryLog(log, Level.WARN, "POST /internal/events refused", ConnectionGuard.LOG_INTERVAL_MS);
   }
 
   void ingest(RoutingContext ctx) {

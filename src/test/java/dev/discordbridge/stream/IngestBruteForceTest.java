@@ -75,7 +75,7 @@ class IngestBruteForceTest {
       assertNotNull(right);
       assertEquals(429, right.status(), "while the address is throttled the token is not even checked");
       Poll.until(15_000, "a summary line of the refused guesses",
-          () -> logs.atLeast(Level.WARN, "throttled") >= 1);
+          () -> logs.atLeast(Level.WARN, "throttled=") >= 1);
       long lines = logs.atLeast(Level.INFO);
       log.info("measured: {} wrong LINK_TOKEN guesses in {} ms on 2 keep-alive sockets: {} answered 401, {} answered 429"
           + " (Retry-After {}), {} log line(s)", guesses, ms, unauthorized, throttled, retryAfter, lines);
