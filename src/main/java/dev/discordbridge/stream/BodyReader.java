@@ -38,7 +38,7 @@ final class BodyReader {
     if (req.isEnded()) {
       return;
     }
-    ctx.vertx().setTimer(timeoutMs, id -> {
+    long timer = ctx.vertx().setTimer(timeoutMs, id -> {
       if (req.isEnded() || req.connection() == null) {
         return;
       }
@@ -58,7 +58,11 @@ final class BodyReader {
               + " ms")).encode())
           .onComplete(v -> req.connection().close());
     });
+    ctx.put(BODY_TIMER, timer);
   }
+
+  /** Where {@link #deadline} keeps its timer, cancelled once the body is read whole. */
+  private static final String BODY_TIMER = "bodyTimer";
 
   /**
    * An {@code Expect} other than {@code 100-continue} gets 417 (RFC 9110 section 10.1.1); returns
@@ -110,13 +114,22 @@ final class BodyReader {
       }
       buf.appendBuffer(chunk);
     });
-    req.endHandler(v -> body.tryComplete(buf));
+    req.endHandler(v -> {
+      Long timer = ctx.get(BODY_TIMER);
+      if (timer != null) {
+        ctx.vertx().cancelTimer(timer);
+      }
+      body.tryComplete(buf);
+    });
     req.exceptionHandler(body::tryFail);
     if (!req.isEnded() && "100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
       ctx.response().writeContinue(); // here, and only here, the body will be read
     }
     req.resume();
     return body.future().transform(ar -> {
+      if (ctx.response().headWritten()) {
+        return Future.failedFuture(new Answered()); // answered meanwhile (the body timeout's 408)
+      }
       if (ar.failed()) {
         return tooLarge(ctx, limit);
       }

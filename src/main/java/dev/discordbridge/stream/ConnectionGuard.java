@@ -279,7 +279,7 @@ final class ConnectionGuard {
     long t = timedOut.getAndSet(0);
     long a = acceptFailures.getAndSet(0);
     if (s + r + a > 0) {
-      log.warn("HTTP_MAX_CONNECTIONS={} reached ({} open): closed {} connections that had sent no request head, refused {}"
+      log.warn("HTTP_MAX_CONNECTIONS={} reached ({} open): closed {} connections that had sent no request head (or only drained a body after an early answer), refused {}"
           + " new ones, {} accepts failed at the file-descriptor limit (accepting pauses 1 s each); {} closed for no"
           + " complete request head within HTTP_HEADER_TIMEOUT_MS={} (counts since the last such line)",
           maxConnections, open.get(), s, r, a, t, headerTimeoutMs);
@@ -309,8 +309,8 @@ final class ConnectionGuard {
    * @return true when the connection is kept (the caller drains the body)
    */
   static boolean prepareEarlyAnswer(HttpServerRequest request, long drainLimit) {
-    if (request.isEnded()) {
-      return true;
+    if (request.isEnded() || request.response().headWritten()) {
+      return true; // nothing to prepare (an answer already on its way decided the connection's fate)
     }
     long announced = announcedLength(request);
     // A client waiting for 100 Continue may never send the body: tell it the connection ends.

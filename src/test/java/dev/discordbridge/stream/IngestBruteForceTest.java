@@ -76,7 +76,7 @@ class IngestBruteForceTest {
       assertEquals(429, right.status(), "while the address is throttled the token is not even checked");
       Poll.until(15_000, "a summary line of the refused guesses",
           () -> logs.atLeast(Level.WARN, "throttled=") >= 1);
-      long lines = logs.atLeast(Level.INFO);
+      long lines = logs.ofLogger(".IngestRoutes"); // other classes' deferred summaries may land meanwhile
       log.info("measured: {} wrong LINK_TOKEN guesses in {} ms on 2 keep-alive sockets: {} answered 401, {} answered 429"
           + " (Retry-After {}), {} log line(s)", guesses, ms, unauthorized, throttled, retryAfter, lines);
       assertTrue(unauthorized <= 10, "only a few guesses are checked before the address is throttled: " + unauthorized);
