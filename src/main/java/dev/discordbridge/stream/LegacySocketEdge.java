@@ -64,6 +64,13 @@ public final class LegacySocketEdge {
   static final int MAX_FRAMES_PER_WINDOW = 20;
   static final long FRAME_WINDOW_MS = 10_000;
 
+  /** Counted where it happens: the running Vert.x's registry (looked up, so each node of a test JVM has its own). */
+  private static void countFlood() {
+    io.micrometer.core.instrument.Counter.builder("bridge_legacy_sockets_closed_total").tag("reason", "too_many_messages")
+        .description("Legacy sockets closed with 1008 for sending more than 20 messages and pings in 10 s")
+        .register(dev.discordbridge.ops.Metrics.registry()).increment();
+  }
+
   private final Vertx vertx;
   private final BridgeConfig config;
   private final Authenticator authenticator;
@@ -190,6 +197,7 @@ public final class LegacySocketEdge {
     if (counted && !c.closed && c.overBudget(System.currentTimeMillis())) {
       log.debug("legacy socket {} sent more than {} messages and pings in {} ms: closed", c.id, MAX_FRAMES_PER_WINDOW,
           FRAME_WINDOW_MS);
+      countFlood();
       c.close(CLOSE_POLICY, "too many messages: at most " + MAX_FRAMES_PER_WINDOW + " per " + FRAME_WINDOW_MS / 1000 + " s");
       c.ws.resume(); // a relay in flight paused the socket: the client's close frame must still be read
       return;

@@ -106,5 +106,6 @@ class LogFloodTest {
         ws.closeStatusCode(), ws.closeReason());
     assertTrue(pongs.get() <= 50, "pings are limited: " + pongs.get() + " answered");
     assertEquals(1008, (int) ws.closeStatusCode());
+    assertEquals(1.0, E2e.metric(node, "bridge_legacy_sockets_closed_total", "reason=\"too_many_messages\""));
   }
 }
