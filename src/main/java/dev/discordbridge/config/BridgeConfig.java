@@ -51,7 +51,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    * @param maxConnections open connections on the public port, all instances together; past it the
    *     oldest connection that has not sent a request head is closed, else the oldest one that only
    *     drains a body after an early answer (or, if none, the new one)
-   * @param bodyTimeoutMs the whole body of a command or ingest request must arrive this long after its
+   * @param bodyTimeoutMs the whole body of a request (any route) must arrive this long after its
    *     head (else 408 and close); a body still coming after an early answer is drained at most this long
    */
   public record Http(String host, int port, int bodyLimitBytes, List<String> allowedOrigins, long headerTimeoutMs,

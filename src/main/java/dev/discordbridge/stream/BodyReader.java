@@ -29,13 +29,14 @@ final class BodyReader {
 
   /**
    * Arms the body's own read timeout ({@code HTTP_BODY_TIMEOUT_MS}), counted from the request's
-   * head: a body still incomplete then gets 408 with Connection: close (or, after an early answer,
-   * its connection is closed), so a body sent a byte at a time cannot hold a connection. Call it
-   * first thing in a handler of a request with a body.
+   * head, for every request that announces a body (whatever route answers it): a body still
+   * incomplete then gets 408 with Connection: close (or, after an answer, its connection is
+   * closed), so a body sent a byte at a time cannot hold a connection. The first route handler
+   * calls it.
    */
   static void deadline(RoutingContext ctx, long timeoutMs) {
     HttpServerRequest req = ctx.request();
-    if (req.isEnded()) {
+    if (req.isEnded() || !announcesBody(req)) {
       return;
     }
     long timer = ctx.vertx().setTimer(timeoutMs, id -> {
@@ -59,6 +60,11 @@ final class BodyReader {
           .onComplete(v -> req.connection().close());
     });
     ctx.put(BODY_TIMER, timer);
+  }
+
+  private static boolean announcesBody(HttpServerRequest req) {
+    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || length != null && !length.trim().equals("0");
   }
 
   /** Where {@link #deadline} keeps its timer, cancelled once the body is read whole. */

@@ -30,14 +30,11 @@ final class BusRelay {
   private final Authenticator authenticator;
   private final OriginPolicy origins;
   private final int bodyLimit;
-  private final long bodyTimeoutMs;
   /** The dispatcher answers (queued at the latest) after COMMAND_ACK_WAIT_MS; this leaves it room. */
   private final DeliveryOptions submitOptions;
 
-  BusRelay(Vertx vertx, Authenticator authenticator, OriginPolicy origins, int bodyLimit, long bodyTimeoutMs,
-           long commandAckWaitMs) {
+  BusRelay(Vertx vertx, Authenticator authenticator, OriginPolicy origins, int bodyLimit, long commandAckWaitMs) {
     this.vertx = vertx;
-    this.bodyTimeoutMs = bodyTimeoutMs;
     this.authenticator = authenticator;
     this.origins = origins;
     this.bodyLimit = bodyLimit;
@@ -48,7 +45,6 @@ final class BusRelay {
   /** {@code POST /api/commands/:name}. */
   void command(RoutingContext ctx) {
     ctx.request().pause();
-    BodyReader.deadline(ctx, bodyTimeoutMs);
     String traceId = HttpErrors.traceId(ctx);
     authenticator.authenticate(RequestCredentials.of(ctx.request()))
         .recover(err -> {

@@ -36,24 +36,21 @@ final class IngestRoutes {
   private final Vertx vertx;
   private final int bodyLimit;
   private final byte[] linkToken;
-  private final long bodyTimeoutMs;
   private final FailureThrottle failures;
   private final SummaryLog refusals;
 
   IngestRoutes(Vertx vertx, int bodyLimit, String linkToken) {
-    this(vertx, bodyLimit, linkToken, 10_000, new FailureThrottle(), null);
+    this(vertx, bodyLimit, linkToken, new FailureThrottle(), null);
   }
 
   /**
    * @param failures the node's throttle of wrong link tokens per client address
    * @param refusals the node's summary line of refused ingestion requests
    */
-  IngestRoutes(Vertx vertx, int bodyLimit, String linkToken, long bodyTimeoutMs, FailureThrottle failures,
-               SummaryLog refusals) {
+  IngestRoutes(Vertx vertx, int bodyLimit, String linkToken, FailureThrottle failures, SummaryLog refusals) {
     this.vertx = vertx;
     this.bodyLimit = Math.max(bodyLimit, INGEST_BODY_LIMIT);
     this.linkToken = linkToken == null ? null : linkToken.getBytes(StandardCharsets.UTF_8);
-    this.bodyTimeoutMs = bodyTimeoutMs;
     this.failures = failures;
     this.refusals = refusals;
   }
@@ -66,7 +63,6 @@ final class IngestRoutes {
 
   void ingest(RoutingContext ctx) {
     String traceId = HttpErrors.traceId(ctx);
-    BodyReader.deadline(ctx, bodyTimeoutMs);
     String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
     long now = System.currentTimeMillis();
     long throttledMs = failures.retryAfterMs(address, now);

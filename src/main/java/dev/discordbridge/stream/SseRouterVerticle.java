@@ -86,8 +86,8 @@ public final class SseRouterVerticle extends VerticleBase {
         ingestFailures = new FailureThrottle();
         ingestRefusals = IngestRoutes.refusalLog();
       }
-      return new IngestRoutes(vertx, config.http().bodyLimitBytes(), config.link().linkToken(),
-          config.http().bodyTimeoutMs(), ingestFailures, ingestRefusals);
+      return new IngestRoutes(vertx, config.http().bodyLimitBytes(), config.link().linkToken(), ingestFailures,
+          ingestRefusals);
     }
   }
 
@@ -201,6 +201,7 @@ public final class SseRouterVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(this::traceId);
     router.route().handler(ctx -> {
+      BodyReader.deadline(ctx, config.http().bodyTimeoutMs());
       if (!BodyReader.refusesExpectation(ctx)) {
         ctx.next();
       }
@@ -221,7 +222,7 @@ public final class SseRouterVerticle extends VerticleBase {
     router.get("/api/guilds/:guildId/voice").handler(streams::voice);
     router.get("/api/me").handler(streams::me);
     var relay = new BusRelay(vertx, authenticator, origins, config.http().bodyLimitBytes(),
-        config.http().bodyTimeoutMs(), config.command().ackWaitMs());
+        config.command().ackWaitMs());
     router.post("/api/commands/:name").handler(relay::command);
     router.post("/internal/events").handler(portHolder.ingest(vertx, config)::ingest);
     if (config.auth().demo()) {

@@ -155,6 +155,16 @@ class SlowBodyTest {
   }
 
   @Test
+  void aSlowBodyToAnyOtherRouteIsClosedToo() {
+    NetClient net = vertx.createNetClient();
+    List<Trickle> all = open(net, port, 4, head("/no/such/route", null, 1_000_000), 300);
+    all.addAll(open(net, port, 4, head("/health/live", null, 1_000_000), 300));
+    Poll.until(BODY_TIMEOUT_MS + 8_000, "every socket answered and closed", () -> closed(all) == all.size());
+    assertTrue(all.stream().allMatch(t -> t.answeredAt.get() > 0), "each got its answer first");
+    net.close().await();
+  }
+
+  @Test
   void atTheCapConnectionsThatOnlyDrainABodyAreShed() throws IOException {
     NetClient net = vertx.createNetClient();
     List<Trickle> draining = open(net, cappedPort, CAP, head("/internal/events", null, 1_000_000), 1_000);
