@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The public port's HTTP/1.1 request decoder: Vert.x's own, plus two edge rules Vert.x does not
+ * The public port's HTTP/1.1 request decoder: Vert.x's own, plus edge rules Vert.x does not
  * have. (1) Request-head timeout: a connection must deliver a complete head within the bound,
  * counted from when it opens and, between keep-alive requests, from the first byte of the next
  * head; otherwise it is closed (with 408 when part of a head came). (2) Unambiguous framing
