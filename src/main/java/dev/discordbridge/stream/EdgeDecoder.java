@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -39,7 +40,7 @@ final class EdgeDecoder extends VertxHttpRequestDecoder {
 
   /** Why a request was refused; the invalid-request handler recognises it. */
   static final class FramingRefused extends IllegalArgumentException {
-    /** The refusal's kind in metrics and the summary log: bad_framing or bad_host. */
+    /** The refusal's kind in metrics and the summary log: bad_framing, bad_host or bad_target. */
     final String kind;
 
     FramingRefused(String kind, String message) {
@@ -172,6 +173,10 @@ final class EdgeDecoder extends VertxHttpRequestDecoder {
       problem = hostProblem(request);
       kind = "bad_host";
     }
+    if (problem == null) {
+      problem = targetProblem(request);
+      kind = "bad_target";
+    }
     if (problem != null && request.decoderResult().isSuccess()) {
       request.setDecoderResult(DecoderResult.failure(new FramingRefused(kind, problem)));
       refused = true;
@@ -184,14 +189,40 @@ final class EdgeDecoder extends VertxHttpRequestDecoder {
     }
   }
 
-  /** RFC 9112 section 3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0. */
+  /**
+   * RFC 9112 section 3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0, and a valid one
+   * (Vert.x's own parse: a value it cannot read would fail in the router, logged as an ERROR).
+   */
   private static String hostProblem(HttpRequest request) {
-    int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
-    if (hosts > 1) {
+    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+    if (hosts.size() > 1) {
       return "more than one Host header";
     }
-    if (hosts == 0 && HttpVersion.HTTP_1_1.equals(request.protocolVersion())) {
-      return "an HTTP/1.1 request needs a Host header";
+    if (hosts.isEmpty()) {
+      return HttpVersion.HTTP_1_1.equals(request.protocolVersion()) ? "an HTTP/1.1 request needs a Host header" : null;
+    }
+    String host = hosts.get(0).trim();
+    if (!host.isEmpty()) {
+      HostAndPort parsed = HostAndPort.parseAuthority(host, -1);
+      if (parsed == null || parsed.port() > 65_535) {
+        return "the Host header is not a host[:port]";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The request target's path must have valid percent-escapes ({@code %} and two hex digits):
+   * Vert.x's router would throw on one while matching routes, logged as an ERROR per request.
+   */
+  private static String targetProblem(HttpRequest request) {
+    String uri = request.uri();
+    int end = uri.indexOf('?');
+    end = end < 0 ? uri.length() : end;
+    for (int i = uri.indexOf('%'); i >= 0 && i < end; i = uri.indexOf('%', i + 1)) {
+      if (i + 2 >= end || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0) {
+        return "a bad percent-escape in the request path";
+      }
     }
     return null;
   }

@@ -108,6 +108,22 @@ class ProtocolCornersTest {
   }
 
   @Test
+  void aBadHostValueOrABadEscapeInThePathIs400WithoutAnErrorLine() throws IOException {
+    try (LogCapture logs = new LogCapture()) {
+      for (String head : List.of("GET /health/live HTTP/1.1\r\nHost: [::1\r\n", "GET /health/live HTTP/1.1\r\nHost: a b\r\n",
+          "GET /health/live HTTP/1.1\r\nHost: x:99999999\r\n", "GET /%zz HTTP/1.1\r\nHost: x\r\n",
+          "GET /api/guilds/%1/voice HTTP/1.1\r\nHost: x\r\n")) {
+        try (RawHttp c = new RawHttp(port, 5_000)) {
+          RawHttp.Response r = c.send(head + "\r\n").read();
+          assertNotNull(r, head);
+          assertEquals(400, r.status(), head + r.body());
+        }
+      }
+      assertEquals(0, logs.atLeast(Level.ERROR), "no ERROR line for a client's bad request:\n" + logs.dump());
+    }
+  }
+
+  @Test
   void twoHostHeadersAre400AndClose() throws IOException {
     try (RawHttp c = new RawHttp(port, 5_000)) {
       RawHttp.Response r = c.send("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n" + SMUGGLED).read();
