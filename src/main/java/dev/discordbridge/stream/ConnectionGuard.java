@@ -60,7 +60,7 @@ final class ConnectionGuard {
     /** Requests refused at the edge, by a reason from a fixed set (the callers' constants). */
     Counter requestRefused(String reason) {
       return Counter.builder("bridge_http_requests_refused_total").tag("reason", reason)
-          .description("Requests the edge refused before any capability saw them: bad_host, bad_target, bad_framing, chunk_size, invalid,"
+          .description("Requests the edge refused before any capability saw them: bad_host, bad_target, bad_framing, chunk_size, invalid, ws_upgrade,"
               + " expectation, body_timeout, ingest_unauthenticated, ingest_throttled")
           .register(registry);
     }

@@ -154,8 +154,17 @@ public final class LegacySocketEdge {
           // Headers put on the response before the upgrade are written with the 101.
           request.toWebSocket()
               .onSuccess(ws -> open(ws, caller, origin, userAgent))
-              .onFailure(err -> log.warn("legacy socket upgrade failed: {}", err.getMessage()));
+              .onFailure(err -> upgradeFailed(request, HttpErrors.traceId(ctx), err));
         });
+  }
+
+  /** Vert.x refused the handshake (and answered it): a client's doing, counted and summarised, not a line each. */
+  private static void upgradeFailed(HttpServerRequest request, String traceId, Throwable err) {
+    ConnectionGuard guard = ConnectionGuard.of(request.connection());
+    if (guard != null) {
+      guard.refused("ws_upgrade", traceId);
+    }
+    log.debug("legacy socket upgrade failed: {}", err.getMessage());
   }
 
   private static void deprecation(HttpServerResponse response) {

@@ -108,4 +108,25 @@ class LogFloodTest {
     assertEquals(1008, (int) ws.closeStatusCode());
     assertEquals(1.0, E2e.metric(node, "bridge_legacy_sockets_closed_total", "reason=\"too_many_messages\""));
   }
+
+  @Test
+  void badLegacyUpgradesAreNotLoggedOneByOne() throws Exception {
+    node = E2e.start(new JsonObject().put("ENABLE_WS_BRIDGE", "true"));
+    String token = E2e.token(node, USER, List.of(GUILD));
+    try (LogCapture logs = new LogCapture()) {
+      for (int i = 0; i < 30; i++) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.httpPort())) {
+          s.setSoTimeout(5_000);
+          s.getOutputStream().write(("GET /api/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          byte[] head = new byte[12];
+          int n = s.getInputStream().readNBytes(head, 0, 12);
+          assertTrue(n == 12 && new String(head).startsWith("HTTP/1.1 4"), "refused: " + new String(head, 0, n));
+        }
+      }
+      long lines = logs.ofLogger(".LegacySocketEdge");
+      log.info("measured: 30 bad legacy upgrades wrote {} log line(s)", lines);
+      assertTrue(lines <= 2, "30 bad upgrades must not write a line each:\n" + logs.dump());
+    }
+  }
 }
