@@ -66,6 +66,25 @@ class LogFloodTest {
         "429s are counted in metrics");
   }
 
+  @Test
+  void invalidAndForbiddenCommandsAreSummarisedNotLoggedOneByOne() {
+    node = E2e.start(new JsonObject());
+    E2e.awaitReady(node, 200);
+    String token = E2e.token(node, USER, List.of(GUILD));
+    JsonObject invalid = new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL).put("content", " ");
+    JsonObject foreign = new JsonObject().put("guildId", "1203344107853062144").put("channelId", CHANNEL).put("content", "hi");
+    try (LogCapture logs = new LogCapture()) {
+      for (int i = 0; i < 100; i++) {
+        assertEquals(400, E2e.command(node, "sendMessage", token, invalid).status());
+        assertEquals(403, E2e.command(node, "sendMessage", token, foreign).status());
+      }
+      long lines = logs.ofLogger(".CommandDispatcherVerticle");
+      log.info("measured: 100 invalid and 100 forbidden commands wrote {} log line(s)", lines);
+      assertTrue(lines <= 4, "200 refusals must be summarised, got " + lines + ":\n" + logs.dump());
+    }
+    assertTrue(E2e.metric(node, "bridge_commands_total", "outcome=\"invalid\"") >= 100, "counted in metrics");
+  }
+
   WebSocketConnectOptions options(String token) {
     return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.httpPort()).setURI("/api/ws")
         .addHeader("Authorization", "Bearer " + token);
