@@ -77,6 +77,7 @@ const CONNECTION_TEXT = {
   reconnecting: 'Reconnecting…',
   reset: 'Catching up…',
   unavailable: 'Live updates unavailable',
+  evicted: 'Paused: open in too many tabs (reload to resume here)',
 };
 
 function setConnection(s, detail) {
@@ -327,6 +328,12 @@ function openEventSource() {
   });
   es.addEventListener('heartbeat', () => { if (!state.resyncing) setConnection('live'); });
   es.addEventListener('commandStatus', (e) => onCommandStatus(parse(e.data)));
+  es.addEventListener('evicted', () => {
+    // The user opened more streams than the node allows and this one was the oldest: reconnecting
+    // would end another tab's stream in turn. Stay paused until the page is reloaded.
+    stopStream();
+    setConnection('evicted');
+  });
   for (const name of EVENT_NAMES) es.addEventListener(name, (e) => onEvent(parse(e.data), e.lastEventId));
   es.onerror = () => {
     // The browser would retry by itself with the header Last-Event-ID, but our URL still names

@@ -30,6 +30,8 @@ public final class Authenticator {
   private final JWTAuth jwt;
   private final boolean allowQueryToken;
   private final boolean canMint;
+  /** AUTH_MAX_TOKEN_TTL_MS: a token living longer (exp - now, or exp - iat) is refused; 0 = no limit. */
+  private final long maxTtlMs;
 
   public Authenticator(Vertx vertx, BridgeConfig.Auth config) {
     var key = new PubSecKeyOptions().setAlgorithm(config.jwtAlgorithm())
@@ -39,6 +41,7 @@ public final class Authenticator {
         .setJWTOptions(new JWTOptions().setLeeway(5).setIgnoreExpiration(false)));
     this.allowQueryToken = config.allowQueryToken();
     this.canMint = "HS256".equals(config.jwtAlgorithm());
+    this.maxTtlMs = config.maxTokenTtlMs();
   }
 
   /** The caller: the Authorization header first, then the cookie, then (if enabled) the query. */
@@ -64,6 +67,10 @@ public final class Authenticator {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
       return Future.failedFuture(new AuthFailure("the token is missing or too long"));
     }
+    if (hasCriticalExtensions(token)) {
+      // RFC 7515 section 4.1.11: this verifier understands no extension, so any "crit" is unknown to it.
+      return Future.failedFuture(new AuthFailure("the token is invalid or expired"));
+    }
     Future<User> verified;
     try {
       verified = jwt.authenticate(new TokenCredentials(token));
@@ -77,7 +84,7 @@ public final class Authenticator {
         .compose(user -> {
           JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
           try {
-            return Future.succeededFuture(caller(claims, via));
+            return Future.succeededFuture(caller(claims, via, maxTtlMs));
           } catch (AuthFailure e) {
             return Future.failedFuture(e);
           }
@@ -85,6 +92,29 @@ public final class Authenticator {
   }
 
   static Caller caller(JsonObject claims, Caller.Via via) {
+    return caller(claims, via, 0);
+  }
+
+  /**
+   * True when the token's header carries {@code crit} (or cannot be read: then the signature check
+   * refuses it anyway). vertx-auth-jwt ignores {@code crit}; RFC 7515 requires refusing a token
+   * whose critical extensions the recipient does not understand, and this one understands none.
+   */
+  static boolean hasCriticalExtensions(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return false;
+    }
+    try {
+      byte[] header = java.util.Base64.getUrlDecoder().decode(token.substring(0, dot));
+      Object parsed = io.vertx.core.json.Json.decodeValue(new String(header, java.nio.charset.StandardCharsets.UTF_8));
+      return parsed instanceof JsonObject h && h.containsKey("crit");
+    } catch (RuntimeException unreadable) {
+      return false;
+    }
+  }
+
+  static Caller caller(JsonObject claims, Caller.Via via, long maxTtlMs) {
     Object sub = claims.getValue("sub");
     if (!Ids.isSnowflake(sub)) {
       throw new AuthFailure("the token's sub must be a user id (snowflake)");
@@ -94,6 +124,14 @@ public final class Authenticator {
     }
     if (exp.longValue() * 1000L <= System.currentTimeMillis() - 5_000) {
       throw new AuthFailure("the token is invalid or expired");
+    }
+    if (maxTtlMs > 0) {
+      long expMs = exp.longValue() * 1000L;
+      boolean tooLong = expMs - System.currentTimeMillis() > maxTtlMs
+          || claims.getValue("iat") instanceof Number iat && expMs - iat.longValue() * 1000L > maxTtlMs;
+      if (tooLong) {
+        throw new AuthFailure("the token lives longer than this server accepts (AUTH_MAX_TOKEN_TTL_MS)");
+      }
     }
     if (!(claims.getValue("guilds") instanceof JsonArray guilds) || guilds.size() > MAX_GUILDS) {
       throw new AuthFailure("the token's guilds claim must be an array of guild ids");

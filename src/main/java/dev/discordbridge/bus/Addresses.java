@@ -122,6 +122,13 @@ public final class Addresses {
   /** Published (local only) by the node when its shutdown starts, a {@link NodeShutdown}: the edges answer /health/ready with 503. */
   public static final String NODE_SHUTDOWN = "bridge.node.shutdown";
 
+  /**
+   * Publish, local: a router instance → every router instance of the node ({@link StreamEviction}):
+   * a user opened more than SSE_MAX_STREAMS_PER_USER streams on this node; the holder of the oldest
+   * ends it.
+   */
+  public static final String STREAM_EVICT = "bridge.stream.evict";
+
   // ---- demo ----
 
   /** Request without a body (demo mode only, answered by the simulated hub) → {@link DemoRoster}. */

@@ -25,7 +25,7 @@ public final class BusCodecs {
       // direct Discord mode: bridge.discord.echoes, bridge.discord.channels
       MessageEcho.class, ChannelUpdate.class,
       // edge (stream/legacy/sim): replay fetch, legacy socket, demo
-      ReplayFetch.class, ReplaySnapshot.class,
+      ReplayFetch.class, ReplaySnapshot.class, StreamEviction.class,
       LegacyInbound.class, LegacyAnswer.class, LegacyBroadcast.class, LegacyConnection.class,
       DemoRoster.class, DemoDropout.class, DemoDropoutOutcome.class,
       // cleanup (app.Node): NODE_SHUTDOWN, CLUSTER_STATUS_QUERY (request body: none)

@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandDispatcherVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CommandDispatcherVerticle.class);
+  /** Invalid and forbidden commands: one summary line per 10 s at most (any user can send them at will). */
+  private final dev.discordbridge.ops.SummaryLog refusals = new dev.discordbridge.ops.SummaryLog(log,
+      org.slf4j.event.Level.INFO, "commands refused (invalid: 400, forbidden: 403)", 10_000);
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7E]{1,200}");
   /** The queue answers within the ack wait (plus journaling); past this margin something is wrong. */
   private static final long ADMIT_MARGIN_MS = 4_000;
@@ -84,13 +87,15 @@ public final class CommandDispatcherVerticle extends VerticleBase {
         errors.add(new FieldError("Idempotency-Key", "must be 1 to 200 printable ASCII characters"));
       }
       count(name, "invalid");
-      TraceLog.info(log, traceId, "command {} refused: invalid ({} field error(s))", name, errors.size());
+      refusals.record("invalid", traceId); // a client's doing: counted above, summarised, details at DEBUG
+      TraceLog.debug(log, traceId, "command {} refused: invalid ({} field error(s))", name, errors.size());
       return Future.succeededFuture(Outcomes.invalid(errors));
     }
     String guildId = request.body().getString("guildId");
     if (!request.guilds().contains(guildId)) {
       count(name, "forbidden");
-      TraceLog.info(log, traceId, "command {} refused: user {} may not act in guild {}", name, userId, guildId);
+      refusals.record("forbidden", traceId);
+      TraceLog.debug(log, traceId, "command {} refused: user {} may not act in guild {}", name, userId, guildId);
       return Future.succeededFuture(Outcomes.forbidden(guildId));
     }
     var command = new GatewayCommand(Ids.newCommandId(), name, guildId, request.body().getString("channelId"), userId,

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandQueueVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CommandQueueVerticle.class);
+  /** 429s are a client's doing: summarised (by bucket scope) at most once per 10 s, never a line each. */
+  private final dev.discordbridge.ops.SummaryLog rateLimited = new dev.discordbridge.ops.SummaryLog(log,
+      org.slf4j.event.Level.INFO, "commands rate limited (by bucket scope)", 10_000);
   private static final long RATE_LIMIT_TIMEOUT_MS = 2_000;
   private static final long SWEEP_MS = 60_000;
 
@@ -174,7 +177,7 @@ public final class CommandQueueVerticle extends VerticleBase {
     return vertx.eventBus().<RateDecision>request(Addresses.RATE_LIMIT_CHECK, check, options).compose(limit -> {
       RateDecision d = limit.body();
       if (!d.allowed()) {
-        TraceLog.info(log, c.traceId(), "command {} rate limited: scope={} retryAfterMs={}", c.name(), d.scope(), d.retryAfterMs());
+        rateLimited.record(d.scope(), c.traceId()); // counted in bridge_commands_total; one summary line per interval
         return refuse(c, key, "rate_limited", Outcomes.rateLimited(d.scope(), d.retryAfterMs()));
       }
       return accepted(c, key, queue.offer(c, key, settle(c, key)));

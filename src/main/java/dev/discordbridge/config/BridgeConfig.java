@@ -31,6 +31,8 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
 
   /** Where the defaults live: conf/bridge.json, packaged in the jar at this class-path location. */
   public static final String DEFAULTS_RESOURCE = "conf/bridge.json";
+  /** The shortest LINK_TOKEN accepted: it guards the link and POST /internal/events. */
+  public static final int MIN_LINK_TOKEN_CHARS = 16;
 
   /**
    * @param id this node's name in logs, metrics and the cluster
@@ -47,21 +49,32 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    * @param idleTimeoutMs a connection with no read and no write this long is closed (SSE streams
    *     are exempt: they carry heartbeats)
    * @param maxConnections open connections on the public port, all instances together; past it the
-   *     oldest connection that has not sent a request head is closed (or, if none, the new one)
+   *     oldest connection that has not sent a request head is closed, else the oldest one that only
+   *     drains a body after an early answer (or, if none, the new one)
+   * @param bodyTimeoutMs the whole body of a request (any route) must arrive this long after its
+   *     head (else 408 and close); a body still coming after an early answer is drained at most this long
    */
   public record Http(String host, int port, int bodyLimitBytes, List<String> allowedOrigins, long headerTimeoutMs,
-                     long idleTimeoutMs, int maxConnections) {}
+                     long idleTimeoutMs, int maxConnections, long bodyTimeoutMs) {}
 
   /**
    * @param jwtSecret HS256 secret, or null when a public key is used
    * @param jwtPublicKey PEM public key for RS256/ES256, or null
    * @param demo true when the embedded simulated hub runs and demo tokens may be issued
+   * @param maxTokenTtlMs {@code AUTH_MAX_TOKEN_TTL_MS}: a token whose exp is further than this from now, or
+   *     from its iat, is refused; 0 = no limit
    */
   public record Auth(String jwtSecret, String jwtPublicKey, String jwtAlgorithm, boolean allowQueryToken,
-                     boolean demo) {
+                     boolean demo, long maxTokenTtlMs) {
+    /** Without a lifetime cap. */
+    public Auth(String jwtSecret, String jwtPublicKey, String jwtAlgorithm, boolean allowQueryToken, boolean demo) {
+      this(jwtSecret, jwtPublicKey, jwtAlgorithm, allowQueryToken, demo, 0);
+    }
+
     @Override
     public String toString() {
-      return "Auth[algorithm=" + jwtAlgorithm + ", allowQueryToken=" + allowQueryToken + ", demo=" + demo + "]";
+      return "Auth[algorithm=" + jwtAlgorithm + ", allowQueryToken=" + allowQueryToken + ", demo=" + demo
+          + ", maxTokenTtlMs=" + maxTokenTtlMs + "]";
     }
   }
 
@@ -85,8 +98,12 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     }
   }
 
+  /**
+   * @param maxStreamsPerUser {@code SSE_MAX_STREAMS_PER_USER}: open streams of one user on this node (all
+   *     router instances together); one more ends the user's oldest with an {@code evicted} event
+   */
   public record Stream(long heartbeatMs, long retryMs, int replayWindow, int clientBufferEvents,
-                       int clientBufferBytes) {}
+                       int clientBufferBytes, int maxStreamsPerUser) {}
 
   /**
    * @param journalDir where a node on its own keeps queued commands across restarts ({@code COMMAND_JOURNAL_DIR})
@@ -150,7 +167,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
 
   public BridgeConfig withHttpPort(int port) {
     var h = new Http(http.host(), port, http.bodyLimitBytes(), http.allowedOrigins(), http.headerTimeoutMs(),
-        http.idleTimeoutMs(), http.maxConnections());
+        http.idleTimeoutMs(), http.maxConnections(), http.bodyTimeoutMs());
     return new BridgeConfig(node, h, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances, discord);
   }
 
@@ -200,6 +217,11 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     if (gateway != null && linkToken == null) {
       throw new ConfigException("LINK_TOKEN is required when GATEWAY_WS_URL is set");
     }
+    if (linkToken != null && linkToken.length() < MIN_LINK_TOKEN_CHARS) {
+      // It also guards POST /internal/events: a short token could be guessed. Never show the value.
+      throw new ConfigException("LINK_TOKEN must be at least " + MIN_LINK_TOKEN_CHARS + " characters long, got "
+          + linkToken.length());
+    }
     var discord = discord(r);
     if (discord != null && gateway != null) {
       throw new ConfigException("DISCORD_BOT_TOKEN and GATEWAY_WS_URL cannot both be set: the bridge talks either to "
@@ -209,7 +231,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     var http = http(r);
     var stream = new Stream(r.number("SSE_HEARTBEAT_MS", 50, 3_600_000), r.number("SSE_RETRY_MS", 100, 600_000),
         r.integer("SSE_REPLAY_WINDOW", 0, 10_000_000), r.integer("SSE_CLIENT_BUFFER_EVENTS", 1, 1_000_000),
-        r.integer("SSE_CLIENT_BUFFER_BYTES", 1_024, 268_435_456));
+        r.integer("SSE_CLIENT_BUFFER_BYTES", 1_024, 268_435_456), r.integer("SSE_MAX_STREAMS_PER_USER", 1, 100_000));
     if (http.idleTimeoutMs() <= stream.heartbeatMs()) {
       // Streams are exempt from the idle timeout, but a proxy in front applies its own: keep the
       // bridge's the longer one so that a stream's heartbeat always comes first.
@@ -292,7 +314,8 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     if (demo && jwtSecret == null && publicKey == null) {
       jwtSecret = randomSecret();
     }
-    return new Auth(jwtSecret, publicKey, algorithm, r.bool("AUTH_ALLOW_QUERY_TOKEN"), demo);
+    long maxTtl = r.optional("AUTH_MAX_TOKEN_TTL_MS") == null ? 0 : r.number("AUTH_MAX_TOKEN_TTL_MS", 1_000, 10L * 365 * 86_400_000L);
+    return new Auth(jwtSecret, publicKey, algorithm, r.bool("AUTH_ALLOW_QUERY_TOKEN"), demo, maxTtl);
   }
 
   private static Http http(ConfigReader r) {
@@ -306,7 +329,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     return new Http(r.string("HTTP_HOST"), r.integer("HTTP_PORT", 0, 65535),
         r.integer("HTTP_BODY_LIMIT_BYTES", 256, 1_048_576), origins,
         r.number("HTTP_HEADER_TIMEOUT_MS", 100, 600_000), r.number("HTTP_IDLE_TIMEOUT_MS", 1_000, 86_400_000),
-        maxConnections(r));
+        maxConnections(r), r.number("HTTP_BODY_TIMEOUT_MS", 100, 600_000));
   }
 
   private static Link link(ConfigReader r, URI gateway, String linkToken) {

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LegacyPresenceVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(LegacyPresenceVerticle.class);
+  /** The deprecation warning: one line per interval with the count of sockets opened, never a line each. */
+  private final dev.discordbridge.ops.SummaryLog opened = new dev.discordbridge.ops.SummaryLog(log,
+      org.slf4j.event.Level.WARN, "deprecated legacy sockets /api/ws (clients should move to /api/stream)", 60_000);
   private static final int MAX_REMEMBERED_USERS = 100_000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
@@ -98,9 +101,10 @@ public final class LegacyPresenceVerticle extends VerticleBase {
         if (openSockets.putIfAbsent(id, new ArrayList<>()) == null) {
           socketsOpen.incrementAndGet();
         }
-        log.warn("deprecated legacy socket /api/ws opened: connection={} user={} origin={} userAgent=\"{}\" node={}"
-                + " (clients should move to /api/stream)", id, event.userId(), event.origin(), event.userAgent(),
-            event.nodeId());
+        // Summarised: anyone with a token can open sockets at will. The details stay at DEBUG.
+        opened.record("opened", null);
+        log.debug("deprecated legacy socket /api/ws opened: connection={} user={} origin={} userAgent=\"{}\" node={}",
+            id, event.userId(), event.origin(), event.userAgent(), event.nodeId());
       }
       case SUBSCRIBE -> subscribed(id, event.guildId());
       case CLOSE -> {

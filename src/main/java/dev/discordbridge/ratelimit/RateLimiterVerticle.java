@@ -68,7 +68,8 @@ public final class RateLimiterVerticle extends VerticleBase {
       var d = ar.result();
       if (!d.allowed()) {
         refusals(d.scope()).increment();
-        TraceLog.info(log, traceId, "rate limited: scope={} user={} channel={} retryAfterMs={}", d.scope(), userId, channelId, d.retryAfterMs());
+        // Counted here; the command queue summarises 429s in the log (a client can trigger them at will).
+        TraceLog.debug(log, traceId, "rate limited: scope={} user={} channel={} retryAfterMs={}", d.scope(), userId, channelId, d.retryAfterMs());
       }
       m.reply(d);
     });

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import dev.discordbridge.ops.SummaryLog;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * Connection-level guard of the public port, shared by all its instances: installs the
  * {@link EdgeDecoder} (request-head timeout, unambiguous framing) on every HTTP/1.1 connection,
  * caps open connections at HTTP_MAX_CONNECTIONS (below the descriptor limit), and at the cap
- * sheds the oldest connection that has not sent a request head yet, or refuses the new one when
- * every connection is in use, so a flood of silent sockets cannot take the port (nor
- * /health/live) away. What it sheds is logged as one line per interval, never per connection.
+ * sheds the oldest connection that has not sent a request head yet, else the oldest that only
+ * drains a body after an early answer, or refuses the new one when every connection is in use, so
+ * a flood of silent or slow sockets cannot take the port (nor /health/live) away. What it sheds,
+ * and the requests the edge refuses, are logged as one line per interval, never per connection.
  */
 final class ConnectionGuard {
   private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
@@ -42,7 +44,7 @@ final class ConnectionGuard {
 
   /** The meters, one set per registry (all instances and guards of a node add to them). */
   private record Meters(AtomicInteger open, Counter headerTimeout, Counter shed, Counter refused, Counter badFraming,
-                        Counter acceptFailed) {
+                        Counter acceptFailed, MeterRegistry registry) {
     private static final Map<MeterRegistry, Meters> BY_REGISTRY = new ConcurrentHashMap<>();
 
     static Meters of(MeterRegistry r) {
@@ -51,8 +53,16 @@ final class ConnectionGuard {
         Gauge.builder("bridge_http_connections", open, AtomicInteger::get)
             .description("Open connections on the public HTTP port").register(reg);
         return new Meters(open, closed(reg, "header_timeout"), closed(reg, "shed"), closed(reg, "refused"),
-            closed(reg, "bad_framing"), closed(reg, "accept_failed"));
+            closed(reg, "bad_framing"), closed(reg, "accept_failed"), reg);
       });
+    }
+
+    /** Requests refused at the edge, by a reason from a fixed set (the callers' constants). */
+    Counter requestRefused(String reason) {
+      return Counter.builder("bridge_http_requests_refused_total").tag("reason", reason)
+          .description("Requests the edge refused before any capability saw them: bad_host, bad_target, bad_framing, chunk_size, invalid, ws_upgrade,"
+              + " expectation, body_timeout, ingest_unauthenticated, ingest_throttled")
+          .register(registry);
     }
 
     private static Counter closed(MeterRegistry r, String reason) {
@@ -69,6 +79,11 @@ final class ConnectionGuard {
   private final AtomicInteger open = new AtomicInteger();
   /** Connections that have not sent a complete request head, with when they were accepted. */
   private final Map<EdgeDecoder, Long> withoutHead = new ConcurrentHashMap<>();
+  /** Connections that were answered early and only drain the rest of a body, with since when. */
+  private final Map<EdgeDecoder, Long> draining = new ConcurrentHashMap<>();
+  /** Requests refused at the edge (bad Host, framing, chunk sizes, ...): one summary line per interval. */
+  private final SummaryLog refusals = new SummaryLog(log, org.slf4j.event.Level.INFO, "requests refused at the edge",
+      LOG_INTERVAL_MS);
   private final AtomicLong shed = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong timedOut = new AtomicLong();
@@ -108,6 +123,7 @@ final class ConnectionGuard {
       meters.open().decrementAndGet();
       if (installed != null) {
         withoutHead.remove(installed);
+        draining.remove(installed);
       }
     });
     if (open.get() > maxConnections) {
@@ -152,17 +168,18 @@ final class ConnectionGuard {
     });
   }
 
-  /** At the cap: close the oldest connection without a request head; the new one if it is that one. */
+  /**
+   * At the cap: close the oldest connection without a request head, else the oldest that only drains
+   * a body after its answer; the new one if there is none.
+   */
   private void makeRoom(Channel fresh, EdgeDecoder freshDecoder) {
-    EdgeDecoder oldest = null;
-    long oldestAt = Long.MAX_VALUE;
-    for (Map.Entry<EdgeDecoder, Long> e : withoutHead.entrySet()) {
-      if (e.getKey() != freshDecoder && e.getValue() - oldestAt < 0) {
-        oldest = e.getKey();
-        oldestAt = e.getValue();
-      }
+    EdgeDecoder oldest = oldest(withoutHead, freshDecoder);
+    Map<EdgeDecoder, Long> from = withoutHead;
+    if (oldest == null) {
+      oldest = oldest(draining, freshDecoder);
+      from = draining;
     }
-    if (oldest != null && withoutHead.remove(oldest) != null) {
+    if (oldest != null && from.remove(oldest) != null) {
       shed.incrementAndGet();
       meters.shed().increment();
       oldest.shed();
@@ -174,8 +191,59 @@ final class ConnectionGuard {
     report();
   }
 
+  private static EdgeDecoder oldest(Map<EdgeDecoder, Long> candidates, EdgeDecoder except) {
+    EdgeDecoder oldest = null;
+    long oldestAt = 0;
+    for (Map.Entry<EdgeDecoder, Long> e : candidates.entrySet()) {
+      if (e.getKey() != except && (oldest == null || e.getValue() - oldestAt < 0)) {
+        oldest = e.getKey();
+        oldestAt = e.getValue();
+      }
+    }
+    return oldest;
+  }
+
   void headReceived(EdgeDecoder decoder) {
     withoutHead.remove(decoder);
+    draining.remove(decoder);
+  }
+
+  /** A request refused at the edge: counted by reason, summarised in the log (never a line each). */
+  void refused(String reason, String traceId) {
+    countRefused(reason);
+    refusals.record(reason, traceId);
+  }
+
+  /** Counted only (the caller logs it its own way). */
+  void countRefused(String reason) {
+    meters.requestRefused(reason).increment();
+  }
+
+  /** The connection of {@code request} was answered early and now only drains the rest of its body. */
+  static void draining(HttpServerRequest request) {
+    EdgeDecoder decoder = decoder(request.connection());
+    if (decoder != null) {
+      decoder.guard().draining.put(decoder, System.nanoTime());
+    }
+  }
+
+  /** The response head of the connection's current request is being written. */
+  static void answering(HttpConnection connection) {
+    EdgeDecoder decoder = decoder(connection);
+    if (decoder != null) {
+      decoder.answering();
+    }
+  }
+
+  /** The node's guard, reached from a request (null on a connection without the edge decoder). */
+  static ConnectionGuard of(HttpConnection connection) {
+    EdgeDecoder decoder = decoder(connection);
+    return decoder == null ? null : decoder.guard();
+  }
+
+  private static EdgeDecoder decoder(HttpConnection connection) {
+    Channel channel = channel(connection);
+    return channel == null ? null : channel.pipeline().get(EdgeDecoder.class);
   }
 
   void badFraming() {
@@ -211,7 +279,7 @@ final class ConnectionGuard {
     long t = timedOut.getAndSet(0);
     long a = acceptFailures.getAndSet(0);
     if (s + r + a > 0) {
-      log.warn("HTTP_MAX_CONNECTIONS={} reached ({} open): closed {} connections that had sent no request head, refused {}"
+      log.warn("HTTP_MAX_CONNECTIONS={} reached ({} open): closed {} connections that had sent no request head (or only drained a body after an early answer), refused {}"
           + " new ones, {} accepts failed at the file-descriptor limit (accepting pauses 1 s each); {} closed for no"
           + " complete request head within HTTP_HEADER_TIMEOUT_MS={} (counts since the last such line)",
           maxConnections, open.get(), s, r, a, t, headerTimeoutMs);
@@ -241,11 +309,13 @@ final class ConnectionGuard {
    * @return true when the connection is kept (the caller drains the body)
    */
   static boolean prepareEarlyAnswer(HttpServerRequest request, long drainLimit) {
-    if (request.isEnded()) {
-      return true;
+    if (request.isEnded() || request.response().headWritten()) {
+      return true; // nothing to prepare (an answer already on its way decided the connection's fate)
     }
     long announced = announcedLength(request);
-    if (announced >= 0 && announced <= drainLimit) {
+    // A client waiting for 100 Continue may never send the body: tell it the connection ends.
+    boolean awaitsContinue = "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT));
+    if (announced >= 0 && announced <= drainLimit && !awaitsContinue) {
       return true;
     }
     HttpConnection connection = request.connection();

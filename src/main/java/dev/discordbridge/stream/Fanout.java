@@ -5,6 +5,7 @@ import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.bus.ReplaySnapshot;
+import dev.discordbridge.bus.StreamEviction;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamIds;
 import io.vertx.core.Context;
@@ -49,13 +50,24 @@ final class Fanout {
   /** The highest head a link holder reported, or -1. */
   private long linkHead = -1;
 
-  Fanout(Vertx vertx, Context context, BridgeConfig.Stream config, SseMetrics metrics) {
+  private final UserStreams users;
+  /** Where an instance tells the others to end a user's oldest stream ({@code bridge.stream.evict}). */
+  private final java.util.function.Consumer<StreamEviction> evictions;
+
+  /**
+   * @param users the node-wide count of each user's streams (SSE_MAX_STREAMS_PER_USER)
+   * @param evictions publishes an eviction to every router instance of the node
+   */
+  Fanout(Vertx vertx, Context context, BridgeConfig.Stream config, SseMetrics metrics, UserStreams users,
+         java.util.function.Consumer<StreamEviction> evictions) {
+    this.users = users;
+    this.evictions = evictions;
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
     this.retryFrame = SseFrames.retry(config.retryMs());
     this.window = new ReplayWindow<>(config.replayWindow());
-    this.streams = new StreamRegistry(metrics);
+    this.streams = new StreamRegistry(metrics, users);
     this.writer = new StreamWriter(context, config, metrics, streams, window);
   }
 
@@ -256,6 +268,13 @@ final class Fanout {
     SseConnection c = new SseConnection(connection, res, caller.userId(), filter, caller.expiresAtMillis());
     c.lastWriteAt = now;
     streams.attach(c);
+    if (users != null && !ending) {
+      UserStreams.Admission admission = users.open(c.userId);
+      c.userKey = admission.key();
+      for (long key : admission.evict()) {
+        evictions.accept(new StreamEviction(c.userId, key, users.max()));
+      }
+    }
     if (ending) {
       res.write(head);
       end(c, config.retryMs());
@@ -277,6 +296,32 @@ final class Fanout {
       c.skipThrough = lastId;
     }
     return c;
+  }
+
+  /**
+   * {@code bridge.stream.evict}: when this instance holds that stream, it gets what is pending, an
+   * {@code evicted} event and the end of the response (the connection stays usable).
+   */
+  void evict(StreamEviction eviction) {
+    List<SseConnection> mine = streams.ofUser(eviction.userId());
+    if (mine == null) {
+      return;
+    }
+    for (SseConnection c : mine) {
+      if (c.userKey == eviction.streamKey() && !c.closed) {
+        streams.detach(c);
+        metrics.evicted.increment();
+        if (c.hasPending()) {
+          c.writePending();
+        }
+        try {
+          c.response.end(SseFrames.evicted(eviction.max()));
+        } catch (IllegalStateException alreadyEnded) {
+          // the client left meanwhile
+        }
+        return;
+      }
+    }
   }
 
   /** Voice snapshot and the id it is valid at, read atomically on this loop. */

@@ -4,6 +4,7 @@ import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.IngestBatch;
 import dev.discordbridge.bus.IngestResult;
 import dev.discordbridge.contract.LinkFrames;
+import dev.discordbridge.ops.SummaryLog;
 import dev.discordbridge.ops.TraceLog;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -15,13 +16,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * {@code POST /internal/events}, the hub's fallback ingestion (CONTRACT section 1): the link
  * token, the body's size, JSON and shape ({@code {"v": 1, "events": [1 to 1000 frames]}}) are
- * checked here; the link holder reads, de-duplicates and publishes the events
+ * checked here (wrong tokens are throttled per client address: {@link FailureThrottle}); the link holder reads, de-duplicates and publishes the events
  * ({@code bridge.gateway.ingest}: {@link IngestBatch} → {@link IngestResult}).
  */
 final class IngestRoutes {
@@ -33,20 +36,52 @@ final class IngestRoutes {
   private final Vertx vertx;
   private final int bodyLimit;
   private final byte[] linkToken;
+  private final FailureThrottle failures;
+  private final SummaryLog refusals;
 
   IngestRoutes(Vertx vertx, int bodyLimit, String linkToken) {
+    this(vertx, bodyLimit, linkToken, new FailureThrottle(), null);
+  }
+
+  /**
+   * @param failures the node's throttle of wrong link tokens per client address
+   * @param refusals the node's summary line of refused ingestion requests
+   */
+  IngestRoutes(Vertx vertx, int bodyLimit, String linkToken, FailureThrottle failures, SummaryLog refusals) {
     this.vertx = vertx;
     this.bodyLimit = Math.max(bodyLimit, INGEST_BODY_LIMIT);
     this.linkToken = linkToken == null ? null : linkToken.getBytes(StandardCharsets.UTF_8);
+    this.failures = failures;
+    this.refusals = refusals;
+  }
+
+  /** The summary line of refused ingestion requests, shared by a node's instances. */
+  static SummaryLog refusalLog() {
+    // unauthenticated: 401, a wrong or missing LINK_TOKEN; throttled: 429, the address failed too often.
+    return new SummaryLog(log, Level.WARN, "POST /internal/events refused", ConnectionGuard.LOG_INTERVAL_MS);
   }
 
   void ingest(RoutingContext ctx) {
     String traceId = HttpErrors.traceId(ctx);
+    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    long now = System.currentTimeMillis();
+    long throttledMs = failures.retryAfterMs(address, now);
+    if (throttledMs > 0) {
+      refused(ctx, "throttled", traceId);
+      BodyReader.discard(ctx.request());
+      HttpErrors.write(ctx.response(), 429, Map.of("Retry-After", String.valueOf((throttledMs + 999) / 1000)),
+          HttpErrors.body(HttpErrors.error("RATE_LIMITED", "too many failed attempts from this address")
+              .put("retryAfterMs", throttledMs)));
+      return;
+    }
     if (!linkTokenMatches(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+      failures.failed(address, now);
+      refused(ctx, "unauthenticated", traceId);
       BodyReader.discard(ctx.request());
       HttpErrors.write(ctx, 401, "UNAUTHENTICATED", "Authorization: Bearer <link token> is required");
       return;
     }
+    failures.succeeded(address);
     BodyReader.readJson(ctx, bodyLimit).onSuccess(body -> {
       if (!(body instanceof JsonObject object)) {
         HttpErrors.validation(ctx, "body", "the body must be a JSON object");
@@ -111,6 +146,16 @@ final class IngestRoutes {
     ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("accepted", result.accepted()).put("duplicates", result.duplicates())
             .put("rejected", rejected).encode());
+  }
+
+  private void refused(RoutingContext ctx, String reason, String traceId) {
+    ConnectionGuard guard = ConnectionGuard.of(ctx.request().connection());
+    if (guard != null) {
+      guard.countRefused("ingest_" + reason);
+    }
+    if (refusals != null) {
+      refusals.record(reason, traceId);
+    }
   }
 
   boolean linkTokenMatches(String header) {

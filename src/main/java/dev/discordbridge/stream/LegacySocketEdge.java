@@ -56,6 +56,20 @@ public final class LegacySocketEdge {
   static final short CLOSE_GOING_AWAY = 1001;
   static final short CLOSE_TRY_LATER = 1013;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /**
+   * Messages and pings a socket may send per window; past it the socket is closed with 1008. A
+   * legacy client subscribes to a few guilds and pings every 25 s or so: this leaves it ample room,
+   * and a socket cannot make the bridge answer pings without end.
+   */
+  static final int MAX_FRAMES_PER_WINDOW = 20;
+  static final long FRAME_WINDOW_MS = 10_000;
+
+  /** Counted where it happens: the running Vert.x's registry (looked up, so each node of a test JVM has its own). */
+  private static void countFlood() {
+    io.micrometer.core.instrument.Counter.builder("bridge_legacy_sockets_closed_total").tag("reason", "too_many_messages")
+        .description("Legacy sockets closed with 1008 for sending more than 20 messages and pings in 10 s")
+        .register(dev.discordbridge.ops.Metrics.registry()).increment();
+  }
 
   private final Vertx vertx;
   private final BridgeConfig config;
@@ -140,8 +154,17 @@ public final class LegacySocketEdge {
           // Headers put on the response before the upgrade are written with the 101.
           request.toWebSocket()
               .onSuccess(ws -> open(ws, caller, origin, userAgent))
-              .onFailure(err -> log.warn("legacy socket upgrade failed: {}", err.getMessage()));
+              .onFailure(err -> upgradeFailed(request, HttpErrors.traceId(ctx), err));
         });
+  }
+
+  /** Vert.x refused the handshake (and answered it): a client's doing, counted and summarised, not a line each. */
+  private static void upgradeFailed(HttpServerRequest request, String traceId, Throwable err) {
+    ConnectionGuard guard = ConnectionGuard.of(request.connection());
+    if (guard != null) {
+      guard.refused("ws_upgrade", traceId);
+    }
+    log.debug("legacy socket upgrade failed: {}", err.getMessage());
   }
 
   private static void deprecation(HttpServerResponse response) {
@@ -173,9 +196,21 @@ public final class LegacySocketEdge {
         origin, userAgent), LOCAL);
   }
 
-  /** Every frame shows the client is alive; text messages arrive reassembled ({@code textMessageHandler}). */
+  /**
+   * Every frame shows the client is alive; text messages arrive reassembled ({@code textMessageHandler}).
+   * Messages and pings count against the socket's budget ({@link #MAX_FRAMES_PER_WINDOW}).
+   */
   private void onFrame(Connection c, WebSocketFrame frame) {
     c.alive();
+    boolean counted = frame.isPing() || (frame.isText() || frame.isContinuation()) && frame.isFinal();
+    if (counted && !c.closed && c.overBudget(System.currentTimeMillis())) {
+      log.debug("legacy socket {} sent more than {} messages and pings in {} ms: closed", c.id, MAX_FRAMES_PER_WINDOW,
+          FRAME_WINDOW_MS);
+      countFlood();
+      c.close(CLOSE_POLICY, "too many messages: at most " + MAX_FRAMES_PER_WINDOW + " per " + FRAME_WINDOW_MS / 1000 + " s");
+      c.ws.resume(); // a relay in flight paused the socket: the client's close frame must still be read
+      return;
+    }
     if (frame.isBinary()) {
       c.close(CLOSE_UNSUPPORTED, "text frames only");
     }
@@ -191,6 +226,9 @@ public final class LegacySocketEdge {
   }
 
   private void relay(Connection c, String text) {
+    if (c.closed) {
+      return;
+    }
     String traceId = Ids.newTraceId();
     var inbound = new LegacyInbound(traceId, c.id, c.caller.userId(), List.copyOf(c.caller.guilds()), text, c.errors);
     // One frame at a time per socket: replies keep the order of the frames they answer.
@@ -294,6 +332,8 @@ public final class LegacySocketEdge {
     long pingSentAt;
     long expiryTimer = -1;
     boolean closed;
+    long windowStart;
+    int framesInWindow;
 
     Connection(String id, ServerWebSocket ws, Caller caller) {
       this.id = id;
@@ -303,6 +343,15 @@ public final class LegacySocketEdge {
 
     void alive() {
       lastSeen = System.currentTimeMillis();
+    }
+
+    /** Counts one message or ping; true once the socket sent more than its budget in the window. */
+    boolean overBudget(long now) {
+      if (now - windowStart >= FRAME_WINDOW_MS) {
+        windowStart = now;
+        framesInWindow = 0;
+      }
+      return ++framesInWindow > MAX_FRAMES_PER_WINDOW;
     }
 
     void send(String frame) {

@@ -53,6 +53,8 @@ final class SseConnection {
   long cursor = -1;
   /** Live events with ids up to this one were already delivered by another instance (AHEAD resume). */
   long skipThrough = -1;
+  /** The stream's node-wide key in {@link UserStreams} (older streams have smaller keys); -1 before it has one. */
+  long userKey = -1;
   /** Events (not control frames) among the pending bytes, for the delivered counter. */
   int pendingDeliveries;
 

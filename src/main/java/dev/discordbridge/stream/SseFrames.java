@@ -22,6 +22,7 @@ final class SseFrames {
   public static final String HEARTBEAT = "heartbeat";
   public static final String COMMAND_STATUS = "commandStatus";
   public static final String SHUTDOWN = "shutdown";
+  public static final String EVICTED = "evicted";
 
   private SseFrames() {}
 
@@ -60,6 +61,15 @@ final class SseFrames {
    */
   public static Buffer shutdown(long retryMs) {
     return Buffer.buffer("retry: " + retryMs + "\n\n" + text(null, SHUTDOWN, "{\"reason\":\"node_shutdown\",\"retryMs\":" + retryMs + "}"));
+  }
+
+  /**
+   * The last frame of a stream ended because its user opened more than {@code max} streams on this
+   * node: an event {@code evicted} without an id (a client that reconnects resumes where it was).
+   */
+  public static Buffer evicted(int max) {
+    return Buffer.buffer(text(null, EVICTED, "{\"reason\":\"too_many_streams\",\"max\":" + max
+        + ",\"setting\":\"SSE_MAX_STREAMS_PER_USER\"}"));
   }
 
   /** A live-only event without an id (it must not move the client's resume position). */

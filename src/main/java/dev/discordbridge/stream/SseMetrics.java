@@ -21,6 +21,7 @@ final class SseMetrics {
   final Counter replaysReset;
   final Counter resets;
   final Counter heartbeats;
+  final Counter evicted;
   final Timer latency;
 
   private SseMetrics(MeterRegistry r) {
@@ -38,6 +39,8 @@ final class SseMetrics {
         .description("Upstream resets broadcast to every open stream").register(r);
     heartbeats = Counter.builder("bridge_sse_heartbeats_total")
         .description("Heartbeat frames written").register(r);
+    evicted = Counter.builder("bridge_sse_evicted_total")
+        .description("Streams ended because their user opened more than SSE_MAX_STREAMS_PER_USER on this node").register(r);
     latency = Timer.builder("bridge_sse_delivery_latency_seconds")
         .description("From the bridge receiving an event to its flush on the SSE sockets")
         .serviceLevelObjectives(ms(1), ms(2), ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2500))

@@ -9,6 +9,7 @@ import dev.discordbridge.bus.ReplayFetch;
 import dev.discordbridge.bus.ReplaySnapshot;
 import dev.discordbridge.bus.ClusterStatus;
 import dev.discordbridge.bus.NodeShutdown;
+import dev.discordbridge.bus.StreamEviction;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.StreamEvent;
@@ -47,10 +48,16 @@ import org.slf4j.LoggerFactory;
 public final class SseRouterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SseRouterVerticle.class);
 
-  /** What the instances share: the bound port (one server port for all) and its connection guard. */
+  /**
+   * What the instances share: the bound port (one server port for all), its connection guard, and
+   * the node-wide state of the edge (each user's streams, failed link tokens per client address).
+   */
   public static final class PortHolder {
     private volatile int port;
     private ConnectionGuard guard;
+    private UserStreams users;
+    private FailureThrottle ingestFailures;
+    private dev.discordbridge.ops.SummaryLog ingestRefusals;
     public int port() { return port; }
     void set(int p) { port = p; }
 
@@ -65,6 +72,22 @@ public final class SseRouterVerticle extends VerticleBase {
         guard = new ConnectionGuard(http.maxConnections(), http.headerTimeoutMs(), Metrics.registry());
       }
       return guard;
+    }
+
+    synchronized UserStreams users(BridgeConfig.Stream stream) {
+      if (users == null) {
+        users = new UserStreams(stream.maxStreamsPerUser());
+      }
+      return users;
+    }
+
+    synchronized IngestRoutes ingest(io.vertx.core.Vertx vertx, BridgeConfig config) {
+      if (ingestFailures == null) {
+        ingestFailures = new FailureThrottle();
+        ingestRefusals = IngestRoutes.refusalLog();
+      }
+      return new IngestRoutes(vertx, config.http().bodyLimitBytes(), config.link().linkToken(), ingestFailures,
+          ingestRefusals);
     }
   }
 
@@ -85,8 +108,10 @@ public final class SseRouterVerticle extends VerticleBase {
   public Future<?> start() {
     var authenticator = new Authenticator(vertx, config.auth());
     var origins = new OriginPolicy(config.http().allowedOrigins());
-    fanout = new Fanout(vertx, context, config.stream(), SseMetrics.of(Metrics.registry()));
     var bus = vertx.eventBus();
+    var local = new DeliveryOptions().setLocalOnly(true);
+    fanout = new Fanout(vertx, context, config.stream(), SseMetrics.of(Metrics.registry()),
+        portHolder.users(config.stream()), eviction -> bus.publish(Addresses.STREAM_EVICT, eviction, local));
     MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS,
         m -> fanout.onEvent(m.body(), m.headers().contains(Addresses.REPAIR_HEADER)));
     MessageConsumer<CommandStatus> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
@@ -94,10 +119,11 @@ public final class SseRouterVerticle extends VerticleBase {
     MessageConsumer<ReplayFetch> peers = bus.localConsumer(Addresses.REPLAY_FETCH,
         m -> m.reply(instanceId.equals(m.body().from()) ? ReplaySnapshot.NONE : fanout.peerSnapshot()));
     MessageConsumer<NodeShutdown> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
+    MessageConsumer<StreamEviction> evictions = bus.localConsumer(Addresses.STREAM_EVICT, m -> fanout.evict(m.body()));
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
     Router router = router(authenticator, origins);
     return Future.all(List.of(events.completion(), statuses.completion(), link.completion(), peers.completion(),
-            shutdown.completion()))
+            shutdown.completion(), evictions.completion()))
         .compose(v -> legacy.mount(router))
         .compose(v -> bootstrapFromPeer(3))
         .compose(v -> {
@@ -107,7 +133,7 @@ public final class SseRouterVerticle extends VerticleBase {
           ConnectionGuard guard = portHolder.guard(config.http());
           return vertx.createHttpServer(options)
               .connectionHandler(connection -> guard.accept(connection, options))
-              .invalidRequestHandler(SseRouterVerticle::invalidRequest)
+              .invalidRequestHandler(request -> invalidRequest(request, guard))
               .requestHandler(router)
               .listen(config.http().port(), config.http().host());
         })
@@ -131,20 +157,24 @@ public final class SseRouterVerticle extends VerticleBase {
     return LegacySocketEdge.applyLimits(options, config);
   }
 
-  /** 400 with Connection: close for ambiguous framing (EdgeDecoder); Vert.x's own answer otherwise. */
-  private static void invalidRequest(HttpServerRequest request) {
+  /**
+   * 400 with Connection: close for ambiguous framing or Host headers (EdgeDecoder); Vert.x's own
+   * answer otherwise. Counted and summarised in the log, never a line per request.
+   */
+  private static void invalidRequest(HttpServerRequest request, ConnectionGuard guard) {
     Throwable cause = request.decoderResult().cause();
-    if (!(cause instanceof EdgeDecoder.FramingRefused)) {
+    String traceId = Ids.newTraceId();
+    if (!(cause instanceof EdgeDecoder.FramingRefused refused)) {
+      guard.refused("invalid", traceId);
       HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
       return;
     }
-    String traceId = Ids.newTraceId();
-    log.info("refused a request with {} and closed its connection (trace {})", cause.getMessage(), traceId);
+    guard.refused(refused.kind, traceId);
     request.response().setStatusCode(400)
         .putHeader(HttpErrors.TRACE_HEADER, traceId)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-        .end(HttpErrors.body(HttpErrors.error("BAD_REQUEST", "ambiguous message framing: " + cause.getMessage())).encode())
+        .end(HttpErrors.body(HttpErrors.error("BAD_REQUEST", cause.getMessage())).encode())
         .onComplete(v -> request.connection().close());
   }
 
@@ -171,7 +201,14 @@ public final class SseRouterVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(this::traceId);
     router.route().handler(ctx -> {
+      BodyReader.deadline(ctx, config.http().bodyTimeoutMs());
+      if (!BodyReader.refusesExpectation(ctx)) {
+        ctx.next();
+      }
+    });
+    router.route().handler(ctx -> {
       ctx.addHeadersEndHandler(v -> {
+        ConnectionGuard.answering(ctx.request().connection());
         String type = ctx.response().headers().get(HttpHeaders.CONTENT_TYPE);
         if (type != null && type.startsWith("text/event-stream")) {
           ConnectionGuard.exemptFromIdleTimeout(ctx.request().connection());
@@ -187,7 +224,7 @@ public final class SseRouterVerticle extends VerticleBase {
     var relay = new BusRelay(vertx, authenticator, origins, config.http().bodyLimitBytes(),
         config.command().ackWaitMs());
     router.post("/api/commands/:name").handler(relay::command);
-    router.post("/internal/events").handler(new IngestRoutes(vertx, config.http().bodyLimitBytes(), config.link().linkToken())::ingest);
+    router.post("/internal/events").handler(portHolder.ingest(vertx, config)::ingest);
     if (config.auth().demo()) {
       new DemoRoutes(vertx, authenticator).mount(router);
     }
@@ -222,6 +259,8 @@ public final class SseRouterVerticle extends VerticleBase {
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent", "Last-Event-ID"))
         .exposedHeaders(Set.of(HttpErrors.TRACE_HEADER, "Retry-After"));
     router.route().handler(ctx -> {
+      // Answers differ by Origin (CORS headers or none): caches must keep them apart.
+      ctx.response().headers().add(HttpHeaders.VARY, "Origin");
       if (origins.allowed(ctx.request().getHeader(HttpHeaders.ORIGIN))) {
         cors.handle(ctx);
       } else {
@@ -231,8 +270,10 @@ public final class SseRouterVerticle extends VerticleBase {
   }
 
   private void health(Router router) {
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()))));
+    var live = HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK())));
+    router.get("/health/live").handler(live);
+    router.head("/health/live").handler(live); // load balancers probe with HEAD: the same answer, no body
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
         HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
             readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()

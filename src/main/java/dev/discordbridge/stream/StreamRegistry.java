@@ -13,14 +13,17 @@ import java.util.Map;
  */
 final class StreamRegistry {
   private final SseMetrics metrics;
+  /** The node-wide count of each user's streams, or null (not counted). */
+  private final UserStreams users;
   private final List<SseConnection> all = new ArrayList<>();
   private final Map<String, List<SseConnection>> byGuild = new HashMap<>();
   private final Map<String, List<SseConnection>> byUser = new HashMap<>();
   private boolean fanningOut;
   private final List<SseConnection> deferredDetach = new ArrayList<>();
 
-  StreamRegistry(SseMetrics metrics) {
+  StreamRegistry(SseMetrics metrics, UserStreams users) {
     this.metrics = metrics;
+    this.users = users;
   }
 
   int size() {
@@ -77,6 +80,9 @@ final class StreamRegistry {
       return;
     }
     c.closed = true;
+    if (users != null && c.userKey >= 0) {
+      users.closed(c.userId, c.userKey);
+    }
     if (fanningOut) {
       deferredDetach.add(c);
     } else {

@@ -102,4 +102,29 @@ class AuthenticatorTest {
     var withQuery = new Authenticator(vertx, new BridgeConfig.Auth(SECRET, null, "HS256", true, false));
     assertEquals(Caller.Via.QUERY, withQuery.authenticate(new Credentials(null, "", token)).await().via());
   }
+
+  @Test
+  void aCritHeaderIsRefusedWhateverItNames() {
+    String token = sign(SECRET, new JsonObject().put("sub", USER).put("guilds", new JsonArray().add(GUILD)),
+        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(60)
+            .setHeader(new JsonObject().put("crit", new JsonArray().add("b64")).put("b64", false)));
+    assertTrue(Authenticator.hasCriticalExtensions(token));
+    assertInstanceOf(AuthFailure.class, assertThrows(Exception.class, () -> auth.verify(token, Caller.Via.HEADER).await()));
+    assertEquals(false, Authenticator.hasCriticalExtensions(auth.mint(USER, List.of(GUILD), 60)));
+    assertEquals(false, Authenticator.hasCriticalExtensions("not-a-jwt"));
+    assertEquals(false, Authenticator.hasCriticalExtensions("%%%.x.y"));
+  }
+
+  @Test
+  void theLifetimeCapLooksAtExpFromNowAndFromIat() {
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("sub", USER).put("guilds", new JsonArray().add(GUILD));
+    long hour = 3_600_000;
+    Authenticator.caller(claims.copy().put("exp", now + 1800), Caller.Via.HEADER, hour);
+    Authenticator.caller(claims.copy().put("exp", now + 1800).put("iat", now - 1000), Caller.Via.HEADER, hour);
+    assertThrows(AuthFailure.class, () -> Authenticator.caller(claims.copy().put("exp", now + 7200), Caller.Via.HEADER, hour));
+    assertThrows(AuthFailure.class,
+        () -> Authenticator.caller(claims.copy().put("exp", now + 1800).put("iat", now - 7200), Caller.Via.HEADER, hour));
+    Authenticator.caller(claims.copy().put("exp", 95_617_584_000L), Caller.Via.HEADER, 0); // no cap: accepted
+  }
 }

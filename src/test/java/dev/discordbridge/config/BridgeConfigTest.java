@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 
 class BridgeConfigTest {
   private static final String SECRET = "0123456789abcdef0123456789abcdef";
+  private static final String LINK = "link-token-0123456789";
 
   private static String error(JsonObject raw) {
     return assertThrows(ConfigException.class, () -> BridgeConfig.parse(raw)).getMessage();
   }
 
   private static JsonObject real() {
-    return new JsonObject().put("GATEWAY_WS_URL", "wss://hub.example.com/gateway").put("LINK_TOKEN", "t")
+    return new JsonObject().put("GATEWAY_WS_URL", "wss://hub.example.com/gateway").put("LINK_TOKEN", LINK)
         .put("AUTH_JWT_SECRET", SECRET);
   }
 
@@ -68,7 +69,30 @@ class BridgeConfigTest {
     assertTrue(error(real().put("AUTH_JWT_SECRET", "short")).startsWith("AUTH_JWT_SECRET must be at least 32"));
     BridgeConfig c = BridgeConfig.parse(real());
     assertFalse(c.auth().demo());
-    assertEquals("t", c.link().linkToken());
+    assertEquals(LINK, c.link().linkToken());
+  }
+
+  @Test
+  void aLinkTokenShorterThan16CharactersStopsTheStart() {
+    String message = error(real().put("LINK_TOKEN", "short-token"));
+    assertEquals("LINK_TOKEN must be at least 16 characters long, got 11", message);
+    assertFalse(message.contains("short-token"), "the token itself is never shown");
+    assertEquals("0123456789abcdef", BridgeConfig.parse(real().put("LINK_TOKEN", "0123456789abcdef")).link().linkToken());
+  }
+
+  @Test
+  void theTokenLifetimeCapIsOptional() {
+    assertEquals(0, BridgeConfig.parse(real()).auth().maxTokenTtlMs(), "unset: no cap");
+    assertEquals(3_600_000, BridgeConfig.parse(real().put("AUTH_MAX_TOKEN_TTL_MS", "3600000")).auth().maxTokenTtlMs());
+    assertTrue(error(real().put("AUTH_MAX_TOKEN_TTL_MS", "forever")).startsWith("AUTH_MAX_TOKEN_TTL_MS must be"));
+  }
+
+  @Test
+  void bodyTimeoutAndStreamsPerUserHaveTheirDefaults() {
+    BridgeConfig c = BridgeConfig.parse(real());
+    assertEquals(10_000, c.http().bodyTimeoutMs());
+    assertEquals(32, c.stream().maxStreamsPerUser());
+    assertTrue(error(real().put("SSE_MAX_STREAMS_PER_USER", "0")).startsWith("SSE_MAX_STREAMS_PER_USER must be from 1"));
   }
 
   @Test

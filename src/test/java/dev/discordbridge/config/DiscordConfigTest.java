@@ -52,7 +52,7 @@ class DiscordConfigTest {
 
   @Test
   void aBotTokenAndAHubCannotBothBeSet() {
-    String message = error(direct().put("GATEWAY_WS_URL", "wss://hub.example.com/gateway").put("LINK_TOKEN", "t"));
+    String message = error(direct().put("GATEWAY_WS_URL", "wss://hub.example.com/gateway").put("LINK_TOKEN", "link-token-0123456789"));
     assertTrue(message.startsWith("DISCORD_BOT_TOKEN and GATEWAY_WS_URL cannot both be set"), message);
   }
 
