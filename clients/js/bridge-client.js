@@ -1,0 +1,574 @@
+// bridge-client.js: the Discord ⇄ web bridge's browser client (ES module, no dependencies).
+// Types: bridge-client.d.ts. Guide: README.md beside this file. Served by every node at
+// /client/bridge-client.js. It keeps the stream's promises (docs/stream.md) so apps need not:
+// resume with Last-Event-ID across reconnects and reloads, one `reset` callback, a watchdog on
+// heartbeats, command promises settled on the real outcome, Retry-After, token renewal, and one
+// connection for all the tabs of an origin.
+
+export const ERROR_CODES = Object.freeze([
+  'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'UNKNOWN_COMMAND', 'METHOD_NOT_ALLOWED',
+  'IDEMPOTENCY_IN_PROGRESS', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'BAD_REQUEST', 'RATE_LIMITED',
+  'INTERNAL', 'UPSTREAM_REJECTED', 'QUEUE_SATURATED', 'SHUTTING_DOWN', 'SERVICE_UNAVAILABLE', 'TIMEOUT',
+  'COMMAND_FAILED', 'NETWORK', 'ABORTED',
+]);
+
+/** Every failure the client reports: `code` is one of ERROR_CODES; the rest as the bridge sent it. */
+export class BridgeError extends Error {
+  constructor(code, message, details = {}) {
+    super(message || code);
+    this.name = 'BridgeError';
+    this.code = code;
+    this.status = details.status ?? null;
+    this.retryAfterMs = details.retryAfterMs ?? null;
+    this.fields = details.fields ?? [];
+    this.scope = details.scope ?? null;
+    this.reason = details.reason ?? null;
+    this.permission = details.permission ?? null;
+    this.commandId = details.commandId ?? null;
+    this.traceId = details.traceId ?? null;
+    this.upstream = details.upstream ?? null;
+  }
+}
+
+const FINAL = new Set(['delivered', 'rejected', 'failed']);
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 15000;
+
+/** Stream ids are fixed-width digit strings that only grow: compare by length, then text. */
+export function idAfter(a, b) {
+  if (b == null) return a != null;
+  if (a == null) return false;
+  return a.length !== b.length ? a.length > b.length : a > b;
+}
+
+/** The `exp` of a JWT in ms (not verified: only to renew in time), or null. */
+function jwtExpiry(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const exp = JSON.parse(atob(part + '='.repeat((4 - (part.length % 4)) % 4))).exp;
+    return Number.isFinite(exp) ? exp * 1000 : null;
+  } catch { return null; }
+}
+
+function newKey() {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+const sleep = (ms, signal) => new Promise((resolve, reject) => {
+  const t = setTimeout(resolve, ms);
+  signal?.addEventListener('abort', () => { clearTimeout(t); reject(new BridgeError('ABORTED', 'aborted')); }, { once: true });
+});
+
+/** Parses a text/event-stream body into {id, event, data} blocks (WHATWG rules, minus BOM). */
+class SseParser {
+  constructor(onBlock) { this.onBlock = onBlock; this.buffer = ''; this.reset(); }
+  reset() { this.id = undefined; this.event = ''; this.data = []; this.retry = undefined; }
+  push(text) {
+    this.buffer += text;
+    const lines = this.buffer.split(/\r\n|\r|\n/);
+    this.buffer = lines.pop();
+    for (const line of lines) {
+      if (line === '') {
+        if (this.data.length || this.id !== undefined || this.retry !== undefined) {
+          this.onBlock({ id: this.id, event: this.event || 'message', data: this.data.join('\n'), retry: this.retry });
+        }
+        this.reset();
+        continue;
+      }
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      let value = colon < 0 ? '' : line.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      if (field === 'data') this.data.push(value);
+      else if (field === 'event') this.event = value;
+      else if (field === 'id') this.id = value;
+      else if (field === 'retry' && /^\d+$/.test(value)) this.retry = Number(value);
+    }
+  }
+}
+
+export function createBridgeClient(options = {}) {
+  return new BridgeClient(options);
+}
+
+export class BridgeClient {
+  constructor(o = {}) {
+    this.baseUrl = (o.baseUrl ?? '').replace(/\/$/, '');
+    this.getToken = o.getToken ?? null;
+    this.renewBeforeMs = o.renewBeforeMs ?? 60000;
+    this.heartbeatTimeoutMs = o.heartbeatTimeoutMs ?? 35000;
+    this.filter = o.filter ?? {};
+    this.credentials = o.credentials ?? 'same-origin';
+    this.maxRetries = o.maxRetries ?? 4;
+    this.commandTimeoutMs = o.commandTimeoutMs ?? 600000;
+    this.fetch = o.fetch ?? globalThis.fetch.bind(globalThis);
+    this.storage = o.storage === undefined ? safeStorage('sessionStorage') : o.storage;
+    this.storageKey = o.storageKey ?? 'bridge-client:lastEventId';
+    this.channelName = o.channelName ?? 'bridge-client';
+    this.shareTabs = o.shareTabs !== false && typeof BroadcastChannel === 'function' && !!globalThis.navigator?.locks;
+    this.lastEventId = this.storage?.getItem(this.storageKey) ?? null;
+    this.state = 'idle';
+    this.isLeader = false;
+    this.stats = { connections: 0, silentReplaced: 0, resets: 0, tokenRenewals: 0 };
+    this.handlers = new Map();
+    this.resetHandlers = new Set();
+    this.stateHandlers = new Set();
+    this.waiters = new Map();        // commandId -> {resolve, reject, timer}
+    this.finished = new Map();       // commandId -> final status seen before its 202 was read
+    this.trackers = new Set();
+    this.token = null;
+    this.tokenExpiresAt = null;
+    this.conn = null;
+    this.running = false;
+  }
+
+  // ------------------------------------------------------------------ subscriptions
+
+  /** Listen to an event name ('messageCreate', 'voice.joined', 'commandStatus', ...) or '*'. */
+  on(name, handler) {
+    if (!this.handlers.has(name)) this.handlers.set(name, new Set());
+    this.handlers.get(name).add(handler);
+    return () => this.handlers.get(name)?.delete(handler);
+  }
+
+  /** Events may have been lost (an old Last-Event-ID, or the upstream session was lost): refetch. */
+  onReset(handler) { this.resetHandlers.add(handler); return () => this.resetHandlers.delete(handler); }
+
+  onState(handler) { this.stateHandlers.add(handler); handler(this.state); return () => this.stateHandlers.delete(handler); }
+
+  setState(s) {
+    if (this.state === s) return;
+    this.state = s;
+    for (const h of this.stateHandlers) safely(h, s);
+    if (this.isLeader) this.post({ type: 'state', state: s });
+  }
+
+  // ------------------------------------------------------------------ start and stop
+
+  /** Loads the voice snapshots it tracks, then holds the stream (or follows the tab that does). */
+  async start() {
+    if (this.running) return;
+    this.running = true;
+    this.setState('connecting');
+    await Promise.all([...this.trackers].map((t) => t.load()));
+    if (!this.running) return;
+    if (this.lastEventId == null) {
+      const ids = [...this.trackers].flatMap((t) => t.streamIds()).filter(Boolean);
+      this.lastEventId = ids.reduce((min, id) => (min == null || idAfter(min, id) ? id : min), null);
+    }
+    if (!this.shareTabs) { this.lead(); return; }
+    this.channel = new BroadcastChannel(this.channelName);
+    this.channel.onmessage = (m) => this.onPeer(m.data);
+    this.post({ type: 'hello' });
+    this.lockAbort = new AbortController();
+    navigator.locks.request(`${this.channelName}:leader`, { signal: this.lockAbort.signal }, () => {
+      if (!this.running) return undefined;
+      this.lead();
+      return new Promise((resolve) => { this.releaseLock = resolve; });
+    }).catch(() => { /* aborted by stop() */ });
+  }
+
+  stop() {
+    this.running = false;
+    this.isLeader = false;
+    this.lockAbort?.abort();
+    this.releaseLock?.();
+    this.releaseLock = null;
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.renewTimer);
+    this.conn?.close();
+    this.conn = null;
+    this.channel?.close();
+    this.channel = null;
+    this.setState('stopped');
+  }
+
+  /** Drop the connection and open a new one from the last event processed (as after a network cut). */
+  reconnect() { if (this.isLeader) { this.conn?.close(); this.connect(); } }
+
+  lead() {
+    this.isLeader = true;
+    this.post({ type: 'state', state: this.state });
+    this.connect();
+  }
+
+  // ------------------------------------------------------------------ tabs
+
+  post(message) { try { this.channel?.postMessage(message); } catch { /* closed */ } }
+
+  onPeer(m) {
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'hello' && this.isLeader) this.post({ type: 'state', state: this.state });
+    if (this.isLeader) return;
+    if (m.type === 'event') this.dispatch(m.event, m.name, m.id);
+    else if (m.type === 'reset') this.dispatch(m.data, 'reset', m.id);
+    else if (m.type === 'state' && m.state !== 'stopped') this.setState(m.state);
+  }
+
+  // ------------------------------------------------------------------ the stream
+
+  async connect() {
+    clearTimeout(this.reconnectTimer);
+    if (!this.running || !this.isLeader) return;
+    this.setState(this.stats.connections === 0 ? 'connecting' : 'reconnecting');
+    try {
+      await this.ensureToken(false);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.conn?.close();
+    const conn = this.open(false);
+    this.conn = conn;
+    conn.ready.then(() => {
+      this.delay = RECONNECT_MIN_MS;
+      this.renewedFor401 = false;
+      this.scheduleRenewal();
+    }, () => { /* the connection's own failure handler reconnects */ });
+  }
+
+  /** Opens one connection; its events go through dispatch (duplicates of a swap are dropped by id). */
+  open(standby) {
+    const controller = new AbortController();
+    const conn = { closed: false, standby, close: () => { conn.closed = true; controller.abort(); } };
+    let settle;
+    conn.ready = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+    conn.ready.catch(() => {});
+    this.stats.connections++;
+    let watchdog;
+    const feed = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        if (conn.closed) return;
+        this.stats.silentReplaced++;
+        conn.close();
+        if (this.conn === conn && !conn.standby) this.scheduleReconnect(0);
+      }, this.heartbeatTimeoutMs);
+    };
+    const parser = new SseParser((block) => {
+      if (block.retry !== undefined) this.retryMs = block.retry;
+      if (block.event === 'ready') { conn.standby = false; this.setState('live'); settle.resolve(); }
+      if (block.event === 'shutdown') { conn.close(); if (this.conn === conn) this.scheduleReconnect(parse(block.data)?.retryMs ?? 500); return; }
+      if (block.event === 'heartbeat') return;
+      this.dispatch(parse(block.data), block.event, block.id);
+    });
+    (async () => {
+      feed();
+      const res = await this.fetch(this.url('/api/stream', this.streamQuery()), {
+        headers: this.headers({ Accept: 'text/event-stream', ...(this.lastEventId ? { 'Last-Event-ID': this.lastEventId } : {}) }),
+        credentials: this.credentials, cache: 'no-store', signal: controller.signal,
+      });
+      if (res.status === 401 && this.getToken && !this.renewedFor401 && !standby) {
+        this.renewedFor401 = true;   // one fresh token per refusal; refused again: unauthenticated
+        await this.ensureToken(true);
+        throw Object.assign(new Error('renewed'), { retryNow: true });
+      }
+      if (!res.ok) throw await errorOf(res);
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        feed();
+        parser.push(value);
+      }
+      throw new Error('the stream ended');
+    })().catch((err) => {
+      clearTimeout(watchdog);
+      settle.reject(err);
+      if (conn.closed || conn.standby || this.conn !== conn) return;   // replaced on purpose, or a renewal's (renew retries)
+      conn.closed = true;
+      if (err instanceof BridgeError && (err.code === 'UNAUTHENTICATED' || err.code === 'FORBIDDEN')) { this.fail(err); return; }
+      this.scheduleReconnect(err.retryNow ? 0 : undefined);
+    });
+    return conn;
+  }
+
+  streamQuery() {
+    const q = new URLSearchParams();
+    for (const g of this.filter.guilds ?? []) q.append('guild', g);
+    for (const c of this.filter.channels ?? []) q.append('channel', c);
+    if (this.filter.types?.length) q.set('types', this.filter.types.join(','));
+    return q;
+  }
+
+  scheduleReconnect(delay) {
+    if (!this.running || !this.isLeader) return;
+    this.setState('reconnecting');
+    const base = this.delay ?? RECONNECT_MIN_MS;
+    const wait = delay ?? Math.max(this.retryMs ?? 0, base / 2 + Math.random() * base / 2);
+    this.delay = Math.min(RECONNECT_MAX_MS, base * 2);
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => this.connect(), wait);
+  }
+
+  fail(err) {
+    this.conn?.close();
+    this.conn = null;
+    this.lastError = err;
+    this.setState(err?.code === 'UNAUTHENTICATED' ? 'unauthenticated' : 'reconnecting');
+    if (err?.code !== 'UNAUTHENTICATED' && err?.code !== 'FORBIDDEN') this.scheduleReconnect();
+  }
+
+  /** One event, from this tab's stream or the leader's: dropped when already processed, else handed out. */
+  dispatch(ev, name, id) {
+    if (id) {
+      if (idAfter(id, this.lastEventId)) {
+        this.lastEventId = id;
+        try { this.storage?.setItem(this.storageKey, id); } catch { /* full or denied */ }
+      } else if (name !== 'reset') {
+        return;   // already processed (a replay after a reconnect, or both connections of a token swap)
+      }
+    }
+    if (this.isLeader) this.post(name === 'reset' ? { type: 'reset', data: ev, id } : { type: 'event', event: ev, name, id });
+    if (name === 'reset') { this.onResetEvent(ev ?? {}, id); return; }
+    if (name === 'commandStatus') this.onCommandStatus(ev);
+    for (const h of this.handlers.get(name) ?? []) safely(h, ev);
+    for (const h of this.handlers.get('*') ?? []) safely(h, ev, name);
+  }
+
+  /** Resets that come while the app still refetches are folded into one more call after it. */
+  async onResetEvent(info, id) {
+    this.stats.resets++;
+    const event = { reason: info.reason ?? 'reset', id: id ?? null };
+    if (this.resetting) { this.resetAgain = event; return; }
+    this.resetting = true;
+    try {
+      await Promise.all([...this.trackers].map((t) => t.load().catch(() => {})));
+      await Promise.all([...this.resetHandlers].map((h) => Promise.resolve().then(() => h(event)).catch(() => {})));
+    } finally {
+      this.resetting = false;
+    }
+    if (this.resetAgain) { const again = this.resetAgain; this.resetAgain = null; this.onResetEvent(again, again.id); }
+  }
+
+  // ------------------------------------------------------------------ tokens
+
+  /** A token (Bearer) from getToken, fetched when missing, expiring, or refused; none: the cookie. */
+  async ensureToken(force) {
+    if (!this.getToken) return;
+    const soon = this.tokenExpiresAt != null && this.tokenExpiresAt - Date.now() < Math.min(this.renewBeforeMs, 1000);
+    if (!force && this.token != null && !soon) return;
+    const got = await this.getToken();
+    const token = typeof got === 'string' ? got : got?.token ?? null;
+    const expiresAt = typeof got === 'object' && got?.expiresAt != null ? new Date(got.expiresAt).getTime() : null;
+    this.token = token;
+    this.tokenExpiresAt = expiresAt ?? (token ? jwtExpiry(token) : null);
+  }
+
+  /** Before the token expires: a new connection with a fresh token from the last id, then the old one closes. */
+  scheduleRenewal() {
+    clearTimeout(this.renewTimer);
+    if (!this.getToken || this.tokenExpiresAt == null) return;
+    const lifetime = this.tokenExpiresAt - Date.now();
+    const wait = Math.max(0, lifetime - Math.min(this.renewBeforeMs, lifetime / 2));
+    this.renewTimer = setTimeout(() => this.renew(), wait);
+  }
+
+  async renew() {
+    if (!this.running || !this.isLeader) return;
+    const old = this.conn;
+    let next = null;
+    try {
+      await this.ensureToken(true);
+      next = this.open(true);
+      await next.ready;
+    } catch {
+      next?.close();
+      this.renewTimer = setTimeout(() => this.renew(), 1000);
+      return;
+    }
+    if (this.conn !== old || !this.running || !this.isLeader) { next.close(); return; }   // replaced meanwhile
+    this.stats.tokenRenewals++;
+    this.conn = next;
+    old?.close();
+    this.scheduleRenewal();
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  url(path, query) {
+    const q = query && [...query].length ? `?${query}` : '';
+    return `${this.baseUrl}${path}${q}`;
+  }
+
+  headers(extra = {}) {
+    return this.token ? { ...extra, Authorization: `Bearer ${this.token}` } : extra;
+  }
+
+  /** GET a JSON resource of the bridge; a BridgeError when it is not 200. */
+  async getJson(path) {
+    await this.ensureToken(false);
+    let res = await this.fetch(this.url(path), { headers: this.headers({ Accept: 'application/json' }), credentials: this.credentials, cache: 'no-store' });
+    if (res.status === 401 && this.getToken) {
+      await this.ensureToken(true);
+      res = await this.fetch(this.url(path), { headers: this.headers({ Accept: 'application/json' }), credentials: this.credentials, cache: 'no-store' });
+    }
+    if (!res.ok) throw await errorOf(res);
+    return res.json();
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  sendMessage(body, options) { return this.command('sendMessage', body, options); }
+  addReaction(body, options) { return this.command('addReaction', body, options); }
+  typingStart(body, options) { return this.command('typingStart', body, options); }
+
+  /**
+   * Posts a command with an Idempotency-Key (the same on every retry, so at most one is sent), waits
+   * out Retry-After on 429/503/409, and settles on the real outcome: the 200, or for a 202 the
+   * final commandStatus on the stream (delivered; rejected or failed reject the promise).
+   */
+  async command(name, body, { idempotencyKey = newKey(), signal, timeoutMs = this.commandTimeoutMs, onStatus } = {}) {
+    let renewed = false;
+    for (let attempt = 0; ; attempt++) {
+      let res;
+      try {
+        await this.ensureToken(false);
+        res = await this.fetch(this.url(`/api/commands/${encodeURIComponent(name)}`), {
+          method: 'POST', credentials: this.credentials, signal, body: JSON.stringify(body ?? {}),
+          headers: this.headers({ 'Content-Type': 'application/json', Accept: 'application/json', 'Idempotency-Key': idempotencyKey }),
+        });
+      } catch (err) {
+        if (signal?.aborted) throw new BridgeError('ABORTED', 'aborted');
+        if (attempt >= this.maxRetries) throw new BridgeError('NETWORK', `the bridge could not be reached: ${err?.message ?? err}`);
+        await sleep(Math.min(8000, 500 * 2 ** attempt), signal);
+        continue;
+      }
+      if (res.status === 200) return res.json();
+      if (res.status === 202) {
+        const queued = await res.json();
+        onStatus?.({ commandId: queued.commandId, status: 'queued' });
+        return this.outcome(queued.commandId, timeoutMs, signal, onStatus);
+      }
+      const err = await errorOf(res);
+      if (res.status === 401 && this.getToken && !renewed) { renewed = true; await this.ensureToken(true); continue; }
+      const retryable = res.status === 429 || res.status === 503 || res.status === 409;
+      if (!retryable || attempt >= this.maxRetries) throw err;
+      await sleep(err.retryAfterMs ?? 1000, signal);
+    }
+  }
+
+  outcome(commandId, timeoutMs, signal, onStatus) {
+    const seen = this.finished.get(commandId);
+    if (seen) return settled(seen);
+    return new Promise((resolve, reject) => {
+      const done = (fn, v) => { clearTimeout(waiter.timer); this.waiters.delete(commandId); fn(v); };
+      const waiter = {
+        onStatus,
+        settle: (s) => (s.status === 'delivered' ? done(resolve, { commandId, status: 'delivered', result: s.result ?? null })
+          : done(reject, commandError(s))),
+        timer: setTimeout(() => done(reject, new BridgeError('TIMEOUT', 'no outcome on the stream in time', { commandId })), timeoutMs),
+      };
+      signal?.addEventListener('abort', () => done(reject, new BridgeError('ABORTED', 'aborted', { commandId })), { once: true });
+      this.waiters.set(commandId, waiter);
+    });
+  }
+
+  onCommandStatus(s) {
+    if (!s?.commandId) return;
+    const waiter = this.waiters.get(s.commandId);
+    if (waiter) safely(waiter.onStatus ?? (() => {}), s);
+    if (!FINAL.has(s.status)) return;
+    if (waiter) { waiter.settle(s); return; }
+    this.finished.set(s.commandId, s);   // its 202 may still be on its way
+    if (this.finished.size > 500) this.finished.delete(this.finished.keys().next().value);
+  }
+
+  // ------------------------------------------------------------------ voice presence
+
+  /**
+   * Voice presence of these guilds kept current: each snapshot is paired with its streamId (events at
+   * or before it are already in it), refetched after every reset. start() loads it before the stream.
+   */
+  voicePresence(guildIds, onChange = () => {}) {
+    const client = this;
+    const guilds = new Map();   // guildId -> {streamId, channels: Map(channelId -> Map(userId -> member)), error}
+    let loading = null;
+    let buffered = [];
+    const apply = (ev) => {
+      const g = guilds.get(ev?.guildId);
+      if (!g || g.error || (ev.id && !idAfter(ev.id, g.streamId))) return false;
+      const d = ev.data ?? {};
+      if (ev.name === 'voice.joined') {
+        for (const members of g.channels.values()) members.delete(d.userId);
+        if (!g.channels.has(d.channelId)) g.channels.set(d.channelId, new Map());
+        g.channels.get(d.channelId).set(d.userId, { userId: d.userId, username: d.username, displayName: d.displayName, avatarUrl: d.avatarUrl });
+      } else {
+        g.channels.get(d.channelId)?.delete(d.userId);
+      }
+      return true;
+    };
+    const onVoice = (ev) => {
+      if (loading) { buffered.push(ev); return; }
+      if (apply(ev)) safely(onChange, tracker, ev);
+    };
+    const offs = [this.on('voice.joined', onVoice), this.on('voice.left', onVoice)];
+    const tracker = {
+      guilds: () => [...guilds.keys()],
+      channels: (guildId) => guilds.get(guildId)?.channels ?? new Map(),
+      error: (guildId) => guilds.get(guildId)?.error ?? null,
+      streamIds: () => [...guilds.values()].filter((g) => !g.error).map((g) => g.streamId),
+      load() {
+        if (loading) return loading;
+        buffered = [];
+        loading = Promise.all(guildIds.map((id) => client.getJson(`/api/guilds/${encodeURIComponent(id)}/voice`)
+          .then((snap) => ({ id, snap }), (error) => ({ id, error })))).then((results) => {
+          const denied = results.find((r) => r.error?.code === 'UNAUTHENTICATED');
+          for (const { id, snap, error } of results) {
+            const channels = new Map();
+            for (const [channelId, members] of Object.entries(snap?.channels ?? {})) {
+              channels.set(channelId, new Map(members.map((m) => [m.userId, m])));
+            }
+            guilds.set(id, { streamId: snap?.streamId ?? null, channels, error: error ?? null });
+          }
+          loading = null;
+          for (const ev of buffered) apply(ev);
+          buffered = [];
+          safely(onChange, tracker, null);
+          if (denied) throw denied.error;
+        }, (err) => { loading = null; throw err; });
+        return loading;
+      },
+      stop() { offs.forEach((off) => off()); client.trackers.delete(tracker); },
+    };
+    this.trackers.add(tracker);
+    return tracker;
+  }
+}
+
+function settled(s) {
+  return s.status === 'delivered' ? Promise.resolve({ commandId: s.commandId, status: 'delivered', result: s.result ?? null })
+    : Promise.reject(commandError(s));
+}
+
+function commandError(s) {
+  const upstream = s.error ?? null;
+  return new BridgeError(s.status === 'rejected' ? 'UPSTREAM_REJECTED' : 'COMMAND_FAILED',
+    upstream?.message ?? `the command was ${s.status}`, { commandId: s.commandId, traceId: s.traceId, upstream });
+}
+
+/** A BridgeError from an error answer: the body's code and details, Retry-After in ms. */
+async function errorOf(res) {
+  let body = null;
+  try { body = await res.json(); } catch { /* not JSON */ }
+  const e = body?.error ?? {};
+  const header = Number(res.headers.get('Retry-After'));
+  const retryAfterMs = Number.isFinite(e.retryAfterMs) ? Math.max(e.retryAfterMs, header > 0 ? header * 1000 : 0)
+    : header > 0 ? header * 1000 : null;
+  const code = ERROR_CODES.includes(e.code) ? e.code : res.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL';
+  return new BridgeError(code, e.message ?? `HTTP ${res.status}`, { ...e, status: res.status, retryAfterMs,
+    traceId: res.headers.get('X-Trace-Id') });
+}
+
+function parse(text) {
+  try { return JSON.parse(text); } catch { return null; }
+}
+
+function safely(fn, ...args) {
+  try { fn(...args); } catch (err) { setTimeout(() => { throw err; }); }
+}
+
+function safeStorage(name) {
+  try { return globalThis[name] ?? null; } catch { return null; }
+}
