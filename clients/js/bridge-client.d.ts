@@ -74,6 +74,8 @@ export interface CommandOptions {
   timeoutMs?: number;
   /** Every status of this command as it moves (queued, sent, retrying, ...). */
   onStatus?: (status: Pick<CommandStatus, 'commandId' | 'status'> & Partial<CommandStatus>) => void;
+  /** Refused with 429, 503 or 409: the client tries again after waitMs (Retry-After). */
+  onRetry?: (error: BridgeError, waitMs: number) => void;
 }
 
 /** The bridge's error codes, and the client's own: COMMAND_FAILED, NETWORK, ABORTED. */
@@ -172,7 +174,12 @@ export declare class BridgeClient {
   /** Drops the connection and resumes from lastEventId. */
   reconnect(): void;
 
-  voicePresence(guildIds: Snowflake[], onChange?: (presence: VoicePresence, event: StreamEvent | null) => void): VoicePresence;
+  /**
+   * onChange: after each snapshot load (event null), then per voice event applied; wasThere tells
+   * whether the user was shown in that channel before the event (a voice.left of someone who was).
+   */
+  voicePresence(guildIds: Snowflake[],
+    onChange?: (presence: VoicePresence, event: StreamEvent<'voice.joined' | 'voice.left'> | null, wasThere: boolean) => void): VoicePresence;
 
   sendMessage(body: SendMessage, options?: CommandOptions): Promise<Delivered>;
   addReaction(body: AddReaction, options?: CommandOptions): Promise<Delivered>;

@@ -419,7 +419,7 @@ export class BridgeClient {
    * out Retry-After on 429/503/409, and settles on the real outcome: the 200, or for a 202 the
    * final commandStatus on the stream (delivered; rejected or failed reject the promise).
    */
-  async command(name, body, { idempotencyKey = newKey(), signal, timeoutMs = this.commandTimeoutMs, onStatus } = {}) {
+  async command(name, body, { idempotencyKey = newKey(), signal, timeoutMs = this.commandTimeoutMs, onStatus, onRetry } = {}) {
     let renewed = false;
     for (let attempt = 0; ; attempt++) {
       let res;
@@ -445,6 +445,7 @@ export class BridgeClient {
       if (res.status === 401 && this.getToken && !renewed) { renewed = true; await this.ensureToken(true); continue; }
       const retryable = res.status === 429 || res.status === 503 || res.status === 409;
       if (!retryable || attempt >= this.maxRetries) throw err;
+      if (onRetry) safely(onRetry, err, err.retryAfterMs ?? 1000);
       await sleep(err.retryAfterMs ?? 1000, signal);
     }
   }
@@ -486,10 +487,12 @@ export class BridgeClient {
     const guilds = new Map();   // guildId -> {streamId, channels: Map(channelId -> Map(userId -> member)), error}
     let loading = null;
     let buffered = [];
+    /** Applies one voice event unless its snapshot has it; null when not applied, else whether the user was in that channel. */
     const apply = (ev) => {
       const g = guilds.get(ev?.guildId);
-      if (!g || g.error || (ev.id && !idAfter(ev.id, g.streamId))) return false;
+      if (!g || g.error || (ev.id && !idAfter(ev.id, g.streamId))) return null;
       const d = ev.data ?? {};
+      const wasThere = g.channels.get(d.channelId)?.has(d.userId) ?? false;
       if (ev.name === 'voice.joined') {
         for (const members of g.channels.values()) members.delete(d.userId);
         if (!g.channels.has(d.channelId)) g.channels.set(d.channelId, new Map());
@@ -497,11 +500,12 @@ export class BridgeClient {
       } else {
         g.channels.get(d.channelId)?.delete(d.userId);
       }
-      return true;
+      return wasThere;
     };
     const onVoice = (ev) => {
       if (loading) { buffered.push(ev); return; }
-      if (apply(ev)) safely(onChange, tracker, ev);
+      const wasThere = apply(ev);
+      if (wasThere !== null) safely(onChange, tracker, ev, wasThere);
     };
     const offs = [this.on('voice.joined', onVoice), this.on('voice.left', onVoice)];
     const tracker = {
@@ -523,9 +527,12 @@ export class BridgeClient {
             guilds.set(id, { streamId: snap?.streamId ?? null, channels, error: error ?? null });
           }
           loading = null;
-          for (const ev of buffered) apply(ev);
+          safely(onChange, tracker, null, false);
+          for (const ev of buffered) {
+            const wasThere = apply(ev);
+            if (wasThere !== null) safely(onChange, tracker, ev, wasThere);
+          }
           buffered = [];
-          safely(onChange, tracker, null);
           if (denied) throw denied.error;
         }, (err) => { loading = null; throw err; });
         return loading;

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -62,8 +63,12 @@ class WebPageIT {
       if (ES) { window.EventSource = function (...a) { window.__opened.es++; return new ES(...a); };
                 window.EventSource.prototype = ES.prototype; }
       window.__voiceFetches = 0;
+      window.__streamFetches = 0;
       const F = window.fetch;
-      window.fetch = function (u, o) { if (String(u).endsWith('/voice')) window.__voiceFetches++; return F.call(this, u, o); };
+      window.fetch = function (u, o) {
+        if (String(u).endsWith('/voice')) window.__voiceFetches++;
+        if (String(u).includes('/api/stream')) window.__streamFetches++;
+        return F.call(this, u, o); };
       window.__dialogsShown = [];
       const show = HTMLDialogElement.prototype.showModal;
       HTMLDialogElement.prototype.showModal = function () {
@@ -228,9 +233,82 @@ class WebPageIT {
   @Test
   void opensExactlyOneStreamAndNoWebSocket() throws Exception {
     Map<?, ?> opened = (Map<?, ?>) ((JavascriptExecutor) driver).executeScript("return window.__opened");
-    assertEquals(1L, ((Number) opened.get("es")).longValue(), "one EventSource");
+    // The page reads the stream through the browser client (fetch), which sends Last-Event-ID itself.
+    assertEquals(1L, ((Number) ((JavascriptExecutor) driver).executeScript("return window.__streamFetches")).longValue(), "one stream");
     assertEquals(0L, ((Number) opened.get("ws")).longValue(), "no legacy WebSocket while EventSource exists");
     assertEquals(1.0, metric("bridge_sse_connections"), "the bridge sees exactly one stream");
+  }
+
+  @Test
+  void theChannelPickerNamesTheServerOfEachChannel() {
+    List<String> labels = new Select(driver.findElement(By.id("composer-channel"))).getOptions().stream()
+        .map(WebElement::getText).toList();
+    assertEquals(labels.size(), Set.copyOf(labels).size(), "no two channels look alike: " + labels);
+    String guildName = roster.getJsonArray("guilds").getJsonObject(0).getString("name");
+    assertTrue(labels.stream().anyMatch(l -> l.contains("#") && l.contains(guildName)), labels.toString());
+  }
+
+  @Test
+  void sentByYouSaysWhereEachWent() {
+    Select picker = new Select(driver.findElement(By.id("composer-channel")));
+    String where = picker.getFirstSelectedOption().getText();
+    driver.findElement(By.id("composer-text")).sendKeys("where did it go");
+    driver.findElement(By.id("composer-send")).click();
+    WebElement item = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100)).until(ExpectedConditions
+        .presenceOfElementLocated(By.cssSelector("[data-testid='outbox-item'][data-status='delivered']")));
+    assertTrue(item.getText().contains(where), "the item names " + where + ": " + item.getText());
+  }
+
+  @Test
+  void signedOutTheHeaderShowsTheBridgeStateNotNotConnected() {
+    ChromeDriver fresh = newDriver("");
+    try {
+      fresh.get(base + "/");
+      var wait = new WebDriverWait(fresh, Duration.ofSeconds(10), Duration.ofMillis(50));
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("demo-user")));
+      wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "up"));
+      assertFalse(fresh.findElement(By.id("connection")).getText().contains("Not connected"));
+      fresh.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
+      shot(fresh, "phone-signed-out");
+      takeLinkDown();
+      try {
+        fresh.navigate().refresh();
+        wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "down"));
+        assertTrue(fresh.findElement(By.id("connection")).getText().contains("link down"), fresh.findElement(By.id("connection")).getText());
+      } finally {
+        bringLinkUp();
+      }
+    } finally {
+      fresh.quit();
+    }
+  }
+
+  @Test
+  void onAPhoneTheDropoutStatusSitsUnderItsButtonAndTheDialogKeepsAMargin() {
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
+    try {
+      WebElement button = driver.findElement(By.id("demo-dropout"));
+      ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", button);
+      button.click();
+      WebElement status = waiter().until(d -> {
+        WebElement s = d.findElement(By.cssSelector("[data-testid='voice-status']"));
+        return s.getText().contains("Demo: you") ? s : null;
+      });
+      assertEquals("", driver.findElement(By.id("composer-status")).getText(), "not in the composer column");
+      int gap = status.getRect().getY() - (button.getRect().getY() + button.getRect().getHeight());
+      assertTrue(gap >= 0 && gap < 40, "right under its button: " + gap + " px");
+      screenshot("phone-dropout-status");
+      waiter().until(d -> modalOpen());
+      var dialog = driver.findElement(By.id("dropout-modal")).getRect();
+      assertTrue(dialog.getX() >= 12 && dialog.getX() + dialog.getWidth() <= 375 - 12,
+          "the dialog keeps a margin on a phone: x=" + dialog.getX() + " width=" + dialog.getWidth());
+      screenshot("phone-dropout-dialog");
+      driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+      waiter().until(d -> !modalOpen());
+    } finally {
+      driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 900));
+    }
+    screenshot("desktop");
   }
 
   @Test
@@ -443,10 +521,14 @@ class WebPageIT {
   }
 
   static void screenshot(String name) {
+    shot(driver, name);
+  }
+
+  static void shot(ChromeDriver which, String name) {
     try {
       Path dir = Path.of("target", "screenshots");
       Files.createDirectories(dir);
-      Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+      Files.write(dir.resolve(name + ".png"), which.getScreenshotAs(OutputType.BYTES));
     } catch (Exception e) {
       // a screenshot is a debugging aid, never a reason to fail
     }
