@@ -168,7 +168,10 @@ export declare class BridgeClient {
   onReset(handler: (info: ResetInfo) => void | Promise<void>): () => void;
   onState(handler: (state: ConnectionState) => void): () => void;
 
-  /** Loads the tracked voice snapshots, then opens the stream (or follows the tab that holds it). */
+  /**
+   * Loads the tracked voice snapshots, then opens the stream (or follows the tab that holds it).
+   * Rejects (state unauthenticated) when the snapshots cannot be read for lack of a valid token.
+   */
   start(): Promise<void>;
   stop(): void;
   /** Drops the connection and resumes from lastEventId. */

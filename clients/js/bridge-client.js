@@ -151,7 +151,14 @@ export class BridgeClient {
     if (this.running) return;
     this.running = true;
     this.setState('connecting');
-    await Promise.all([...this.trackers].map((t) => t.load()));
+    try {
+      await Promise.all([...this.trackers].map((t) => t.load()));
+    } catch (err) {
+      this.running = false;
+      this.lastError = err;
+      this.setState(err?.code === 'UNAUTHENTICATED' ? 'unauthenticated' : 'stopped');
+      throw err;
+    }
     if (!this.running) return;
     if (this.lastEventId == null) {
       const ids = [...this.trackers].flatMap((t) => t.streamIds()).filter(Boolean);
@@ -306,7 +313,7 @@ export class BridgeClient {
     this.conn?.close();
     this.conn = null;
     this.lastError = err;
-    this.setState(err?.code === 'UNAUTHENTICATED' ? 'unauthenticated' : 'reconnecting');
+    this.setState(err?.code === 'UNAUTHENTICATED' ? 'unauthenticated' : err?.code === 'FORBIDDEN' ? 'stopped' : 'reconnecting');
     if (err?.code !== 'UNAUTHENTICATED' && err?.code !== 'FORBIDDEN') this.scheduleReconnect();
   }
 
