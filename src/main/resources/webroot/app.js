@@ -2,7 +2,7 @@
 // resets, the voice snapshot, commands and their outcomes are the browser client's
 // (/client/bridge-client.js, clients/js in the repository); this file only shows them. Every piece
 // of data from the network is written with textContent (never innerHTML).
-import { createBridgeClient } from '/client/bridge-client.js';
+import { createBridgeClient } from './client/bridge-client.js';
 
 const FEED_LIMIT = 200;
 const TYPING_THROTTLE_MS = 8000;
