@@ -4,51 +4,17 @@
 // resume with Last-Event-ID across reconnects and reloads, one `reset` callback, a watchdog on
 // heartbeats, command promises settled on the real outcome, Retry-After, token renewal, and one
 // connection for all the tabs of an origin.
+import { BridgeError, ERROR_CODES, commandError, errorOf, settled } from './errors.js';
+import { jwtExpiry } from './tokens.js';
+import { idAfter } from './ids.js';
+import { SseParser } from './sse-parser.js';
+import { voicePresence } from './presence.js';
 
-export const ERROR_CODES = Object.freeze([
-  'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'UNKNOWN_COMMAND', 'METHOD_NOT_ALLOWED',
-  'IDEMPOTENCY_IN_PROGRESS', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'BAD_REQUEST', 'RATE_LIMITED',
-  'INTERNAL', 'UPSTREAM_REJECTED', 'QUEUE_SATURATED', 'SHUTTING_DOWN', 'SERVICE_UNAVAILABLE', 'TIMEOUT',
-  'COMMAND_FAILED', 'NETWORK', 'ABORTED',
-]);
-
-/** Every failure the client reports: `code` is one of ERROR_CODES; the rest as the bridge sent it. */
-export class BridgeError extends Error {
-  constructor(code, message, details = {}) {
-    super(message || code);
-    this.name = 'BridgeError';
-    this.code = code;
-    this.status = details.status ?? null;
-    this.retryAfterMs = details.retryAfterMs ?? null;
-    this.fields = details.fields ?? [];
-    this.scope = details.scope ?? null;
-    this.reason = details.reason ?? null;
-    this.permission = details.permission ?? null;
-    this.commandId = details.commandId ?? null;
-    this.traceId = details.traceId ?? null;
-    this.upstream = details.upstream ?? null;
-  }
-}
+export { BridgeError, ERROR_CODES, idAfter };
 
 const FINAL = new Set(['delivered', 'rejected', 'failed']);
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 15000;
-
-/** Stream ids are fixed-width digit strings that only grow: compare by length, then text. */
-export function idAfter(a, b) {
-  if (b == null) return a != null;
-  if (a == null) return false;
-  return a.length !== b.length ? a.length > b.length : a > b;
-}
-
-/** The `exp` of a JWT in ms (not verified: only to renew in time), or null. */
-function jwtExpiry(token) {
-  try {
-    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    const exp = JSON.parse(atob(part + '='.repeat((4 - (part.length % 4)) % 4))).exp;
-    return Number.isFinite(exp) ? exp * 1000 : null;
-  } catch { return null; }
-}
 
 function newKey() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -58,35 +24,6 @@ const sleep = (ms, signal) => new Promise((resolve, reject) => {
   const t = setTimeout(resolve, ms);
   signal?.addEventListener('abort', () => { clearTimeout(t); reject(new BridgeError('ABORTED', 'aborted')); }, { once: true });
 });
-
-/** Parses a text/event-stream body into {id, event, data} blocks (WHATWG rules, minus BOM). */
-class SseParser {
-  constructor(onBlock) { this.onBlock = onBlock; this.buffer = ''; this.reset(); }
-  reset() { this.id = undefined; this.event = ''; this.data = []; this.retry = undefined; }
-  push(text) {
-    this.buffer += text;
-    const lines = this.buffer.split(/\r\n|\r|\n/);
-    this.buffer = lines.pop();
-    for (const line of lines) {
-      if (line === '') {
-        if (this.data.length || this.id !== undefined || this.retry !== undefined) {
-          this.onBlock({ id: this.id, event: this.event || 'message', data: this.data.join('\n'), retry: this.retry });
-        }
-        this.reset();
-        continue;
-      }
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      let value = colon < 0 ? '' : line.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      if (field === 'data') this.data.push(value);
-      else if (field === 'event') this.event = value;
-      else if (field === 'id') this.id = value;
-      else if (field === 'retry' && /^\d+$/.test(value)) this.retry = Number(value);
-    }
-  }
-}
 
 export function createBridgeClient(options = {}) {
   return new BridgeClient(options);
@@ -489,90 +426,7 @@ export class BridgeClient {
    * Voice presence of these guilds kept current: each snapshot is paired with its streamId (events at
    * or before it are already in it), refetched after every reset. start() loads it before the stream.
    */
-  voicePresence(guildIds, onChange = () => {}) {
-    const client = this;
-    const guilds = new Map();   // guildId -> {streamId, channels: Map(channelId -> Map(userId -> member)), error}
-    let loading = null;
-    let buffered = [];
-    /** Applies one voice event unless its snapshot has it; null when not applied, else whether the user was in that channel. */
-    const apply = (ev) => {
-      const g = guilds.get(ev?.guildId);
-      if (!g || g.error || (ev.id && !idAfter(ev.id, g.streamId))) return null;
-      const d = ev.data ?? {};
-      const wasThere = g.channels.get(d.channelId)?.has(d.userId) ?? false;
-      if (ev.name === 'voice.joined') {
-        for (const members of g.channels.values()) members.delete(d.userId);
-        if (!g.channels.has(d.channelId)) g.channels.set(d.channelId, new Map());
-        g.channels.get(d.channelId).set(d.userId, { userId: d.userId, username: d.username, displayName: d.displayName, avatarUrl: d.avatarUrl });
-      } else {
-        g.channels.get(d.channelId)?.delete(d.userId);
-      }
-      return wasThere;
-    };
-    const onVoice = (ev) => {
-      if (loading) { buffered.push(ev); return; }
-      const wasThere = apply(ev);
-      if (wasThere !== null) safely(onChange, tracker, ev, wasThere);
-    };
-    const offs = [this.on('voice.joined', onVoice), this.on('voice.left', onVoice)];
-    const tracker = {
-      guilds: () => [...guilds.keys()],
-      channels: (guildId) => guilds.get(guildId)?.channels ?? new Map(),
-      error: (guildId) => guilds.get(guildId)?.error ?? null,
-      streamIds: () => [...guilds.values()].filter((g) => !g.error).map((g) => g.streamId),
-      load() {
-        if (loading) return loading;
-        buffered = [];
-        loading = Promise.all(guildIds.map((id) => client.getJson(`/api/guilds/${encodeURIComponent(id)}/voice`)
-          .then((snap) => ({ id, snap }), (error) => ({ id, error })))).then((results) => {
-          const denied = results.find((r) => r.error?.code === 'UNAUTHENTICATED');
-          for (const { id, snap, error } of results) {
-            const channels = new Map();
-            for (const [channelId, members] of Object.entries(snap?.channels ?? {})) {
-              channels.set(channelId, new Map(members.map((m) => [m.userId, m])));
-            }
-            guilds.set(id, { streamId: snap?.streamId ?? null, channels, error: error ?? null });
-          }
-          loading = null;
-          safely(onChange, tracker, null, false);
-          for (const ev of buffered) {
-            const wasThere = apply(ev);
-            if (wasThere !== null) safely(onChange, tracker, ev, wasThere);
-          }
-          buffered = [];
-          if (denied) throw denied.error;
-        }, (err) => { loading = null; throw err; });
-        return loading;
-      },
-      stop() { offs.forEach((off) => off()); client.trackers.delete(tracker); },
-    };
-    this.trackers.add(tracker);
-    return tracker;
-  }
-}
-
-function settled(s) {
-  return s.status === 'delivered' ? Promise.resolve({ commandId: s.commandId, status: 'delivered', result: s.result ?? null })
-    : Promise.reject(commandError(s));
-}
-
-function commandError(s) {
-  const upstream = s.error ?? null;
-  return new BridgeError(s.status === 'rejected' ? 'UPSTREAM_REJECTED' : 'COMMAND_FAILED',
-    upstream?.message ?? `the command was ${s.status}`, { commandId: s.commandId, traceId: s.traceId, upstream });
-}
-
-/** A BridgeError from an error answer: the body's code and details, Retry-After in ms. */
-async function errorOf(res) {
-  let body = null;
-  try { body = await res.json(); } catch { /* not JSON */ }
-  const e = body?.error ?? {};
-  const header = Number(res.headers.get('Retry-After'));
-  const retryAfterMs = Number.isFinite(e.retryAfterMs) ? Math.max(e.retryAfterMs, header > 0 ? header * 1000 : 0)
-    : header > 0 ? header * 1000 : null;
-  const code = ERROR_CODES.includes(e.code) ? e.code : res.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL';
-  return new BridgeError(code, e.message ?? `HTTP ${res.status}`, { ...e, status: res.status, retryAfterMs,
-    traceId: res.headers.get('X-Trace-Id') });
+  voicePresence(guildIds, onChange) { return voicePresence(this, guildIds, onChange); }
 }
 
 function parse(text) {
