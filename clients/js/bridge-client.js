@@ -5,6 +5,7 @@
 // heartbeats, command promises settled on the real outcome, Retry-After, token renewal, and one
 // connection for all the tabs of an origin.
 import { BridgeError, ERROR_CODES, commandError, errorOf, settled } from './errors.js';
+import { joinTabs } from './tabs.js';
 import { jwtExpiry } from './tokens.js';
 import { idAfter } from './ids.js';
 import { SseParser } from './sse-parser.js';
@@ -102,29 +103,19 @@ export class BridgeClient {
       this.lastEventId = ids.reduce((min, id) => (min == null || idAfter(min, id) ? id : min), null);
     }
     if (!this.shareTabs) { this.lead(); return; }
-    this.channel = new BroadcastChannel(this.channelName);
-    this.channel.onmessage = (m) => this.onPeer(m.data);
-    this.post({ type: 'hello' });
-    this.lockAbort = new AbortController();
-    navigator.locks.request(`${this.channelName}:leader`, { signal: this.lockAbort.signal }, () => {
-      if (!this.running) return undefined;
-      this.lead();
-      return new Promise((resolve) => { this.releaseLock = resolve; });
-    }).catch(() => { /* aborted by stop() */ });
+    const tabs = await joinTabs(this);
+    if (this.running) this.tabs = tabs; else tabs.leave();   // stopped meanwhile
   }
 
   stop() {
     this.running = false;
     this.isLeader = false;
-    this.lockAbort?.abort();
-    this.releaseLock?.();
-    this.releaseLock = null;
+    this.tabs?.leave();
+    this.tabs = null;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.renewTimer);
     this.conn?.close();
     this.conn = null;
-    this.channel?.close();
-    this.channel = null;
     this.setState('stopped');
   }
 
@@ -137,18 +128,8 @@ export class BridgeClient {
     this.connect();
   }
 
-  // ------------------------------------------------------------------ tabs
-
-  post(message) { try { this.channel?.postMessage(message); } catch { /* closed */ } }
-
-  onPeer(m) {
-    if (!m || typeof m !== 'object') return;
-    if (m.type === 'hello' && this.isLeader) this.post({ type: 'state', state: this.state });
-    if (this.isLeader) return;
-    if (m.type === 'event') this.dispatch(m.event, m.name, m.id);
-    else if (m.type === 'reset') this.dispatch(m.data, 'reset', m.id);
-    else if (m.type === 'state' && m.state !== 'stopped') this.setState(m.state);
-  }
+  /** To the other tabs, when this one leads (events, resets, the connection's state). */
+  post(message) { this.tabs?.post(message); }
 
   // ------------------------------------------------------------------ the stream
 

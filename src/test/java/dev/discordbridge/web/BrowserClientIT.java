@@ -141,6 +141,17 @@ class BrowserClientIT {
   // ------------------------------------------------------------------ tests
 
   @Test
+  void tabsOfAnotherUserDoNotShareTheStream() {
+    startClient(Map.of(), tokens(1, 600));
+    awaitJs("return window.__client.isLeader && window.__states.includes('live')");
+    driver.switchTo().newWindow(WindowType.TAB);
+    driver.get(base + "/client/bridge-client.js");
+    startClient(Map.of(), tokens(1, 600));   // a new user
+    awaitJs("return window.__client.isLeader && window.__states.includes('live')");
+    awaitConnections(2);
+  }
+
+  @Test
   void resumesAfterTheConnectionIsCutWithNothingLost() {
     startClient(Map.of("shareTabs", false), tokens(1, 600));
     emitMessages("cut", 1, 5);
@@ -256,13 +267,14 @@ class BrowserClientIT {
   @Test
   void twoTabsShareOneConnectionAndTheSecondTakesOverWhenTheFirstCloses() throws Exception {
     String first = driver.getWindowHandle();
-    startClient(Map.of(), tokens(1, 600));
+    List<String> sameUser = tokens(1, 600);   // tabs share a stream only when they act for the same user
+    startClient(Map.of(), sameUser);
     awaitJs("return window.__client.isLeader && window.__states.includes('live')");
     driver.switchTo().newWindow(WindowType.TAB);
     String second = driver.getWindowHandle();
     driver.get(base + "/client/bridge-client.js");
     js(driver, "sessionStorage.clear();");
-    startClient(Map.of(), tokens(1, 600));
+    startClient(Map.of(), sameUser);
     awaitJs("return window.__states.includes('live')");
     assertEquals(false, js(driver, "return window.__client.isLeader"), "the second tab follows");
     emitMessages("tabs", 1, 3);
