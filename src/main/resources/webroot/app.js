@@ -3,6 +3,7 @@
 // (/client/bridge-client.js, clients/js in the repository); this file only shows them. Every piece
 // of data from the network is written with textContent (never innerHTML).
 import { createBridgeClient } from './client/bridge-client.js';
+import { legacyVoice } from './legacy-socket.js';
 
 const FEED_LIMIT = 200;
 const TYPING_THROTTLE_MS = 8000;
@@ -22,7 +23,7 @@ const state = {
   emojiUrls: new Map(),    // custom emoji id -> image URL the roster gives (demo); else Discord's CDN
   bridge: null,            // the client, while signed in
   voice: null,             // its voice presence tracker
-  legacy: null,            // the legacy socket (browsers without EventSource only)
+  legacy: null,            // voice over the legacy socket (browsers without EventSource only)
   healthTimer: null,
   typingSentAt: 0,
   typers: new Map(),       // userId -> timeout id
@@ -163,7 +164,7 @@ async function signOut() {
 async function start() {
   clearTimeout(state.healthTimer);
   setConnection('connecting');
-  if (!('EventSource' in window)) return startLegacy();
+  if (!('EventSource' in window)) return startLegacy();   // old browsers: voice only, over /api/ws
   const bridge = createBridgeClient({ shareTabs: true });
   state.bridge = bridge;
   state.voice = bridge.voicePresence([...state.guilds.keys()], onVoice);
@@ -188,7 +189,18 @@ function stopStream() {
   state.bridge?.stop();
   state.bridge = null;
   state.voice = null;
-  if (state.legacy) { state.legacy.onclose = null; state.legacy.close(); state.legacy = null; }
+  state.legacy?.stop();
+  state.legacy = null;
+}
+
+async function startLegacy() {
+  const legacy = legacyVoice({ guildIds: [...state.guilds.keys()], onState: setConnection,
+    onVoice: (presence, ev, wasThere) => { onVoice(presence, ev, wasThere); if (ev) addToFeed(ev); } });
+  state.legacy = legacy;
+  state.voice = legacy.presence;
+  if (!(await legacy.start())) { stopStream(); return false; }
+  showWorkspace();
+  return true;
 }
 
 function showWorkspace() {
@@ -254,78 +266,6 @@ function renderVoice() {
   }
   if (sections.length === 0) sections.push(el('p', { className: 'hint', textContent: 'No servers to show yet.' }));
   $('voice-guilds').replaceChildren(...sections);
-}
-
-// ---------------------------------------------------------------- legacy socket (browsers without EventSource only)
-
-/**
- * Only for old browsers, and only while the operator keeps the legacy bridge on. It carries voice
- * events only, without stream ids, so the snapshot is reloaded on every reconnect.
- */
-async function startLegacy() {
-  const snapshots = await Promise.all([...state.guilds.keys()].map((id) => getJson(`/api/guilds/${encodeURIComponent(id)}/voice`)));
-  if (snapshots.some((r) => r.status === 401)) return false;
-  const channels = new Map();
-  [...state.guilds.keys()].forEach((id, i) => {
-    const r = snapshots[i];
-    state.guilds.get(id).allowed = r.status === 200;
-    channels.set(id, new Map(Object.entries(r.body?.channels ?? {}).map(([c, ms]) => [c, new Map(ms.map((m) => [m.userId, m]))])));
-  });
-  state.voice = { channels: (id) => channels.get(id) ?? new Map() };
-  showWorkspace();
-  renderVoice();
-  openLegacySocket(channels);
-  return true;
-}
-
-function openLegacySocket(voice) {
-  if (!('WebSocket' in window)) { setConnection('unavailable'); return; }
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const ws = new WebSocket(`${proto}//${location.host}/api/ws`);
-  state.legacy = ws;
-  let opened = false;
-  const awaiting = new Set();   // guilds subscribed to, not yet confirmed by `subscribed`
-  ws.onopen = () => {
-    opened = true;
-    for (const g of state.guilds.values()) {
-      if (!g.allowed) continue;
-      awaiting.add(g.id);
-      ws.send(JSON.stringify({ type: 'subscribe', guildId: g.id }));
-    }
-    // Live only once the bridge confirmed every subscription: events before that are not sent to us.
-    if (awaiting.size === 0) setConnection('live', 'compatibility mode');
-  };
-  ws.onmessage = (m) => {
-    let f = null;
-    try { f = JSON.parse(m.data); } catch { /* not JSON */ }
-    if (f && (f.type === 'subscribed' || f.type === 'error') && awaiting.size > 0) {
-      if (f.type === 'subscribed') awaiting.delete(f.guildId);
-      else awaiting.delete(awaiting.values().next().value);   // a refused subscription: do not wait for it
-      if (awaiting.size === 0) setConnection('live', 'compatibility mode');
-      return;
-    }
-    if (!f || (f.type !== 'voice.joined' && f.type !== 'voice.left')) return;
-    const ev = { name: f.type, guildId: f.guildId, channelId: f.channelId, occurredAt: f.at,
-      data: { userId: f.userId, username: f.username, channelId: f.channelId, reason: f.reason } };
-    const channels = voice.get(f.guildId);
-    if (!channels) return;
-    const wasThere = channels.get(f.channelId)?.has(f.userId) ?? false;
-    for (const members of channels.values()) members.delete(f.userId);
-    if (f.type === 'voice.joined') {
-      if (!channels.has(f.channelId)) channels.set(f.channelId, new Map());
-      channels.get(f.channelId).set(f.userId, { userId: f.userId, username: f.username });
-    }
-    renderVoice();
-    addToFeed(ev);
-    if (f.type === 'voice.left' && wasThere && f.userId === state.me?.id) onOwnVoiceLeft(ev);
-  };
-  ws.onclose = () => {
-    if (state.legacy !== ws) return;
-    state.legacy = null;
-    if (!opened) { setConnection('unavailable', 'this browser lacks EventSource'); return; }
-    setConnection('reconnecting');
-    setTimeout(() => startLegacy(), 2000);
-  };
 }
 
 // ---------------------------------------------------------------- feed
