@@ -41,6 +41,7 @@ class PageFixesIT extends PageFixture {
     WebElement item = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100)).until(ExpectedConditions
         .presenceOfElementLocated(By.cssSelector("[data-testid='outbox-item'][data-status='delivered']")));
     assertTrue(item.getText().contains(where), "the item names " + where + ": " + item.getText());
+    screenshot("sent-by-you");
   }
 
   @Test
