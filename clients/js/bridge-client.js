@@ -190,12 +190,13 @@ export class BridgeClient {
         throw Object.assign(new Error('renewed'), { retryNow: true });
       }
       if (!res.ok) throw await errorOf(res);
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();   // UTF-8; a character split across chunks waits for its rest
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         feed();
-        parser.push(value);
+        parser.push(decoder.decode(value, { stream: true }));
       }
       throw new Error('the stream ended');
     })().catch((err) => {

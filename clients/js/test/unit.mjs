@@ -72,4 +72,17 @@ await test('the stream: Last-Event-ID sent, duplicates dropped, position stored'
   assert.equal(store.get('bridge-client:lastEventId'), '0000000000000000006');
 });
 
+await test('a character split across two chunks arrives whole', async () => {
+  const bytes = new TextEncoder().encode('event: ready\ndata: {}\n\nid: 0000000000000000009\nevent: messageCreate\ndata: {"data":{"content":"café 👍"}}\n\n');
+  const cut = bytes.indexOf(0xf0) + 2;   // inside the 4-byte emoji
+  const body = new ReadableStream({ start(c) { c.enqueue(bytes.slice(0, cut)); c.enqueue(bytes.slice(cut)); } });
+  const seen = [];
+  const bridge = createBridgeClient({ fetch: async () => new Response(body, { status: 200 }), storage: null, shareTabs: false });
+  bridge.on('messageCreate', (e) => seen.push(e.data.content));
+  await bridge.start();
+  await new Promise((r) => setTimeout(r, 50));
+  bridge.stop();
+  assert.deepEqual(seen, ['café 👍']);
+});
+
 if (failed) { console.log(`${failed} failed`); process.exit(1); }
