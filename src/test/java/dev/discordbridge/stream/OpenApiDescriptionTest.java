@@ -159,6 +159,42 @@ class OpenApiDescriptionTest {
     }
   }
 
+  @Test
+  void commandsListEveryStatusOfTheContractAndEveryForbiddenReason() {
+    for (String name : List.of("sendMessage", "addReaction", "typingStart")) {
+      JsonObject responses = doc.getJsonObject("paths").getJsonObject("/api/commands/" + name).getJsonObject("post")
+          .getJsonObject("responses");
+      for (String status : List.of("200", "202", "400", "401", "403", "413", "415", "429", "502", "503")) {
+        assertTrue(responses.containsKey(status), name + " describes " + status);
+      }
+      for (String status : List.of("429", "503")) {
+        assertTrue(resolve(responses.getJsonObject(status)).getJsonObject("headers").containsKey("Retry-After"), name + " " + status);
+      }
+    }
+    JsonArray reasons = doc.getJsonObject("components").getJsonObject("schemas").getJsonObject("Error")
+        .getJsonObject("properties").getJsonObject("error").getJsonObject("properties").getJsonObject("reason").getJsonArray("enum");
+    assertEquals(new JsonArray().add("GUILD_NOT_ALLOWED").add("CHANNEL_NOT_IN_GUILD").add("MISSING_PERMISSION")
+        .add("BOT_MISSING_PERMISSION"), reasons);
+  }
+
+  @Test
+  void operationIdsAreUniqueAndPathParametersDeclared() {
+    Set<String> ids = new TreeSet<>();
+    JsonObject paths = doc.getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      for (String method : paths.getJsonObject(path).fieldNames()) {
+        JsonObject op = paths.getJsonObject(path).getJsonObject(method);
+        assertTrue(ids.add(op.getString("operationId")), "one operationId per operation: " + op.getString("operationId"));
+        var matcher = Pattern.compile("\\{([A-Za-z]+)}").matcher(path);
+        while (matcher.find()) {
+          String param = matcher.group(1);
+          assertTrue(op.getJsonArray("parameters", new JsonArray()).stream().map(o -> resolve((JsonObject) o))
+              .anyMatch(o -> param.equals(o.getString("name")) && "path".equals(o.getString("in"))), path + " declares " + param);
+        }
+      }
+    }
+  }
+
   /** Every example and every value of examples beside a schema, request bodies and responses. */
   @Test
   void everyExampleIsValidAgainstItsSchema() {
