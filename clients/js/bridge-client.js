@@ -98,10 +98,11 @@ export class BridgeClient {
       throw err;
     }
     if (!this.running) return;
-    if (this.lastEventId == null) {
-      const ids = [...this.trackers].flatMap((t) => t.streamIds()).filter(Boolean);
-      this.lastEventId = ids.reduce((min, id) => (min == null || idAfter(min, id) ? id : min), null);
-    }
+    // Resume from the stored position, or from the oldest snapshot when that is older (or there is
+    // none): every voice event after each snapshot reaches its tracker.
+    const ids = [...this.trackers].flatMap((t) => t.streamIds()).filter(Boolean);
+    const oldest = ids.reduce((min, id) => (min == null || idAfter(min, id) ? id : min), null);
+    if (oldest != null && (this.lastEventId == null || idAfter(this.lastEventId, oldest))) this.lastEventId = oldest;
     if (!this.shareTabs) { this.lead(); return; }
     const tabs = await joinTabs(this);
     if (this.running) this.tabs = tabs; else tabs.leave();   // stopped meanwhile
