@@ -27,7 +27,6 @@ const state = {
   healthTimer: null,
   typingSentAt: 0,
   typers: new Map(),       // userId -> timeout id
-  outbox: new Map(),       // local key -> <li>
 };
 
 async function getJson(url) {
@@ -154,7 +153,6 @@ async function signOut() {
   sessionStorage.removeItem('bridge-client:lastEventId');
   state.me = null;
   for (const id of ['feed', 'outbox']) $(id).replaceChildren();
-  state.outbox.clear();
   showSignIn();
 }
 
@@ -492,8 +490,6 @@ function track(label, payload) {
   li.append(el('span', { className: 'label', textContent: label }), el('span', { className: 'to', textContent: where }),
     el('span', { className: 'badge' }));
   setStatus(li, 'sending');
-  const key = String(Date.now()) + Math.random();
-  state.outbox.set(key, li);
   $('outbox').prepend(li);
   while ($('outbox').children.length > 20) $('outbox').lastElementChild.remove();
   return li;
