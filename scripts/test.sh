@@ -14,6 +14,15 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 export SE_OFFLINE=true
 
+if ! command -v npm >/dev/null 2>&1; then
+  echo "== installing nodejs and npm (the browser client's type check)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null
+fi
+echo "== browser client (clients/js): declarations checked by TypeScript's compiler, unit tests"
+# package-lock.json pins the compiler; an installed one is reused, so later runs need no network.
+(cd clients/js && { [ -x node_modules/.bin/tsc ] || npm ci --no-audit --no-fund --prefer-offline; } && npm test)
+
 echo "== mvn verify (unit, integration, browser and cluster tests)"
 mvn -B -ntp verify
 

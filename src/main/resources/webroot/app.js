@@ -1,13 +1,14 @@
-// The bridge's page: voice presence, a live feed and a composer over /api/stream and
-// /api/commands. Dependency-free ES module. Every piece of data from the network is written with
-// textContent (never innerHTML), so a message can never become markup.
+// The bridge's page: voice presence, a live feed and a composer. The stream, its resume and
+// resets, the voice snapshot, commands and their outcomes are the browser client's
+// (/client/bridge-client.js, clients/js in the repository); this file only shows them. Every piece
+// of data from the network is written with textContent (never innerHTML).
+import { createBridgeClient } from './client/bridge-client.js';
+import { legacyVoice } from './legacy-socket.js';
 
 const FEED_LIMIT = 200;
 const TYPING_THROTTLE_MS = 8000;
 const TYPING_SHOWN_MS = 10000;
-const RECONNECT_MIN_MS = 1000;
-const RECONNECT_MAX_MS = 15000;
-const EVENT_NAMES = ['messageCreate', 'reactionAdd', 'typingStart', 'voice.joined', 'voice.left'];
+const HEALTH_POLL_MS = 15000;
 const REACTION = { name: '👍', id: null };
 const SIGNED_IN_COOKIE = 'bridge_demo_user';   // demo mode: set beside the HttpOnly token, readable
 const EMOJI_CDN = 'https://cdn.discordapp.com/emojis/';
@@ -16,74 +17,68 @@ const $ = (id) => document.getElementById(id);
 
 const state = {
   demo: false,
-  roster: null,            // {guilds: [{id, name, channels: [{id, name, type}]}], users: [{id, username, simulated}]}
   me: null,                // {id, username}
   guilds: new Map(),       // guildId -> {id, name, channels: Map(channelId -> {id, name, type}), allowed}
-  voice: new Map(),        // guildId -> {snapshotId, channels: Map(channelId -> Map(userId -> {userId, username}))}
   names: new Map(),        // userId -> username
   emojiUrls: new Map(),    // custom emoji id -> image URL the roster gives (demo); else Discord's CDN
-  lastId: null,            // the last stream id applied (resume point)
-  source: null,            // the EventSource or legacy WebSocket; never both
-  reconnectDelay: RECONNECT_MIN_MS,
-  reconnectTimer: null,
-  resyncing: null,         // a Promise while snapshots are being refetched
-  buffered: [],            // voice events that arrived during a resync
+  bridge: null,            // the client, while signed in
+  voice: null,             // its voice presence tracker
+  legacy: null,            // voice over the legacy socket (browsers without EventSource only)
+  healthTimer: null,
   typingSentAt: 0,
   typers: new Map(),       // userId -> timeout id
-  outbox: new Map(),       // commandId -> <li>
-  cooldownUntil: 0,
 };
-
-// ---------------------------------------------------------------- stream ids
-
-/** Stream ids are fixed-width digit strings; compare by length, then text. */
-function idAfter(a, b) {
-  if (b == null) return true;
-  if (a == null) return false;
-  return a.length !== b.length ? a.length > b.length : a > b;
-}
-
-function minId(ids) {
-  return ids.reduce((min, id) => (min == null || idAfter(min, id) ? id : min), null);
-}
-
-// ---------------------------------------------------------------- HTTP helpers
 
 async function getJson(url) {
   const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   let body = null;
   try { body = await res.json(); } catch { /* not JSON */ }
-  return { status: res.status, headers: res.headers, body };
+  return { status: res.status, body };
 }
 
 async function postJson(url, payload) {
-  const res = await fetch(url, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(payload ?? {}),
-  });
+  const res = await fetch(url, { method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(payload ?? {}) });
   let body = null;
   try { body = await res.json(); } catch { /* empty */ }
-  return { status: res.status, headers: res.headers, body };
+  return { status: res.status, body };
 }
 
 // ---------------------------------------------------------------- connection indicator
 
 const CONNECTION_TEXT = {
   offline: 'Not connected',
+  idle: 'Connecting…',
   connecting: 'Connecting…',
   live: 'Live',
   reconnecting: 'Reconnecting…',
-  reset: 'Catching up…',
+  evicted: 'Paused: open in too many tabs or devices (reload to resume here)',
+  up: 'Bridge up: sign in for live updates',
+  down: 'Discord link down',
+  unreachable: 'Bridge unreachable',
   unavailable: 'Live updates unavailable',
-  evicted: 'Paused: open in too many tabs (reload to resume here)',
 };
 
 function setConnection(s, detail) {
-  const el = $('connection');
-  el.dataset.state = s;
+  $('connection').dataset.state = s;
   $('connection-text').textContent = detail ? `${CONNECTION_TEXT[s]} (${detail})` : CONNECTION_TEXT[s];
+}
+
+/** Signed out there is no stream: the header tells the bridge's real state, from /health/ready. */
+async function showBridgeHealth() {
+  clearTimeout(state.healthTimer);
+  let s = 'unreachable';
+  let detail;
+  try {
+    const res = await fetch('/health/ready', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    const body = await res.json().catch(() => null);
+    const down = (body?.checks ?? []).find((c) => c.status === 'DOWN');
+    s = res.status === 200 ? 'up' : 'down';
+    detail = res.status === 200 ? undefined : down?.data?.reason ?? down?.id;
+  } catch { /* unreachable */ }
+  if (state.bridge || state.legacy) return;   // signed in meanwhile
+  setConnection(s, detail);
+  state.healthTimer = setTimeout(showBridgeHealth, HEALTH_POLL_MS);
 }
 
 // ---------------------------------------------------------------- sign-in
@@ -91,18 +86,13 @@ function setConnection(s, detail) {
 async function boot() {
   wireUi();
   const roster = await getJson('/api/demo/roster').catch(() => ({ status: 0 }));
-  state.demo = roster.status === 200 && roster.body && Array.isArray(roster.body.users);
+  state.demo = roster.status === 200 && Array.isArray(roster.body?.users);
   if (state.demo) {
-    state.roster = roster.body;
     for (const u of roster.body.users) state.names.set(u.id, u.username);
     for (const e of roster.body.emojis ?? []) if (e?.id && typeof e.url === 'string' && e.url.startsWith('/')) state.emojiUrls.set(e.id, e.url);
+    for (const g of roster.body.guilds ?? []) addGuild(g.id, g.name, g.channels ?? []);
     // Only demo users can sign in: the simulated people are the ones the simulator speaks as.
-    const select = $('demo-user');
-    select.replaceChildren(...roster.body.users.filter((u) => !u.simulated).map((u) => option(u.id, u.username)));
-  }
-  for (const g of state.roster?.guilds ?? []) addGuild(g.id, g.name, g.channels ?? []);
-
-  if (state.demo) {
+    $('demo-user').replaceChildren(...roster.body.users.filter((u) => !u.simulated).map((u) => option(u.id, u.username)));
     // The token cookie is HttpOnly; the demo sign-in sets a readable marker beside it. Without
     // it we are signed out: ask for nothing that needs a token (no 401s on a signed-out load).
     const userId = readCookie(SIGNED_IN_COOKIE);
@@ -112,10 +102,10 @@ async function boot() {
     // A real deployment: the operator's login sets the cookie; one question tells who we are.
     const me = await getJson('/api/me').catch(() => ({ status: 0 }));
     if (me.status !== 200 || !me.body?.userId) { showSignIn(); return; }
-    state.me = { id: me.body.userId, username: state.names.get(me.body.userId) ?? me.body.userId };
+    state.me = { id: me.body.userId, username: me.body.displayName ?? me.body.username ?? me.body.userId };
+    for (const id of me.body.guilds ?? []) addGuild(id, null, []);
   }
-  const started = await start();
-  if (!started) showSignIn();
+  if (!(await start())) showSignIn();
 }
 
 function readCookie(name) {
@@ -126,13 +116,8 @@ function readCookie(name) {
   return null;
 }
 
-function forgetSignIn() {
-  document.cookie = `${SIGNED_IN_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict`;
-}
-
 function showSignIn() {
   stopStream();
-  setConnection('offline');
   $('workspace').hidden = true;
   $('sign-in').hidden = false;
   $('demo-login').hidden = !state.demo;
@@ -140,6 +125,7 @@ function showSignIn() {
   $('sign-out').hidden = true;
   $('demo-dropout').hidden = true;
   $('signed-in-as').textContent = '';
+  showBridgeHealth();
   if (state.demo) $('demo-user').focus();
 }
 
@@ -164,288 +150,121 @@ async function signIn(event) {
 async function signOut() {
   stopStream();
   if (state.demo) await postJson('/api/demo/logout', {}).catch(() => null);
-  forgetSignIn();
+  document.cookie = `${SIGNED_IN_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict`;
+  sessionStorage.removeItem('bridge-client:lastEventId');
   state.me = null;
-  state.lastId = null;
-  state.voice.clear();
-  $('feed').replaceChildren();
-  $('outbox').replaceChildren();
-  state.outbox.clear();
+  for (const id of ['feed', 'outbox']) $(id).replaceChildren();
   showSignIn();
 }
 
-// ---------------------------------------------------------------- guilds and voice snapshot
+// ---------------------------------------------------------------- the stream, through the client
 
-function addGuild(id, name, channels) {
-  const existing = state.guilds.get(id);
-  if (existing) return existing;
-  const g = { id, name: name || `Server …${id.slice(-4)}`, channels: new Map(), allowed: true };
-  for (const c of channels) g.channels.set(c.id, c);
-  state.guilds.set(id, g);
-  return g;
-}
-
-function channelName(guildId, channelId) {
-  const c = state.guilds.get(guildId)?.channels.get(channelId);
-  return c ? c.name : `channel …${channelId.slice(-4)}`;
-}
-
-/** Loads every readable guild's voice snapshot; returns false when the caller is not signed in. */
-async function loadSnapshots() {
-  const guildIds = [...state.guilds.keys()];
-  const results = await Promise.all(guildIds.map((id) => getJson(`/api/guilds/${encodeURIComponent(id)}/voice`)));
-  if (results.some((r) => r.status === 401)) { forgetSignIn(); return false; }
-  results.forEach((r, i) => {
-    const g = state.guilds.get(guildIds[i]);
-    g.allowed = r.status === 200;
-    if (!g.allowed) { state.voice.delete(g.id); return; }
-    const channels = new Map();
-    for (const [channelId, members] of Object.entries(r.body.channels ?? {})) {
-      const m = new Map();
-      for (const member of members) {
-        m.set(member.userId, { userId: member.userId, username: member.username });
-        state.names.set(member.userId, member.username);
-      }
-      channels.set(channelId, m);
-    }
-    state.voice.set(g.id, { snapshotId: r.body.streamId, channels });
+/** Voice snapshots first, then the stream from them (the client pairs them). False when not signed in. */
+async function start() {
+  clearTimeout(state.healthTimer);
+  setConnection('connecting');
+  if (!('EventSource' in window)) return startLegacy();   // old browsers: voice only, over /api/ws
+  const bridge = createBridgeClient({ shareTabs: true });
+  state.bridge = bridge;
+  state.voice = bridge.voicePresence([...state.guilds.keys()], onVoice);
+  bridge.onState((s) => {
+    if (s === 'unauthenticated') { showSignIn(); return; }
+    if (CONNECTION_TEXT[s] && state.bridge === bridge) setConnection(s);
   });
-  renderVoice();
+  for (const name of ['messageCreate', 'reactionAdd', 'voice.joined', 'voice.left']) bridge.on(name, addToFeed);
+  bridge.on('messageCreate', (ev) => { if (ev.data?.author) state.names.set(ev.data.author.id, ev.data.author.username); });
+  bridge.on('typingStart', showTyping);
+  try {
+    await bridge.start();
+  } catch (err) {
+    if (err?.code === 'UNAUTHENTICATED') { stopStream(); return false; }
+    throw err;
+  }
+  showWorkspace();
   return true;
 }
 
-/**
- * Applies one voice event, unless the guild's snapshot already includes it (no double). Returns
- * whether it applied a {@code voice.left} of someone who was, as shown, in that very channel.
- */
-function applyVoice(ev) {
-  const v = state.voice.get(ev.guildId);
-  if (!v || !idAfter(ev.id, v.snapshotId)) return false;
-  const d = ev.data ?? {};
-  const wasThere = v.channels.get(d.channelId)?.has(d.userId) ?? false;
-  if (ev.name === 'voice.joined') {
-    for (const members of v.channels.values()) members.delete(d.userId);   // one voice channel at a time
-    if (!v.channels.has(d.channelId)) v.channels.set(d.channelId, new Map());
-    v.channels.get(d.channelId).set(d.userId, { userId: d.userId, username: d.username });
-    state.names.set(d.userId, d.username);
-  } else {
-    v.channels.get(d.channelId)?.delete(d.userId);
-  }
-  renderVoice();
-  return ev.name === 'voice.left' && wasThere;
+function stopStream() {
+  state.bridge?.stop();
+  state.bridge = null;
+  state.voice = null;
+  state.legacy?.stop();
+  state.legacy = null;
 }
 
-function renderVoice() {
-  const root = $('voice-guilds');
-  const sections = [];
-  for (const g of state.guilds.values()) {
-    const v = state.voice.get(g.id);
-    if (!v) continue;
-    const section = el('section', { className: 'guild', dataset: { guildId: g.id, testid: `voice-guild-${g.id}` } });
-    section.append(el('h3', { textContent: g.name }));
-    const ids = new Set([...g.channels.values()].filter((c) => c.type === 'voice').map((c) => c.id));
-    for (const id of v.channels.keys()) ids.add(id);
-    if (ids.size === 0) section.append(el('p', { className: 'hint', textContent: 'No voice channels.' }));
-    for (const channelId of ids) {
-      const members = v.channels.get(channelId) ?? new Map();
-      const box = el('div', { className: 'voice-channel', dataset: { channelId, testid: `voice-channel-${channelId}` } });
-      const title = el('h4');
-      title.append(speakerIcon(),
-        el('span', { textContent: channelName(g.id, channelId) }),
-        el('span', { className: 'count', textContent: String(members.size), ariaLabel: `${members.size} connected` }));
-      box.append(title);
-      const list = el('ul', { className: 'members' });
-      if (members.size === 0) list.append(el('li', { className: 'empty', textContent: 'Nobody here' }));
-      for (const m of members.values()) {
-        const li = el('li', { className: 'member', dataset: { userId: m.userId, testid: 'voice-member' } });
-        li.append(el('span', { className: 'avatar', textContent: initial(m.username), ariaHidden: 'true' }),
-          el('span', { textContent: m.username ?? m.userId }));
-        if (m.userId === state.me?.id) li.append(el('span', { className: 'you', textContent: 'you' }));
-        list.append(li);
-      }
-      box.append(list);
-      section.append(box);
-    }
-    sections.push(section);
-  }
-  if (sections.length === 0) sections.push(el('p', { className: 'hint', textContent: 'No servers to show yet.' }));
-  root.replaceChildren(...sections);
+async function startLegacy() {
+  const legacy = legacyVoice({ guildIds: [...state.guilds.keys()], onState: setConnection,
+    onVoice: (presence, ev, wasThere) => { onVoice(presence, ev, wasThere); if (ev) addToFeed(ev); } });
+  state.legacy = legacy;
+  state.voice = legacy.presence;
+  if (!(await legacy.start())) { stopStream(); return false; }
+  showWorkspace();
+  return true;
 }
 
-// ---------------------------------------------------------------- the stream
-
-/** Snapshot first, then the stream from the snapshot's id. Returns false when not signed in. */
-async function start() {
-  setConnection('connecting');
-  if (!(await loadSnapshots())) return false;
+function showWorkspace() {
   $('sign-in').hidden = true;
   $('workspace').hidden = false;
   $('sign-out').hidden = false;
   $('demo-dropout').hidden = !state.demo;
   $('signed-in-as').textContent = state.me ? `Signed in as ${state.me.username}` : 'Signed in';
   fillChannelPicker();
-  const snapshotIds = [...state.voice.values()].map((v) => v.snapshotId).filter(Boolean);
-  state.lastId = minId(snapshotIds);
-  openStream();
-  return true;
 }
 
-function openStream() {
-  stopStream();
-  if ('EventSource' in window) {
-    openEventSource();
-  } else {
-    openLegacySocket();
+/** Each snapshot load and each voice event applied; a voice.left of mine from where I was shown is mine to report. */
+function onVoice(presence, ev, wasThere) {
+  for (const g of state.guilds.values()) g.allowed = !presence.error(g.id);
+  for (const id of presence.guilds()) for (const members of presence.channels(id).values()) {
+    for (const m of members.values()) if (m.username) state.names.set(m.userId, m.username);
   }
+  renderVoice();
+  if (ev?.name === 'voice.left' && wasThere && ev.data?.userId === state.me?.id) onOwnVoiceLeft(ev);
 }
 
-function stopStream() {
-  clearTimeout(state.reconnectTimer);
-  state.reconnectTimer = null;
-  if (state.source) {
-    state.source.onerror = null;
-    state.source.onclose = null;
-    state.source.close();
-    state.source = null;
+function addGuild(id, name, channels) {
+  if (state.guilds.has(id)) return;
+  const g = { id, name: name || `Server …${id.slice(-4)}`, channels: new Map(), allowed: true };
+  for (const c of channels) g.channels.set(c.id, c);
+  state.guilds.set(id, g);
+}
+
+function channelName(guildId, channelId) {
+  const c = state.guilds.get(guildId)?.channels.get(channelId);
+  return c ? c.name : `channel …${String(channelId ?? '').slice(-4)}`;
+}
+
+function renderVoice() {
+  const sections = [];
+  for (const g of state.guilds.values()) {
+    if (!g.allowed || !state.voice) continue;
+    const channels = state.voice.channels(g.id);
+    const section = el('section', { className: 'guild', dataset: { guildId: g.id, testid: `voice-guild-${g.id}` } });
+    section.append(el('h3', { textContent: g.name }));
+    const ids = new Set([...g.channels.values()].filter((c) => c.type === 'voice').map((c) => c.id));
+    for (const id of channels.keys()) ids.add(id);
+    if (ids.size === 0) section.append(el('p', { className: 'hint', textContent: 'No voice channels.' }));
+    for (const channelId of ids) {
+      const members = channels.get(channelId) ?? new Map();
+      const box = el('div', { className: 'voice-channel', dataset: { channelId, testid: `voice-channel-${channelId}` } });
+      const title = el('h4');
+      title.append(speakerIcon(), el('span', { textContent: channelName(g.id, channelId) }),
+        el('span', { className: 'count', textContent: String(members.size), ariaLabel: `${members.size} connected` }));
+      const list = el('ul', { className: 'members' });
+      if (members.size === 0) list.append(el('li', { className: 'empty', textContent: 'Nobody here' }));
+      for (const m of members.values()) {
+        const name = m.displayName ?? m.username ?? state.names.get(m.userId) ?? m.userId;
+        const li = el('li', { className: 'member', dataset: { userId: m.userId, testid: 'voice-member' } });
+        li.append(el('span', { className: 'avatar', textContent: initial(name), ariaHidden: 'true' }), el('span', { textContent: name }));
+        if (m.userId === state.me?.id) li.append(el('span', { className: 'you', textContent: 'you' }));
+        list.append(li);
+      }
+      box.append(title, list);
+      section.append(box);
+    }
+    sections.push(section);
   }
-}
-
-function openEventSource() {
-  const url = state.lastId ? `/api/stream?lastEventId=${encodeURIComponent(state.lastId)}` : '/api/stream';
-  const es = new EventSource(url, { withCredentials: true });
-  state.source = es;
-  let ready = false;
-  es.addEventListener('ready', (e) => {
-    ready = true;
-    state.reconnectDelay = RECONNECT_MIN_MS;
-    const d = parse(e.data) ?? {};
-    if (d.userId && !state.me) state.me = { id: d.userId, username: state.names.get(d.userId) ?? d.userId };
-    if (!state.resyncing) setConnection('live');
-  });
-  es.addEventListener('reset', (e) => {
-    if (e.lastEventId) state.lastId = e.lastEventId;
-    resync();
-  });
-  es.addEventListener('heartbeat', () => { if (!state.resyncing) setConnection('live'); });
-  es.addEventListener('commandStatus', (e) => onCommandStatus(parse(e.data)));
-  es.addEventListener('evicted', () => {
-    // The user opened more streams than the node allows and this one was the oldest: reconnecting
-    // would end another tab's stream in turn. Stay paused until the page is reloaded.
-    stopStream();
-    setConnection('evicted');
-  });
-  for (const name of EVENT_NAMES) es.addEventListener(name, (e) => onEvent(parse(e.data), e.lastEventId));
-  es.onerror = () => {
-    // The browser would retry by itself with the header Last-Event-ID, but our URL still names
-    // the first resume point: close and reopen from the last id we applied.
-    stopStream();
-    if (!ready) {
-      // Never got ready: maybe the session ended. The snapshot endpoint tells 401 apart.
-      getJson(`/api/guilds/${encodeURIComponent(firstGuildId())}/voice`).then((r) => {
-        if (r.status === 401) { showSignIn(); return; }
-        scheduleReconnect();
-      }, () => scheduleReconnect());
-    } else {
-      scheduleReconnect();
-    }
-  };
-}
-
-function firstGuildId() {
-  return [...state.guilds.values()].find((g) => g.allowed)?.id ?? [...state.guilds.keys()][0] ?? '0';
-}
-
-function scheduleReconnect() {
-  setConnection('reconnecting');
-  const delay = state.reconnectDelay;
-  state.reconnectDelay = Math.min(RECONNECT_MAX_MS, state.reconnectDelay * 2);
-  state.reconnectTimer = setTimeout(openStream, delay);
-}
-
-/** After a reset: buffer voice events, refetch every snapshot, replay what the snapshot lacks. */
-function resync() {
-  setConnection('reset');
-  if (state.resyncing) return;
-  state.buffered = [];
-  state.resyncing = loadSnapshots().then((signedIn) => {
-    const pending = state.buffered;
-    state.buffered = [];
-    state.resyncing = null;
-    if (!signedIn) { showSignIn(); return; }
-    for (const ev of pending) if (applyVoice(ev) && ev.data?.userId === state.me?.id) onOwnVoiceLeft(ev);
-    if (state.source) setConnection('live');
-  }, () => {
-    state.resyncing = null;
-    scheduleReconnect();
-  });
-}
-
-function onEvent(ev, streamId) {
-  if (!ev) return;
-  const id = ev.id ?? streamId;
-  if (id && state.lastId && !idAfter(id, state.lastId) && ev.name !== 'typingStart') return;   // already applied
-  if (id && ev.name !== 'typingStart') state.lastId = id;
-  ev.id = id;
-  if (ev.name === 'voice.joined' || ev.name === 'voice.left') {
-    // Own dropouts count only when the page showed us in that channel (a stray or replayed
-    // voice.left for a channel we were not in opens no dialog).
-    if (state.resyncing) state.buffered.push(ev);
-    else if (applyVoice(ev) && ev.data?.userId === state.me?.id) onOwnVoiceLeft(ev);
-  }
-  if (ev.name === 'messageCreate' && ev.data?.author) state.names.set(ev.data.author.id, ev.data.author.username);
-  if (ev.name === 'typingStart') { showTyping(ev); return; }
-  addToFeed(ev);
-}
-
-function parse(text) {
-  try { return JSON.parse(text); } catch { return null; }
-}
-
-// ---------------------------------------------------------------- legacy socket (old browsers only)
-
-/**
- * Only for browsers without EventSource, and only while the operator keeps the legacy bridge on.
- * It carries voice events only, without stream ids, so the snapshot is reloaded on every reconnect.
- */
-function openLegacySocket() {
-  if (!('WebSocket' in window)) { setConnection('unavailable'); return; }
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const ws = new WebSocket(`${proto}//${location.host}/api/ws`);
-  state.source = ws;
-  let opened = false;
-  const awaiting = new Set();   // guilds subscribed to, not yet confirmed by `subscribed`
-  ws.onopen = () => {
-    opened = true;
-    for (const g of state.guilds.values()) {
-      if (!g.allowed) continue;
-      awaiting.add(g.id);
-      ws.send(JSON.stringify({ type: 'subscribe', guildId: g.id }));
-    }
-    // Live only once the bridge confirmed every subscription: events before that are not sent to us.
-    if (awaiting.size === 0) setConnection('live', 'compatibility mode');
-  };
-  ws.onmessage = (m) => {
-    const f = parse(m.data);
-    if (f && (f.type === 'subscribed' || f.type === 'error') && awaiting.size > 0) {
-      if (f.type === 'subscribed') awaiting.delete(f.guildId);
-      else awaiting.delete(awaiting.values().next().value);   // a refused subscription: do not wait for it
-      if (awaiting.size === 0) setConnection('live', 'compatibility mode');
-      return;
-    }
-    if (!f || (f.type !== 'voice.joined' && f.type !== 'voice.left')) return;
-    const ev = { id: null, name: f.type, guildId: f.guildId, channelId: f.channelId, occurredAt: f.at,
-      data: { userId: f.userId, username: f.username, channelId: f.channelId, reason: f.reason } };
-    const v = state.voice.get(f.guildId);
-    if (v) v.snapshotId = null;   // legacy frames carry no stream id: apply every one
-    onEvent(ev, null);
-  };
-  ws.onclose = () => {
-    if (state.source !== ws) return;
-    state.source = null;
-    if (!opened) { setConnection('unavailable', 'this browser lacks EventSource'); return; }
-    setConnection('reconnecting');
-    state.reconnectTimer = setTimeout(() => loadSnapshots().then(() => openLegacySocket()), state.reconnectDelay);
-  };
+  if (sections.length === 0) sections.push(el('p', { className: 'hint', textContent: 'No servers to show yet.' }));
+  $('voice-guilds').replaceChildren(...sections);
 }
 
 // ---------------------------------------------------------------- feed
@@ -465,7 +284,7 @@ function addToFeed(ev) {
       body.append(el('strong', { textContent: d.author?.username ?? 'someone' }), el('span', { className: 'content', textContent: d.content ?? '' }));
       const react = el('button', { type: 'button', className: 'react', textContent: `${REACTION.name} React`,
         ariaLabel: `React with a thumbs up to ${d.author?.username ?? 'this message'}`, dataset: { testid: 'react' } });
-      react.addEventListener('click', () => sendCommand('addReaction',
+      react.addEventListener('click', () => send('addReaction',
         { guildId: ev.guildId, channelId: ev.channelId, messageId: d.messageId, emoji: REACTION }, `${REACTION.name} on a message`));
       body.append(react, el('span', { className: 'reactions', dataset: { testid: 'reactions' } }));
       break;
@@ -514,6 +333,7 @@ function renderTyping() {
     : names.length === 1 ? `${names[0]} is typing…` : `${names.slice(0, 3).join(', ')} are typing…`;
 }
 
+
 // ---------------------------------------------------------------- own voice: the dropout modal
 
 function onOwnVoiceLeft(ev) {
@@ -523,7 +343,7 @@ function onOwnVoiceLeft(ev) {
     openDropout(ev.guildId, ev.data?.channelId, where, ev.occurredAt);
   } else if (reason === 'moved' || reason === 'kicked') {
     // Not a dropout: a moderator's decision. Say so, without the rejoin offer.
-    setComposerStatus(reason === 'moved' ? `You were moved out of ${where} by a moderator.`
+    setVoiceStatus(reason === 'moved' ? `You were moved out of ${where} by a moderator.`
       : `A moderator removed you from ${where}.`, 'info');
   }
 }
@@ -534,6 +354,7 @@ function openDropout(guildId, channelId, where, at) {
     + `at ${when(at)} (your network or Discord closed it). You are no longer in the channel.`;
   dialog.dataset.guildId = guildId ?? '';
   dialog.dataset.channelId = channelId ?? '';
+  setVoiceStatus('', 'info');   // "drops in a moment" has happened
   if (!dialog.open) dialog.showModal();
   $('dropout-rejoin').focus();
 }
@@ -546,17 +367,24 @@ async function demoDropout() {
     const res = await postJson('/api/demo/dropout', {});
     if (res.status === 401) { showSignIn(); return; }
     if (res.status !== 202) {
-      setComposerStatus(res.body?.error?.message ?? `The demo dropout failed (HTTP ${res.status}).`, 'error');
+      setVoiceStatus(res.body?.error?.message ?? `The demo dropout failed (HTTP ${res.status}).`, 'error');
       return;
     }
     const { guildId, channelId } = res.body;
-    setComposerStatus(`Demo: you ${res.body.joined ? 'joined' : 'are in'} ${channelName(guildId, channelId)} `
+    setVoiceStatus(`Demo: you ${res.body.joined ? 'joined' : 'are in'} ${channelName(guildId, channelId)} `
       + `in ${guildName(guildId)}; the connection drops in a moment.`, 'info');
   } catch {
-    setComposerStatus('The bridge could not be reached. Check your connection and try again.', 'error');
+    setVoiceStatus('The bridge could not be reached. Check your connection and try again.', 'error');
   } finally {
     setTimeout(() => { button.disabled = false; }, 2000);
   }
+}
+
+/** The voice column's own status line, right under the dropout button (not the composer's). */
+function setVoiceStatus(text, kind) {
+  const box = $('voice-status');
+  box.textContent = text;
+  box.dataset.kind = kind;
 }
 
 function rejoin() {
@@ -564,7 +392,7 @@ function rejoin() {
   const { guildId, channelId } = dialog.dataset;
   dialog.close('rejoin');
   if (state.demo) {
-    setComposerStatus('Demo: there is no real Discord to rejoin. In a real deployment, rejoin from your Discord app.', 'info');
+    setVoiceStatus('Demo: there is no real Discord to rejoin. In a real deployment, rejoin from your Discord app.', 'info');
   } else {
     window.open(`https://discord.com/channels/${encodeURIComponent(guildId)}/${encodeURIComponent(channelId)}`, '_blank', 'noopener');
   }
@@ -572,6 +400,7 @@ function rejoin() {
 
 // ---------------------------------------------------------------- composer and commands
 
+/** "#general · Night Owls": a closed <select> shows only the option, never its group. */
 function fillChannelPicker() {
   const select = $('composer-channel');
   const previous = select.value;
@@ -579,10 +408,7 @@ function fillChannelPicker() {
   for (const g of state.guilds.values()) {
     if (!g.allowed) continue;
     const group = el('optgroup', { label: g.name });
-    for (const c of g.channels.values()) {
-      if (c.type !== 'text') continue;
-      group.append(option(`${g.id}/${c.id}`, `# ${c.name}`));
-    }
+    for (const c of g.channels.values()) if (c.type === 'text') group.append(option(`${g.id}/${c.id}`, `#${c.name} · ${g.name}`));
     if (group.children.length) options.push(group);
   }
   select.replaceChildren(...options);
@@ -602,10 +428,11 @@ async function onSubmit(event) {
     $('composer-text').focus();
     return;
   }
-  const ok = await sendCommand('sendMessage', { ...selectedChannel(), content }, preview(content));
-  if (ok) {
-    $('composer-text').value = '';
-    updateCount();
+  const target = selectedChannel();
+  $('composer-text').value = '';
+  updateCount();
+  if (!(await send('sendMessage', { ...target, content }, preview(content)))) {
+    if (!$('composer-text').value) { $('composer-text').value = content; updateCount(); }   // not sent: give it back
   }
 }
 
@@ -615,125 +442,67 @@ function onInput() {
   if (now - state.typingSentAt < TYPING_THROTTLE_MS || !$('composer-text').value.trim()) return;
   state.typingSentAt = now;
   const { guildId, channelId } = selectedChannel();
-  if (guildId && channelId) postJson('/api/commands/typingStart', { guildId, channelId }).catch(() => null);
+  if (guildId && channelId) state.bridge?.typingStart({ guildId, channelId }, { timeoutMs: 30000 }).catch(() => null);
 }
 
 function updateCount() {
   $('composer-count').textContent = `${$('composer-text').value.length} / 2000`;
 }
 
-/** Posts a command and tells the user, humanely, what happened. Returns true when accepted. */
-async function sendCommand(name, payload, label) {
-  const wait = state.cooldownUntil - Date.now();
-  if (wait > 0) {
-    setComposerStatus(`Please wait ${seconds(wait)} before sending again.`, 'error');
-    return false;
-  }
+/** Sends a command through the client, lists it under "Sent by you" with where it went, says what happened. */
+async function send(name, payload, label) {
+  if (!state.bridge) { setComposerStatus('Sending needs a browser with EventSource.', 'error'); return false; }
   clearFieldErrors();
-  let res;
+  const li = track(label, payload);
   try {
-    res = await postJson(`/api/commands/${name}`, payload);
-  } catch {
-    setComposerStatus('The bridge could not be reached. Check your connection and try again.', 'error');
+    await state.bridge.command(name, payload, {
+      onStatus: (s) => { setStatus(li, s.status); if (s.status === 'queued') setComposerStatus('Queued: Discord is not reachable right now; it will be delivered when the link is back.', 'info'); },
+      onRetry: (err, ms) => setComposerStatus(err.code === 'RATE_LIMITED'
+        ? `${err.scope === 'channel' ? 'This channel is receiving too many messages' : 'You are sending too fast'}: it goes in ${seconds(ms)}.`
+        : `The bridge is busy: trying again in ${seconds(ms)}.`, 'info', { scope: err.scope }),
+    });
+    setStatus(li, 'delivered');
+    setComposerStatus('Delivered to Discord.', 'ok');
+    return true;
+  } catch (err) {
+    setStatus(li, err.code === 'UPSTREAM_REJECTED' ? 'rejected' : 'failed');
+    li.title = err.message;
+    if (err.code === 'UNAUTHENTICATED') { setComposerStatus('Your session has ended. Please sign in again.', 'error'); showSignIn(); return false; }
+    if (err.code === 'VALIDATION_FAILED') showFieldErrors(err.fields);
+    setComposerStatus(ERROR_TEXT[err.code]?.(err) ?? err.message ?? 'Something went wrong. Try again.', 'error', { scope: err.scope });
     return false;
   }
-  const err = res.body?.error ?? {};
-  switch (res.status) {
-    case 200:
-      track(res.body.commandId, label, 'delivered');
-      setComposerStatus('Delivered to Discord.', 'ok');
-      return true;
-    case 202:
-      track(res.body.commandId, label, 'queued');
-      setComposerStatus('Queued: Discord is not reachable right now; it will be delivered when the link is back.', 'info');
-      return true;
-    case 400:
-      setComposerStatus(err.message ?? 'That request was not valid.', 'error');
-      showFieldErrors(err.fields ?? []);
-      return false;
-    case 401:
-      setComposerStatus('Your session has ended. Please sign in again.', 'error');
-      showSignIn();
-      return false;
-    case 403:
-      setComposerStatus(err.message ?? 'You are not allowed to post in that server.', 'error');
-      return false;
-    case 429: {
-      const ms = retryMs(res, err);
-      cooldown(ms);
-      const who = err.scope === 'channel' ? 'This channel is receiving too many messages'
-        : 'You are sending too fast';
-      setComposerStatus(`${who}. Try again in ${seconds(ms)}.`, 'error', { scope: err.scope ?? 'user' });
-      return false;
-    }
-    case 503: {
-      const ms = retryMs(res, err);
-      cooldown(ms);
-      setComposerStatus(`The bridge's outgoing queue is full. Nothing was sent; try again in ${seconds(ms)}.`, 'error');
-      return false;
-    }
-    case 502:
-      setComposerStatus(`Discord refused it: ${err.message ?? 'no reason given'}.`, 'error');
-      return false;
-    case 413:
-      setComposerStatus('That is too large to send.', 'error');
-      return false;
-    default:
-      setComposerStatus(err.message ?? `Something went wrong (HTTP ${res.status}). Try again.`, 'error');
-      return false;
-  }
 }
 
-function retryMs(res, err) {
-  if (Number.isFinite(err.retryAfterMs)) return err.retryAfterMs;
-  const header = Number(res.headers.get('Retry-After'));
-  return Number.isFinite(header) && header > 0 ? header * 1000 : 1000;
+const ERROR_TEXT = {
+  VALIDATION_FAILED: (e) => e.message || 'That request was not valid.',
+  FORBIDDEN: (e) => e.message || 'You are not allowed to post there.',
+  RATE_LIMITED: (e) => `${e.scope === 'channel' ? 'This channel is receiving too many messages' : 'You are sending too fast'}. Try again in ${seconds(e.retryAfterMs ?? 1000)}.`,
+  QUEUE_SATURATED: (e) => `The bridge's outgoing queue is full. Nothing was sent; try again in ${seconds(e.retryAfterMs ?? 1000)}.`,
+  UPSTREAM_REJECTED: (e) => `Not delivered: Discord refused it (${e.message}).`,
+  COMMAND_FAILED: (e) => `Not delivered: ${e.message}.`,
+  PAYLOAD_TOO_LARGE: () => 'That is too large to send.',
+  NETWORK: () => 'The bridge could not be reached. Check your connection and try again.',
+};
+
+function track(label, payload) {
+  const li = el('li', { dataset: { testid: 'outbox-item' } });
+  const where = `#${channelName(payload.guildId, payload.channelId)} · ${guildName(payload.guildId)}`;
+  li.append(el('span', { className: 'label', textContent: label }), el('span', { className: 'to', textContent: where }),
+    el('span', { className: 'badge' }));
+  setStatus(li, 'sending');
+  $('outbox').prepend(li);
+  while ($('outbox').children.length > 20) $('outbox').lastElementChild.remove();
+  return li;
 }
 
-function cooldown(ms) {
-  state.cooldownUntil = Date.now() + ms;
-  const button = $('composer-send');
-  button.disabled = true;
-  setTimeout(() => { button.disabled = false; }, ms);
-}
-
-function track(commandId, label, status) {
-  if (!commandId) return;
-  let li = state.outbox.get(commandId);
-  if (!li) {
-    li = el('li', { dataset: { commandId, testid: 'outbox-item' } });
-    li.append(el('span', { className: 'label', textContent: label }), el('span', { className: 'badge' }));
-    state.outbox.set(commandId, li);
-    $('outbox').prepend(li);
-    while ($('outbox').children.length > 20) {
-      const last = $('outbox').lastElementChild;
-      state.outbox.delete(last.dataset.commandId);
-      last.remove();
-    }
-  }
-  setStatus(li, status);
-}
-
-const STATUS_TEXT = { queued: 'queued', sent: 'sent', retrying: 'retrying', delivered: 'delivered', rejected: 'rejected', failed: 'failed' };
-const STATUS_ORDER = { queued: 0, sent: 1, retrying: 1, delivered: 2, rejected: 2, failed: 2 };
+const STATUS_ORDER = { sending: 0, queued: 1, sent: 2, retrying: 2, delivered: 3, rejected: 3, failed: 3 };
 
 function setStatus(li, status) {
   const current = li.dataset.status;
   if (current && STATUS_ORDER[current] > (STATUS_ORDER[status] ?? 0)) return;   // never go back from final
   li.dataset.status = status;
-  li.querySelector('.badge').textContent = STATUS_TEXT[status] ?? status;
-}
-
-function onCommandStatus(message) {
-  const s = message?.commandId ? message : message?.data;
-  if (!s?.commandId) return;
-  const li = state.outbox.get(s.commandId);
-  if (!li) return;   // typing indicators and commands from other tabs are not listed
-  setStatus(li, s.status);
-  if (s.status === 'rejected' || s.status === 'failed') {
-    li.title = s.error?.message ?? '';
-    setComposerStatus(`Not delivered: ${s.error?.message ?? s.status}.`, 'error');
-  }
+  li.querySelector('.badge').textContent = status;
 }
 
 function setComposerStatus(text, kind, extra = {}) {
@@ -744,16 +513,12 @@ function setComposerStatus(text, kind, extra = {}) {
 }
 
 function showFieldErrors(fields) {
-  $('composer-fields').replaceChildren(...fields.map((f) =>
-    el('li', { textContent: `${fieldLabel(f.field)}: ${f.message}` })));
+  const label = (f) => ({ content: 'Message', channelId: 'Channel', guildId: 'Server' }[f] ?? f);
+  $('composer-fields').replaceChildren(...(fields ?? []).map((f) => el('li', { textContent: `${label(f.field)}: ${f.message}` })));
 }
 
 function clearFieldErrors() {
   $('composer-fields').replaceChildren();
-}
-
-function fieldLabel(field) {
-  return { content: 'Message', channelId: 'Channel', guildId: 'Server' }[field] ?? field;
 }
 
 // ---------------------------------------------------------------- small helpers

@@ -70,7 +70,9 @@ public final class DemoTraffic {
     Roster.User u = pick(actors);
     String content = LINES[random.nextInt(LINES.length)];
     if (random.nextInt(6) == 0) {
-      content = "@" + pick(roster.users()).username() + " " + content;
+      // Someone else: people do not @-mention themselves.
+      List<Roster.User> others = roster.users().stream().filter(o -> !o.id().equals(u.id())).toList();
+      content = "@" + pick(others).username() + " " + content;
     }
     JsonObject e = HubEvents.messageCreate(g.id(), c.id(), u.id(), u.username(), content);
     Deque<String> recent = recentMessages.computeIfAbsent(c.id(), k -> new ArrayDeque<>());

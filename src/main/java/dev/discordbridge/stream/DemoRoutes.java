@@ -166,6 +166,6 @@ final class DemoRoutes {
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(body.encode());
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(HttpErrors.line(body));
   }
 }

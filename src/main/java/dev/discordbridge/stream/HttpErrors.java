@@ -49,7 +49,7 @@ final class HttpErrors {
     headers.forEach(res::putHeader);
     res.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(body.encode());
+        .end(line(body));
   }
 
   /** A command's answer: as the dispatcher's replies always were, without {@code Cache-Control}. */
@@ -59,7 +59,15 @@ final class HttpErrors {
     }
     res.setStatusCode(answer.status());
     answer.headers().forEach(res::putHeader);
-    res.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer.body().encode());
+    res.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(line(answer.body()));
+  }
+
+  /**
+   * A JSON answer as written: the object and a newline, so that curl's output does not run into
+   * the shell prompt (JSON parsers ignore the trailing white space).
+   */
+  static String line(JsonObject body) {
+    return body.encode() + "\n";
   }
 
   static String traceId(RoutingContext ctx) {

@@ -95,6 +95,8 @@ public final class SseRouterVerticle extends VerticleBase {
   private final PortHolder portHolder;
   private final String instanceId = Ids.newTraceId();
   private Fanout fanout;
+  /** The routes this instance serves (read by the test that holds docs/openapi.yaml to them). */
+  private Router router;
   private final LinkReadiness readiness = new LinkReadiness();
   /** Set when the node's shutdown starts: not ready, so load balancers send new requests elsewhere. */
   private boolean shuttingDown;
@@ -178,6 +180,10 @@ public final class SseRouterVerticle extends VerticleBase {
         .onComplete(v -> request.connection().close());
   }
 
+  Router router() {
+    return router;
+  }
+
   /** How long stop() waits for the final frames of streams whose clients do not read. */
   private static final long END_STREAMS_BOUND_MS = 2_000;
 
@@ -230,6 +236,11 @@ public final class SseRouterVerticle extends VerticleBase {
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     health(router);
+    String openApi = OpenApiDocument.load().encode() + "\n";
+    router.get("/api/openapi.json").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .end(openApi));
+    this.router = router;
     router.route("/*").handler(SseRouterVerticle::pageCaching);
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> HttpErrors.write(ctx, 404, "NOT_FOUND", "no such resource"));

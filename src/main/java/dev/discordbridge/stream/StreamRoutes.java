@@ -68,7 +68,7 @@ final class StreamRoutes {
       }
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-          .end(fanout.voiceSnapshot(guildId).encode());
+          .end(HttpErrors.line(fanout.voiceSnapshot(guildId)));
     }));
   }
 
@@ -85,11 +85,10 @@ final class StreamRoutes {
       var caller = ar.result();
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-          .end(new io.vertx.core.json.JsonObject()
+          .end(HttpErrors.line(new io.vertx.core.json.JsonObject()
               .put("userId", caller.userId())
               .put("guilds", new io.vertx.core.json.JsonArray(caller.guilds().stream().sorted().toList()))
-              .put("expiresAt", dev.discordbridge.contract.Times.format(caller.expiresAtMillis()))
-              .encode());
+              .put("expiresAt", dev.discordbridge.contract.Times.format(caller.expiresAtMillis()))));
     });
   }
 

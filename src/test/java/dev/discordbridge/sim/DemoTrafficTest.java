@@ -73,6 +73,25 @@ class DemoTrafficTest {
   }
 
   @Test
+  void nobodyMentionsThemselves() {
+    var traffic = new DemoTraffic(Roster.DEMO, new Random(99));
+    int mentions = 0;
+    for (int i = 0; i < 5_000; i++) {
+      for (JsonObject raw : traffic.next()) {
+        JsonObject data = raw.getJsonObject("data");
+        if (!"messageCreate".equals(raw.getString("name")) || !data.getString("content").startsWith("@")) {
+          continue;
+        }
+        mentions++;
+        String author = data.getJsonObject("author").getString("username");
+        assertTrue(!data.getString("content").startsWith("@" + author + " "),
+            author + " mentions themselves: " + data.getString("content"));
+      }
+    }
+    assertTrue(mentions >= 50, "mentions happen: " + mentions);
+  }
+
+  @Test
   void theRosterHasFixedSnowflakes() {
     Roster r = Roster.DEMO;
     assertTrue(r.guilds().size() >= 2 && r.guilds().size() <= 3);

@@ -54,11 +54,11 @@ class DemoTrafficIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(Files.isExecutable(WebPageIT.CHROMIUM), "Chromium is not installed at " + WebPageIT.CHROMIUM);
+    assumeTrue(Files.isExecutable(PageFixture.CHROMIUM), "Chromium is not installed at " + PageFixture.CHROMIUM);
     node = Node.start(Map.of(), new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", 0)
             .put("SIM_EVENTS_PER_SEC", 300).put("NODE_ID", "demo-traffic-it"))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    driver = WebPageIT.newDriver("");
+    driver = PageFixture.newDriver("");
   }
 
   @AfterAll

@@ -58,11 +58,11 @@ class LegacyFallbackIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(Files.isExecutable(WebPageIT.CHROMIUM), "Chromium is not installed at " + WebPageIT.CHROMIUM);
+    assumeTrue(Files.isExecutable(PageFixture.CHROMIUM), "Chromium is not installed at " + PageFixture.CHROMIUM);
     node = Node.start(Map.of(), new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", 0)
             .put("SIM_EVENTS_PER_SEC", 0).put("ENABLE_WS_BRIDGE", "true").put("NODE_ID", "legacy-it"))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    driver = WebPageIT.newDriver(NO_EVENT_SOURCE);
+    driver = PageFixture.newDriver(NO_EVENT_SOURCE);
   }
 
   @AfterAll
