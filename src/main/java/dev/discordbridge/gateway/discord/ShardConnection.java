@@ -41,6 +41,7 @@ final class ShardConnection {
   private boolean proven;
   private boolean stopped;
   private String lastError;
+  private Long previousSeq;
 
   ShardConnection(ShardSession session, WebSocket ws, boolean resume) {
     this.session = session;
@@ -66,6 +67,15 @@ final class ShardConnection {
   /** A resume was sent here and neither RESUMED nor READY came. */
   boolean resumeUnproven() {
     return resume && !proven;
+  }
+
+  /** The seq of the last dispatch this connection delivered, or null. */
+  Long previousSeq() {
+    return previousSeq;
+  }
+
+  void previousSeq(long seq) {
+    previousSeq = seq;
   }
 
   void proven() {
@@ -177,8 +187,7 @@ final class ShardConnection {
       return;
     }
     switch (op) {
-      case 0 -> session.dispatch(this, payload.getString("t"), dispatchData(payload),
-          payload.getValue("s") instanceof Number s ? s.longValue() : null);
+      case 0 -> session.dispatch(this, payload.getString("t"), dispatchData(payload), payload.getValue("s"));
       case 1 -> sendHeartbeat();
       case 7 -> abandon(ConnectionEnd.RECONNECT_NOW, "Discord asked to reconnect (op 7)");
       case 9 -> abandon(Boolean.TRUE.equals(payload.getValue("d")) ? ConnectionEnd.RECONNECT_NOW

@@ -1,6 +1,7 @@
 package dev.discordbridge.gateway.discord;
 
 import dev.discordbridge.gateway.Backoff;
+import dev.discordbridge.gateway.LogThrottle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -47,6 +48,7 @@ public final class ShardSession {
   private final Listener listener;
   private final WebSocketClient client;
   private final Backoff backoff;
+  private final LogThrottle seqLog = new LogThrottle(5);
 
   private volatile ShardState state = ShardState.STOPPED;
   private volatile ShardPosition published;
@@ -302,16 +304,33 @@ public final class ShardSession {
     return sessionId;
   }
 
-  /** One op 0 from {@code c}: READY and RESUMED change the state; a seq already delivered is skipped. */
-  void dispatch(ShardConnection c, String type, JsonObject d, Long seq) {
+  /**
+   * One op 0 from {@code c}: READY and RESUMED change the state; a repeat is skipped; an {@code s}
+   * that cannot be a position ({@link DispatchSeq}) never becomes one.
+   */
+  void dispatch(ShardConnection c, String type, JsonObject d, Object s) {
     if (c != connection) {
       return;
     }
     boolean ready = "READY".equals(type);
-    if (seq != null && lastSeq != null && sessionId != null && seq <= lastSeq
-        && (!ready || sessionId.equals(d.getString("session_id")))) {
-      log.debug("shard {}: dispatch {} seq {} already delivered (last {}), skipped", shardId(), type, seq, lastSeq);
-      return;
+    boolean newSession = ready && (sessionId == null || !sessionId.equals(d.getString("session_id")));
+    DispatchSeq.Verdict verdict = DispatchSeq.judge(s, newSession ? null : lastSeq, c.previousSeq());
+    Long seq = DispatchSeq.safe(s);
+    switch (verdict) {
+      case UNSAFE -> {
+        seqLog(type, "s " + clip(String.valueOf(s)) + " is not a safe integer: dispatch dropped, position stays at " + lastSeq);
+        if (sessionId != null) {
+          listener.onReset(shardId(), "a " + type + " dispatch with an unusable seq was dropped: events may have been missed");
+        }
+        return;
+      }
+      case REPEAT -> {
+        log.debug("shard {}: dispatch {} seq {} already delivered (last {}), skipped", shardId(), type, seq, lastSeq);
+        return;
+      }
+      case BACK -> seqLog(type, "seq went back from " + c.previousSeq() + " to " + seq
+          + ": delivered; resuming from " + seq + " from now on");
+      default -> { }
     }
     if (ready) {
       ready(c, d, seq);
@@ -322,6 +341,9 @@ public final class ShardSession {
       lastSeq = seq;
       publish();
     }
+    if (seq != null) {
+      c.previousSeq(seq);
+    }
     if ("RESUMED".equals(type)) {
       c.proven();
       failedResumes = 0;
@@ -330,6 +352,17 @@ public final class ShardSession {
       setState(ShardState.READY, "resumed session " + sessionId);
     }
     listener.onDispatch(shardId(), type, d, seq == null ? -1 : seq, sessionId);
+  }
+
+  private void seqLog(String type, String what) {
+    long suppressed = seqLog.acquire(System.currentTimeMillis());
+    if (suppressed >= 0) {
+      log.warn("shard {}: {} {}{}", shardId(), type, what, suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
+    }
+  }
+
+  private static String clip(String v) {
+    return v.length() > 40 ? v.substring(0, 40) + "..." : v;
   }
 
   private void ready(ShardConnection c, JsonObject d, Long seq) {

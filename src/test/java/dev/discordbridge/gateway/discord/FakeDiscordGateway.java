@@ -245,6 +245,17 @@ public final class FakeDiscordGateway {
     });
   }
 
+  /**
+   * A dispatch with any {@code s} (a broken gateway): written to the shard's live connection as
+   * is, neither stored for replay nor counted in the session's own numbering.
+   */
+  public Future<Void> rawDispatch(int shard, String type, JsonObject d, Object s) {
+    return onContext(() -> {
+      write(live(shard).conn, new JsonObject().put("op", 0).put("t", type).put("s", s).put("d", d));
+      return null;
+    });
+  }
+
   /** A GUILD_CREATE of about {@code approxBytes} (many members), with the given voice states. */
   public Future<Long> bigGuildCreate(int shard, String guildId, int approxBytes, JsonArray voiceStates) {
     var members = new JsonArray();
