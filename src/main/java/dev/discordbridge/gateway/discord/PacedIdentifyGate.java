@@ -6,7 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
- * Discord's Identify limits: one Identify per {@code spacingMs} (Discord: 5 s) in each bucket
+ * Discord's Identify limits: one Identify per {@code spacingMs} (Discord: 5 s; the bridge keeps 5.5 s) in each bucket
  * {@code shardId % max_concurrency}, and at most {@code remaining} Identifies in all (GET
  * /gateway/bot's {@code session_start_limit.remaining}); beyond that every request is refused,
  * since going over the daily limit makes Discord reset the bot token. Where the slots are kept
@@ -21,7 +21,15 @@ public class PacedIdentifyGate implements IdentifyGate {
     Future<Long> reserve(String key, long spacingMs);
   }
 
-  public static final long DISCORD_SPACING_MS = 5000;
+  /** Discord's window: {@code max_concurrency} Identifies per 5 s. */
+  public static final long DISCORD_WINDOW_MS = 5000;
+  /**
+   * What the bridge keeps between two Identifies of a bucket: Discord's 5 s plus a margin, since a
+   * slot is measured when it is granted, and the payload reaches Discord a little later, by an
+   * amount that varies (a busy event loop, the send queue, the network). Without it two nodes'
+   * Identifies arrived 4.8 to 5.0 s apart and Discord refused the second with op 9.
+   */
+  public static final long DISCORD_SPACING_MS = DISCORD_WINDOW_MS + 500;
 
   private final Vertx vertx;
   private final Context context;

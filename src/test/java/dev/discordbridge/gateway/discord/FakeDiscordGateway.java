@@ -54,6 +54,10 @@ public final class FakeDiscordGateway {
   /** A close the bridge made (code as received). */
   public record ClientClose(int connection, int shard, Integer code) {}
 
+  /** Discord closes a connection that sends a payload over 4096 bytes. */
+  public static final int MAX_PAYLOAD_BYTES = 4096;
+
+  private final java.util.concurrent.atomic.AtomicInteger oversized = new java.util.concurrent.atomic.AtomicInteger();
   private final Vertx vertx;
   private final String token;
   private final Signals signals = new Signals();
@@ -218,6 +222,11 @@ public final class FakeDiscordGateway {
     return received.stream().filter(r -> r.op() == op).toList();
   }
 
+  /** Payloads over {@link #MAX_PAYLOAD_BYTES} the bridge sent (each closed its connection). */
+  public int oversized() {
+    return oversized.get();
+  }
+
   public List<ClientClose> clientCloses() {
     return List.copyOf(clientCloses);
   }
@@ -300,11 +309,11 @@ public final class FakeDiscordGateway {
     });
   }
 
-  /** Closes the shard's live connection with {@code code}; 4007 and 4009 also end its session. */
+  /** Closes the shard's live connection with {@code code}; 1000, 1001, 4007 and 4009 also end its session. */
   public Future<Void> closeShard(int shard, int code) {
     return onContext(() -> {
       Session s = live(shard);
-      if (code == 4007 || code == 4009) {
+      if (code == 1000 || code == 1001 || code == 4007 || code == 4009) {
         end(s);
       }
       close(s.conn, code, "closed by the fake");
@@ -379,6 +388,11 @@ public final class FakeDiscordGateway {
     c.sendTimes.addLast(now);
     while (c.sendTimes.peekFirst() <= now - 60_000) {
       c.sendTimes.removeFirst();
+    }
+    if (text.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+      oversized.incrementAndGet();
+      close(c, 4002, "Decode error: payload over 4096 bytes");
+      return;
     }
     JsonObject p;
     try {
