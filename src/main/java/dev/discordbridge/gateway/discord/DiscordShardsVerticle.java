@@ -134,7 +134,13 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
             "Discord refused the bot token (HTTP 401 on /gateway/bot): reset it on the Bot page of the Developer "
                 + "Portal, set DISCORD_BOT_TOKEN and restart", null, null, null, false));
       }
-      log.warn("GET /gateway/bot failed ({}); retrying in {} ms", ar.cause().getMessage(), delay);
+      String why = refused ? ar.cause().getMessage() : Unreachable.describe(ar.cause());
+      if (!refused) {
+        // Say where operators look why nothing connects (DNS, refused, TLS, timeout) until it does.
+        vertx.eventBus().publish(Addresses.DISCORD_SHARD_STATUS, new ShardStatus(0, 1, nodeId, "backoff",
+            "Discord cannot be reached: GET /gateway/bot: " + why, null, null, null, false));
+      }
+      log.warn("GET /gateway/bot failed: {}; retrying in {} ms", why, delay);
       botTimer = vertx.setTimer(delay, id -> fetchGatewayBot());
     });
   }
@@ -303,6 +309,10 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   }
 
   private String lastDetail(int shardId, ShardState state) {
+    if (state == ShardState.BACKOFF) {
+      Running r = running.get(shardId);
+      return r == null ? null : r.session().detail();
+    }
     ShardStatus last = lastStatus.get(shardId);
     return state == ShardState.FAILED && last != null ? last.detail() : null;
   }

@@ -52,7 +52,7 @@ public final class ShardSession {
 
   private volatile ShardState state = ShardState.STOPPED;
   private volatile ShardPosition published;
-  private String detail;
+  private volatile String detail;
   private String sessionId;
   private Long lastSeq;
   private String resumeUrl;
@@ -127,6 +127,11 @@ public final class ShardSession {
     return state;
   }
 
+  /** Why the shard is in its state (e.g. what the last connection attempt failed with), or null. */
+  public String detail() {
+    return detail;
+  }
+
   public int shardId() {
     return options.shardId();
   }
@@ -184,7 +189,7 @@ public final class ShardSession {
   }
 
   private void connectFailed(boolean resume, URI url, Throwable cause) {
-    String why = cause instanceof UpgradeRejectedException r ? "HTTP " + r.getStatus() : GatewayUrls.describe(cause);
+    String why = cause instanceof UpgradeRejectedException r ? "HTTP " + r.getStatus() : Unreachable.describe(cause);
     if (resume && !resumeViaBase) {
       resumeViaBase = true;
       log.warn("shard {}: resume URL {} cannot be connected to ({}); resuming through the gateway URL",
@@ -194,7 +199,7 @@ public final class ShardSession {
     }
     long delay = backoff.next();
     log.warn("shard {}: cannot connect to {} ({}); retrying in {} ms", shardId(), GatewayUrls.shown(url), why, delay);
-    schedule(delay, "connect failed: " + why);
+    schedule(delay, "cannot connect to the gateway " + GatewayUrls.shown(url) + ": " + why);
   }
 
   /** {@code c} ended (closed by Discord, or by the bridge just after this call): decide what comes next. */
