@@ -247,6 +247,34 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
         .withMaxMessageBytes(l.maxFrameBytes()).withMaxFailedResumes(l.maxFailedResumes());
   }
 
+  /**
+   * A reset cleared every stream's voice presence: each node tells again who is in voice in the
+   * guilds of the shards it holds (behind the reset, in the shard's order), and forgets the others,
+   * which their holders tell again (or a lost session's new GUILD_CREATE does).
+   */
+  private void reannounceVoice(String resetId) {
+    long now = System.currentTimeMillis();
+    Map<Integer, List<GatewayEvent>> byShard = new HashMap<>();
+    for (String guildId : mapper.voiceStates().guildIds()) {
+      int shard = shardOf(guildId);
+      Running r = running.get(shard);
+      ShardPosition at = r == null ? null : r.session().position();
+      if (at == null) {
+        mapper.voiceStates().forgetGuild(guildId);
+        continue;
+      }
+      byShard.computeIfAbsent(shard, k -> new java.util.ArrayList<>())
+          .addAll(mapper.announceVoice(guildId, "dsc.voice." + resetId + "." + shard + "." + guildId, now));
+    }
+    byShard.forEach((shard, events) -> {
+      Running r = running.get(shard);
+      ShardPosition at = r.session().position();
+      if (!events.isEmpty()) {
+        r.pipe().offer(at.sessionId(), at.seq(), events);
+      }
+    });
+  }
+
   // ---- what the sessions report ----
 
   @Override
@@ -269,6 +297,20 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
       events = List.of();
     }
     r.pipe().offer(sessionId, seq, events);
+  }
+
+  @Override
+  public void onSessionLost(int shardId) {
+    // Its guilds' voice states are stale; the new session's GUILD_CREATE announces them again.
+    mapper.voiceStates().forgetGuilds(g -> shardOf(g) == shardId);
+  }
+
+  private int shardOf(String guildId) {
+    try {
+      return slots.length == 0 ? -1 : (int) ((Long.parseLong(guildId) >> 22) % slots.length);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   @Override
@@ -345,10 +387,14 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   }
 
   private void observe(StreamEvent e) {
+    if (e.kind() == StreamEvent.Kind.RESET && slots.length > 0) {
+      reannounceVoice(e.streamIdText());
+      return;
+    }
     if (e.kind() != StreamEvent.Kind.EVENT || !EventName.isVoice(e.name()) || slots.length == 0) {
       return;
     }
-    int shard = (int) ((Long.parseLong(e.guildId()) >> 22) % slots.length);
+    int shard = shardOf(e.guildId());
     if (!running.containsKey(shard)) {
       mapper.voiceStates().observe(new GatewayEvent(e.eventId() == null ? "x" : e.eventId(), e.name(), e.guildId(), e.channelId(),
           e.occurredAt(), e.data(), e.traceId()));

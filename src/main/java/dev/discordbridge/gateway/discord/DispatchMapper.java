@@ -82,6 +82,23 @@ public final class DispatchMapper {
     };
   }
 
+  /**
+   * {@code voice.joined} for every member in voice in the guild, as this mapper knows them, with ids
+   * {@code <idBase>.<n>}: after a reset cleared what streams know, the presence is told again.
+   */
+  public List<GatewayEvent> announceVoice(String guildId, String idBase, long at) {
+    List<JsonObject> built = voiceEvents(guildId, voice.announce(guildId), at);
+    List<GatewayEvent> out = new ArrayList<>(built.size());
+    for (int i = 0; i < built.size(); i++) {
+      try {
+        out.add(GatewayEvent.fromJson(built.get(i).put("id", idBase + "." + i), n -> false));
+      } catch (ContractViolation v) {
+        drop("voice.joined", "voice announcement", -1, v.getMessage());
+      }
+    }
+    return out;
+  }
+
   private void drop(String name, String type, long seq, String why) {
     long suppressed = dropLog.acquire(System.currentTimeMillis());
     if (suppressed >= 0) {

@@ -35,8 +35,11 @@ public final class ShardSession {
     /** Every op 0 dispatch in order (READY and RESUMED included); a seq is never repeated within a session. */
     void onDispatch(int shardId, String type, JsonObject d, long seq, String sessionId);
 
-    /** A fresh session replaced one that existed: events may have been lost. */
+    /** Events may have been lost (a session was lost, or a dispatch dropped): streams must refetch. */
     void onReset(int shardId, String reason);
+
+    /** The session is gone for good (called before its {@link #onReset}): what it told is stale; a new one starts. */
+    default void onSessionLost(int shardId) {}
 
     void onState(int shardId, ShardState state, String detail);
   }
@@ -270,6 +273,7 @@ public final class ShardSession {
     failedResumes = 0;
     publish();
     if (lost != null) {
+      listener.onSessionLost(shardId());
       listener.onReset(shardId(), "gateway session " + lost + " lost (" + why + "): events may have been missed");
     }
   }
