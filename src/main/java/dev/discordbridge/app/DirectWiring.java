@@ -1,6 +1,7 @@
 package dev.discordbridge.app;
 
 import dev.discordbridge.cluster.HazelcastLinkLease;
+import dev.discordbridge.cluster.HazelcastIdentifyBudget;
 import dev.discordbridge.cluster.HazelcastPacer;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
@@ -12,10 +13,12 @@ import dev.discordbridge.gateway.discord.GatewayBot;
 import dev.discordbridge.gateway.discord.IdentifyGate;
 import dev.discordbridge.gateway.discord.LocalIdentifyGate;
 import dev.discordbridge.gateway.discord.PacedIdentifyGate;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What direct Discord mode's shards need from the node: on a node alone, leases it always holds
@@ -50,13 +53,24 @@ final class DirectWiring implements DiscordShardsVerticle.Wiring {
   }
 
   @Override
-  public IdentifyGate identifyGate(GatewayBot.SessionStartLimit limit) {
+  public IdentifyGate identifyGate(GatewayBot.SessionStartLimit limit, Supplier<Future<GatewayBot.SessionStartLimit>> reread) {
     if (cluster == null) {
-      return new LocalIdentifyGate(vertx, limit.maxConcurrency(), limit.remaining());
+      return new LocalIdentifyGate(vertx, limit, reread, PacedIdentifyGate.DISCORD_SPACING_MS);
     }
     var pacer = new HazelcastPacer(vertx, cluster.getHazelcastInstance());
-    return new PacedIdentifyGate(vertx, limit.maxConcurrency(), limit.remaining(),
-        PacedIdentifyGate.DISCORD_SPACING_MS, pacer::reserve);
+    var budget = new HazelcastIdentifyBudget(vertx, cluster.getHazelcastInstance());
+    return new PacedIdentifyGate(vertx, limit.maxConcurrency(), limit, PacedIdentifyGate.DISCORD_SPACING_MS, pacer::reserve,
+        new PacedIdentifyGate.Budget() {
+          @Override
+          public Future<Integer> take(int keep, long now) {
+            return budget.take(keep, now);
+          }
+
+          @Override
+          public Future<Void> set(int remaining, long resetAt, long now) {
+            return budget.set(remaining, resetAt, now);
+          }
+        }, reread);
   }
 
   @Override

@@ -56,7 +56,7 @@ public final class ClusterSetup {
     }
     hz.addMapConfig(lease);
     for (String map : List.of("bridge.commands.pending", "bridge.command.idempotency", "bridge.ratelimit.buckets",
-        HazelcastPacer.MAP, "__vertx.haInfo", "__vertx.nodeInfo")) {
+        HazelcastPacer.MAP, HazelcastIdentifyBudget.MAP, "__vertx.haInfo", "__vertx.nodeInfo")) {
       hz.addMapConfig(new MapConfig(map).setBackupCount(BACKUPS));
     }
     hz.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(BACKUPS));

@@ -46,7 +46,9 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
 
     int members();
 
-    IdentifyGate identifyGate(GatewayBot.SessionStartLimit limit);
+    /** @param reread reads {@code session_start_limit} again ({@code GET /gateway/bot}) */
+    IdentifyGate identifyGate(GatewayBot.SessionStartLimit limit,
+                              java.util.function.Supplier<Future<GatewayBot.SessionStartLimit>> reread);
 
     DiscordRest rest(io.vertx.core.Vertx vertx);
   }
@@ -149,7 +151,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     BridgeConfig.Discord discord = config.discord();
     int count = discord.shards() != null ? discord.shards() : Math.max(1, bot.shards());
     gatewayUrl = discord.gatewayUrl() != null ? discord.gatewayUrl() : URI.create(bot.url());
-    gate = wiring.identifyGate(bot.sessionStartLimit());
+    gate = wiring.identifyGate(bot.sessionStartLimit(), () -> rest.gatewayBot().map(GatewayBot::sessionStartLimit));
     log.info("direct Discord mode: {} shard(s), gateway {}, identify max_concurrency {}, {} of {} session starts left today",
         count, gatewayUrl, bot.sessionStartLimit().maxConcurrency(), bot.sessionStartLimit().remaining(),
         bot.sessionStartLimit().total());
