@@ -3,6 +3,7 @@ package dev.discordbridge.app;
 import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.HazelcastIdentifyBudget;
 import dev.discordbridge.cluster.HazelcastPacer;
+import dev.discordbridge.cluster.HazelcastShardRecords;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
 import dev.discordbridge.config.BridgeConfig;
@@ -15,6 +16,7 @@ import dev.discordbridge.gateway.discord.LocalIdentifyGate;
 import dev.discordbridge.gateway.discord.PacedIdentifyGate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,6 +32,8 @@ final class DirectWiring implements DiscordShardsVerticle.Wiring {
   private final BridgeConfig config;
   private final HazelcastClusterManager cluster;
   private final Map<Integer, LinkLease> leases = new HashMap<>();
+  private final Map<Integer, JsonObject> positions = new java.util.concurrent.ConcurrentHashMap<>();
+  private HazelcastShardRecords records;
 
   private DirectWiring(Vertx vertx, BridgeConfig config, HazelcastClusterManager cluster) {
     this.vertx = vertx;
@@ -71,6 +75,32 @@ final class DirectWiring implements DiscordShardsVerticle.Wiring {
             return budget.set(remaining, resetAt, now);
           }
         }, reread);
+  }
+
+  @Override
+  public synchronized Future<Integer> shardCount(int proposed) {
+    return cluster == null ? Future.succeededFuture(proposed) : records().shardCount(proposed);
+  }
+
+  @Override
+  public Future<Void> savePosition(int shardId, long epoch, JsonObject position) {
+    if (cluster == null) {
+      positions.put(shardId, position.copy());
+      return Future.succeededFuture();
+    }
+    return records().savePosition(shardId, epoch, position).mapEmpty();
+  }
+
+  @Override
+  public Future<JsonObject> position(int shardId) {
+    return cluster == null ? Future.succeededFuture(positions.get(shardId)) : records().position(shardId);
+  }
+
+  private synchronized HazelcastShardRecords records() {
+    if (records == null) {
+      records = new HazelcastShardRecords(vertx, cluster.getHazelcastInstance());
+    }
+    return records;
   }
 
   @Override

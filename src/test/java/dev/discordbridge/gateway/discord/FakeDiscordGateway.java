@@ -74,6 +74,10 @@ public final class FakeDiscordGateway {
   private volatile boolean compressedAsFragments;
   private volatile int replayOverlap;
   private volatile boolean withholdHello;
+  private volatile long identifySpacingMs;
+  private volatile int maxConcurrency = 1;
+  private final List<String> doubleSessions = new CopyOnWriteArrayList<>();
+  private final Map<Integer, Long> lastIdentifyAt = new HashMap<>();
   private volatile int port;
 
   // Confined to the fake's context.
@@ -205,6 +209,24 @@ public final class FakeDiscordGateway {
   public FakeDiscordGateway replayOverlap(int n) {
     replayOverlap = Math.max(0, n);
     return this;
+  }
+
+  /**
+   * Discord's Identify rate: at most one per {@code ms} in each bucket {@code shard % maxConcurrency};
+   * one that comes sooner is answered with op 9 (not resumable), as Discord does.
+   */
+  public FakeDiscordGateway identifySpacing(long ms, int maxConcurrency) {
+    identifySpacingMs = ms;
+    this.maxConcurrency = Math.max(1, maxConcurrency);
+    return this;
+  }
+
+  /**
+   * Every Identify that started a session for a shard while another session of that shard was
+   * still alive (not ended by op 9 false, 4007, 4009 or a 1000/1001 close): two live sessions.
+   */
+  public List<String> doubleSessions() {
+    return List.copyOf(doubleSessions);
   }
 
   // ---- what the bridge did ----
@@ -458,6 +480,19 @@ public final class FakeDiscordGateway {
     if ((intents & PRIVILEGED_INTENTS & ~enabledPrivilegedIntents) != 0) {
       close(c, 4014, "Disallowed intent(s)");
       return;
+    }
+    long now = System.nanoTime() / 1_000_000;
+    int bucket = id.intValue() % maxConcurrency;
+    Long previous = lastIdentifyAt.put(bucket, now);
+    if (identifySpacingMs > 0 && previous != null && now - previous < identifySpacingMs) {
+      write(c, new JsonObject().put("op", 9).put("d", false));
+      return;
+    }
+    for (Session other : sessions.values()) {
+      if (other.shard == id.intValue()) {
+        doubleSessions.add("shard " + other.shard + ": session " + other.id + " (" + other.shard + "/" + other.shardCount
+            + ") still alive at a new Identify " + shard.encode());
+      }
     }
     Session s = new Session(newSessionId(), id.intValue(), count.intValue());
     sessions.put(s.id, s);
