@@ -417,7 +417,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
       return Future.succeededFuture();
     }
     JsonObject position = new ShardPosition(session, status.seq(), resumeUrl).toJson().put("shardCount", slots.length);
-    return wiring.savePosition(shardId, r.epoch(), position).recover(err -> {
+    return wiring.savePosition(shardId, r.epoch(), position).timeout(2, java.util.concurrent.TimeUnit.SECONDS).recover(err -> {
       log.warn("could not save the position of Discord shard {} ({})", shardId, err.getMessage());
       return Future.succeededFuture();
     });
