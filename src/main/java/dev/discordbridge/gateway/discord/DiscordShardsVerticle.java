@@ -296,26 +296,12 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
    * which their holders tell again (or a lost session's new GUILD_CREATE does).
    */
   private void reannounceVoice(String resetId) {
-    long now = System.currentTimeMillis();
-    Map<Integer, List<GatewayEvent>> byShard = new HashMap<>();
-    for (String guildId : mapper.voiceStates().guildIds()) {
-      int shard = shardOf(guildId);
-      Running r = running.get(shard);
-      ShardPosition at = r == null ? null : r.session().position();
-      if (at == null) {
-        mapper.voiceStates().forgetGuild(guildId);
-        continue;
-      }
-      byShard.computeIfAbsent(shard, k -> new java.util.ArrayList<>())
-          .addAll(mapper.announceVoice(guildId, "dsc.voice." + resetId + "." + shard + "." + guildId, now));
-    }
-    byShard.forEach((shard, events) -> {
-      Running r = running.get(shard);
-      ShardPosition at = r.session().position();
-      if (!events.isEmpty()) {
-        r.pipe().offer(at.sessionId(), at.seq(), events);
-      }
-    });
+    mapper.announceAfterReset(this::shardOf, shard -> running.containsKey(shard) && running.get(shard).session().position() != null,
+        "dsc.voice." + resetId, System.currentTimeMillis()).forEach((shard, events) -> {
+          Running r = running.get(shard);
+          ShardPosition at = r.session().position();
+          r.pipe().offer(at.sessionId(), at.seq(), events);
+        });
   }
 
   // ---- what the sessions report ----
@@ -340,6 +326,11 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
       events = List.of();
     }
     r.pipe().offer(sessionId, seq, events);
+  }
+
+  @Override
+  public void onSeqAnomaly(int shardId, String kind) {
+    metrics.seqAnomaly(kind);
   }
 
   @Override

@@ -41,6 +41,9 @@ public final class ShardSession {
     /** The session is gone for good (called before its {@link #onReset}): what it told is stale; a new one starts. */
     default void onSessionLost(int shardId) {}
 
+    /** A dispatch's {@code s} was unusable ({@code unsafe}: dropped) or went back ({@code back}: followed). */
+    default void onSeqAnomaly(int shardId, String kind) {}
+
     void onState(int shardId, ShardState state, String detail);
   }
 
@@ -327,6 +330,7 @@ public final class ShardSession {
     Long seq = DispatchSeq.safe(s);
     switch (verdict) {
       case UNSAFE -> {
+        listener.onSeqAnomaly(shardId(), "unsafe");
         seqLog(type, "s " + clip(String.valueOf(s)) + " is not a safe integer: dispatch dropped, position stays at " + lastSeq);
         if (sessionId != null) {
           listener.onReset(shardId(), "a " + type + " dispatch with an unusable seq was dropped: events may have been missed");
@@ -337,8 +341,11 @@ public final class ShardSession {
         log.debug("shard {}: dispatch {} seq {} already delivered (last {}), skipped", shardId(), type, seq, lastSeq);
         return;
       }
-      case BACK -> seqLog(type, "seq went back from " + c.previousSeq() + " to " + seq
-          + ": delivered; resuming from " + seq + " from now on");
+      case BACK -> {
+        listener.onSeqAnomaly(shardId(), "back");
+        seqLog(type, "seq went back from " + c.previousSeq() + " to " + seq
+            + ": delivered; resuming from " + seq + " from now on");
+      }
       default -> { }
     }
     if (ready) {

@@ -55,5 +55,6 @@ class ShardSeqTest extends ShardTestSupport {
         .map(d -> d.d().getInteger("n")).toList();
     assertTrue(delivered.containsAll(List.of(2, 3, 4, 5)), "every good dispatch delivered: " + delivered);
     assertEquals(ShardState.READY, s.state());
+    assertEquals(List.of(poison.equals("9007199254740991") ? "back" : "unsafe"), probe.seqAnomalies, "counted once");
   }
 }
