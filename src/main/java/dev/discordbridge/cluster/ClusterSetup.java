@@ -55,8 +55,13 @@ public final class ClusterSetup {
       lease.setSplitBrainProtectionName("bridge-quorum");
     }
     hz.addMapConfig(lease);
+    var shards = new MapConfig(HazelcastShardRecords.MAP).setBackupCount(BACKUPS).setAsyncBackupCount(0);
+    if (c.quorum() > 1) {
+      shards.setSplitBrainProtectionName("bridge-quorum");
+    }
+    hz.addMapConfig(shards);
     for (String map : List.of("bridge.commands.pending", "bridge.command.idempotency", "bridge.ratelimit.buckets",
-        HazelcastPacer.MAP, "__vertx.haInfo", "__vertx.nodeInfo")) {
+        HazelcastPacer.MAP, HazelcastIdentifyBudget.MAP, "__vertx.haInfo", "__vertx.nodeInfo")) {
       hz.addMapConfig(new MapConfig(map).setBackupCount(BACKUPS));
     }
     hz.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(BACKUPS));

@@ -137,9 +137,10 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    * @param compress {@code DISCORD_COMPRESS=zlib-stream}: the gateway sends zlib-stream compressed messages
    * @param shards {@code DISCORD_SHARDS}: a count, or null ({@code auto}: the count /gateway/bot recommends)
    * @param messageContent {@code DISCORD_MESSAGE_CONTENT}: ask for the privileged Message Content intent
+   * @param userAgentUrl {@code DISCORD_USER_AGENT_URL}: the URL in {@code User-Agent: DiscordBot (url, version)}
    */
   public record Discord(String botToken, URI apiBase, URI gatewayUrl, boolean compress, Integer shards,
-                        boolean messageContent) {
+                        boolean messageContent, String userAgentUrl) {
     /** The gateway intents the streamed events need (contract section 1). */
     public int intents() {
       int guilds = 1, voiceStates = 1 << 7, messages = 1 << 9, reactions = 1 << 10, typing = 1 << 11, content = 1 << 15;
@@ -149,7 +150,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     @Override
     public String toString() {
       return "Discord[apiBase=" + apiBase + ", gatewayUrl=" + gatewayUrl + ", compress=" + compress + ", shards="
-          + (shards == null ? "auto" : shards) + ", messageContent=" + messageContent + "]";
+          + (shards == null ? "auto" : shards) + ", messageContent=" + messageContent + ", userAgentUrl=" + userAgentUrl + "]";
     }
   }
 
@@ -266,16 +267,37 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
       throw new ConfigException("DISCORD_BOT_TOKEN does not look like a bot token (20 to 200 characters of "
           + "letters, digits, '.', '_' and '-'; copy it from the Developer Portal's Bot page, without \"Bot \")");
     }
-    URI api = url("DISCORD_API_BASE", r.string("DISCORD_API_BASE"), Set.of("http", "https"));
+    URI api = secure("DISCORD_API_BASE", url("DISCORD_API_BASE", r.string("DISCORD_API_BASE"), Set.of("http", "https")));
     String forced = r.optional("DISCORD_GATEWAY_URL");
-    URI gateway = forced == null ? null : url("DISCORD_GATEWAY_URL", forced, Set.of("ws", "wss"));
+    URI gateway = forced == null ? null : secure("DISCORD_GATEWAY_URL", url("DISCORD_GATEWAY_URL", forced, Set.of("ws", "wss")));
+    String agentUrl = r.string("DISCORD_USER_AGENT_URL");
+    if (!agentUrl.matches("https?://[^\\s,()]+")) {
+      throw new ConfigException("DISCORD_USER_AGENT_URL must be an http:// or https:// URL without spaces, commas or "
+          + "parentheses (it goes into User-Agent: DiscordBot (url, version)), got \"" + ConfigReader.shown(agentUrl) + "\"");
+    }
     String compress = r.string("DISCORD_COMPRESS").toLowerCase(Locale.ROOT);
     if (!Set.of("zlib-stream", "none").contains(compress)) {
       throw new ConfigException("DISCORD_COMPRESS must be zlib-stream or none, got \"" + ConfigReader.shown(compress) + "\"");
     }
     String shards = r.string("DISCORD_SHARDS");
     Integer count = "auto".equalsIgnoreCase(shards) ? null : r.integer("DISCORD_SHARDS", 1, 4096);
-    return new Discord(token, api, gateway, "zlib-stream".equals(compress), count, r.bool("DISCORD_MESSAGE_CONTENT"));
+    return new Discord(token, api, gateway, "zlib-stream".equals(compress), count, r.bool("DISCORD_MESSAGE_CONTENT"),
+        agentUrl);
+  }
+
+  /**
+   * The bot token goes to the REST base and the gateway: over plain http:// or ws:// it would travel
+   * in clear, so those are refused unless the host is a loopback address (tests, a local proxy).
+   */
+  private static URI secure(String key, URI uri) {
+    String scheme = uri.getScheme();
+    if (("http".equals(scheme) || "ws".equals(scheme)) && !ConfigReader.isLoopback(uri.getHost())) {
+      String tls = "http".equals(scheme) ? "https" : "wss";
+      throw new ConfigException(key + " must use " + tls + ":// (the bot token would travel in clear); plain " + scheme
+          + ":// is only allowed to a loopback address (127.0.0.1, ::1, localhost), got \"" + ConfigReader.shown(uri.toString())
+          + "\"");
+    }
+    return uri;
   }
 
   private static URI url(String key, String s, Set<String> schemes) {

@@ -121,6 +121,21 @@ final class ConfigReader {
     }
   }
 
+  /** A loopback host written literally: localhost, 127.0.0.0/8 or ::1 (no name is looked up). */
+  static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (h.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (h.matches("127(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}")) {
+      return true;
+    }
+    return h.matches("(0{0,4}:){2,7}0{0,3}1") || h.equals("::1");
+  }
+
   static String shown(String s) {
     return s.length() > 80 ? s.substring(0, 80) + "…" : s;
   }

@@ -67,6 +67,9 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
   private long since = System.currentTimeMillis();
   /** The last thing this holder published was a reset: another one before any event adds nothing. */
   private boolean resetIsHead;
+  private long lastResetAt;
+  /** Resets closer than this to the previous one, with nothing published between, are one. */
+  static final long RESET_COALESCE_MS = 1_000;
   private long statusTimer = -1;
   private MessageConsumer<GatewayCommand> commandConsumer;
   private MessageConsumer<IngestBatch> ingestConsumer;
@@ -267,13 +270,16 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
   /** Every open stream must refetch: the reset takes its own stream id, so the window restarts after it. */
   @Override
   public void onReset(String reason) {
-    if (resetIsHead) {
+    long now = System.currentTimeMillis();
+    if (resetIsHead && now - lastResetAt < RESET_COALESCE_MS) {
       // Streams already refetch after the last reset and nothing was published since: one is enough
       // (a hub that sends seq jumps back to back cannot make every browser refetch again and again).
+      // Later, a stream opened since that reset has state it must drop: a new loss resets again.
       log.debug("stream reset not repeated: {}", reason);
       return;
     }
-    StreamEvent reset = StreamEvent.reset(sequencer.next(System.currentTimeMillis()), reason);
+    lastResetAt = now;
+    StreamEvent reset = StreamEvent.reset(sequencer.next(now), reason);
     log.warn("stream reset {} published: {}", reset.streamIdText(), reason);
     publish(reset);
   }

@@ -84,4 +84,29 @@ class DiscordConfigTest {
     assertFalse(c.toString().contains(TOKEN));
     assertFalse(c.discord().toString().contains(TOKEN));
   }
+
+  @Test
+  void plainHttpOrWsIsRefusedExceptToALoopbackAddress() {
+    assertEquals("DISCORD_API_BASE must use https:// (the bot token would travel in clear); plain http:// is only "
+            + "allowed to a loopback address (127.0.0.1, ::1, localhost), got \"http://discord.example.com/api/v10\"",
+        error(direct().put("DISCORD_API_BASE", "http://discord.example.com/api/v10")));
+    assertTrue(error(direct().put("DISCORD_GATEWAY_URL", "ws://gateway.discord.gg")).startsWith("DISCORD_GATEWAY_URL must use wss://"));
+    assertTrue(error(direct().put("DISCORD_API_BASE", "http://10.0.0.5:9000/api")).startsWith("DISCORD_API_BASE must use https://"));
+    for (String loopback : new String[] {"http://127.0.0.1:9000/api", "http://localhost:9000/api", "http://[::1]:9000/api",
+        "http://127.8.9.10/api"}) {
+      assertEquals(URI.create(loopback), BridgeConfig.parse(direct().put("DISCORD_API_BASE", loopback)).discord().apiBase());
+    }
+    assertEquals(URI.create("ws://localhost:9001"),
+        BridgeConfig.parse(direct().put("DISCORD_GATEWAY_URL", "ws://localhost:9001")).discord().gatewayUrl());
+  }
+
+  @Test
+  void theUserAgentUrlCanBeSet() {
+    assertEquals("https://github.com/example/bridge",
+        BridgeConfig.parse(direct().put("DISCORD_USER_AGENT_URL", "https://github.com/example/bridge")).discord().userAgentUrl());
+    assertEquals(URI.create(BridgeConfig.parse(direct()).discord().userAgentUrl()).getScheme(), "https");
+    assertTrue(error(direct().put("DISCORD_USER_AGENT_URL", "not a url")).startsWith("DISCORD_USER_AGENT_URL must be"));
+    assertTrue(error(direct().put("DISCORD_USER_AGENT_URL", "https://x.example/a,b)")).startsWith("DISCORD_USER_AGENT_URL must be"),
+        "a comma or parenthesis would break the DiscordBot (url, version) form");
+  }
 }

@@ -44,7 +44,8 @@ public final class CloseCodes {
     return switch (code) {
       case AUTHENTICATION_FAILED, INVALID_SHARD, SHARDING_REQUIRED, INVALID_API_VERSION,
           INVALID_INTENTS, DISALLOWED_INTENTS -> Action.FATAL;
-      case INVALID_SEQ, SESSION_TIMED_OUT -> Action.NEW_SESSION;
+      // Discord ends a session it closes with 1000 (as one a client closes with 1000/1001): it cannot be resumed.
+      case 1000, INVALID_SEQ, SESSION_TIMED_OUT -> Action.NEW_SESSION;
       default -> Action.RESUME;
     };
   }
@@ -62,6 +63,7 @@ public final class CloseCodes {
       case INVALID_INTENTS -> "4013 invalid intents: the intents value is not a valid bit set";
       case DISALLOWED_INTENTS -> "4014 disallowed intents: enable the Message Content intent "
           + "(and any other privileged intent requested) in the Developer Portal";
+      case 1000 -> "1000 normal close: Discord ended the session, a new one starts";
       case INVALID_SEQ -> "4007 invalid seq: the session must start over";
       case SESSION_TIMED_OUT -> "4009 session timed out: the session must start over";
       case RATE_LIMITED -> "4008 rate limited: the bridge sent too many payloads";

@@ -35,6 +35,12 @@ final class DiscordMetrics {
     counter("bridge_discord_dispatches_total", "kind", "received", "Gateway dispatches received").increment();
   }
 
+  /** A dispatch whose {@code s} was unusable ({@code unsafe_seq}) or went back ({@code seq_back}). */
+  void seqAnomaly(String kind) {
+    String k = "unsafe".equals(kind) ? "unsafe_seq" : "seq_back";
+    counter("bridge_discord_dispatches_total", "kind", k, "Gateway dispatches received").increment();
+  }
+
   void unmapped() {
     counter("bridge_discord_dispatches_total", "kind", "unmapped", "Gateway dispatches received").increment();
   }

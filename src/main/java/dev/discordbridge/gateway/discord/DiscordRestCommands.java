@@ -38,7 +38,8 @@ public final class DiscordRestCommands implements DiscordCommands, DiscordRest.L
   }
 
   static RestOptions options(BridgeConfig config) {
-    return RestOptions.defaults(config.discord().apiBase(), config.discord().botToken());
+    return RestOptions.defaults(config.discord().apiBase(), config.discord().botToken())
+        .withUserAgentUrl(config.discord().userAgentUrl());
   }
 
   @Override

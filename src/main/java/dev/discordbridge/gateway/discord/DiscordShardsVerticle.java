@@ -17,8 +17,6 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
-import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,16 +44,26 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
 
     int members();
 
-    IdentifyGate identifyGate(GatewayBot.SessionStartLimit limit);
+    /** @param reread reads {@code session_start_limit} again ({@code GET /gateway/bot}) */
+    IdentifyGate identifyGate(GatewayBot.SessionStartLimit limit,
+                              java.util.function.Supplier<Future<GatewayBot.SessionStartLimit>> reread);
 
     DiscordRest rest(io.vertx.core.Vertx vertx);
+
+    /** The shard count every node uses: {@code proposed} on a node alone or when the cluster has none yet. */
+    Future<Integer> shardCount(int proposed);
+
+    /** Saves where the shard's session can be resumed, under the lease epoch (an older epoch never overwrites a newer). */
+    Future<Void> savePosition(int shardId, long epoch, JsonObject position);
+
+    /** The last position saved for the shard ({@link ShardPosition#toJson} plus {@code shardCount}), or null. */
+    Future<JsonObject> position(int shardId);
   }
 
   private final BridgeConfig config;
   private final Wiring wiring;
   private final String nodeId;
-  private final Map<Integer, ShardStatus> lastStatus = new HashMap<>();
-  private final Map<Integer, Long> lastStatusAt = new HashMap<>();
+  private final ShardStatuses statuses = new ShardStatuses();
   private final Map<Integer, Running> running = new HashMap<>();
   private final DispatchMapper mapper = new DispatchMapper();
   private DiscordMetrics metrics;
@@ -75,7 +83,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   private boolean stopping;
 
   /** A shard this node runs: its session and the pipe to the link holder. */
-  private record Running(ShardSession session, ShardPipe pipe) {}
+  private record Running(ShardSession session, ShardPipe pipe, long epoch) {}
 
   public DiscordShardsVerticle(BridgeConfig config, Wiring wiring) {
     this.config = config;
@@ -89,7 +97,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     rest = wiring.rest(vertx);
     metrics = new DiscordMetrics(nodeId);
     metrics.shards(() -> heldGauge, () -> readyGauge);
-    var statuses = vertx.eventBus().<ShardStatus>consumer(Addresses.DISCORD_SHARD_STATUS, m -> remember(m.body()));
+    var statusConsumer = vertx.eventBus().<ShardStatus>consumer(Addresses.DISCORD_SHARD_STATUS, m -> remember(m.body()));
     var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> observe(m.body()));
     statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS, id -> {
       running.keySet().forEach(this::publishStatus);
@@ -99,7 +107,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     });
     botBackoff = new Backoff(config.link().backoffBaseMs(), config.link().backoffMaxMs());
     fetchGatewayBot();
-    return Future.all(statuses.completion(), events.completion());
+    return Future.all(statusConsumer.completion(), events.completion());
   }
 
   @Override
@@ -134,23 +142,52 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
             "Discord refused the bot token (HTTP 401 on /gateway/bot): reset it on the Bot page of the Developer "
                 + "Portal, set DISCORD_BOT_TOKEN and restart", null, null, null, false));
       }
-      log.warn("GET /gateway/bot failed ({}); retrying in {} ms", ar.cause().getMessage(), delay);
+      String why = refused ? ar.cause().getMessage() : Unreachable.describe(ar.cause());
+      if (!refused) {
+        // Say where operators look why nothing connects (DNS, refused, TLS, timeout) until it does.
+        vertx.eventBus().publish(Addresses.DISCORD_SHARD_STATUS, new ShardStatus(0, 1, nodeId, "backoff",
+            "Discord cannot be reached: GET /gateway/bot: " + why, null, null, null, false));
+      }
+      log.warn("GET /gateway/bot failed: {}; retrying in {} ms", why, delay);
       botTimer = vertx.setTimer(delay, id -> fetchGatewayBot());
     });
   }
 
+  /** One shard count for the cluster: the first node's; a node that would use another says so and uses it. */
   private void setUp(GatewayBot bot) {
     BridgeConfig.Discord discord = config.discord();
-    int count = discord.shards() != null ? discord.shards() : Math.max(1, bot.shards());
+    int proposed = discord.shards() != null ? discord.shards() : Math.max(1, bot.shards());
+    wiring.shardCount(proposed).onComplete(ar -> {
+      if (stopping) {
+        return;
+      }
+      if (ar.failed()) {
+        long delay = botBackoff.next();
+        log.warn("could not read the cluster's Discord shard count ({}); retrying in {} ms", ar.cause().getMessage(), delay);
+        botTimer = vertx.setTimer(delay, id -> setUp(bot));
+        return;
+      }
+      int count = ar.result();
+      if (count != proposed) {
+        log.warn("the cluster runs {} Discord shard(s); this node would have used {} ({}): using the cluster's. "
+                + "The count changes only when every node has stopped", count, proposed,
+            discord.shards() != null ? "DISCORD_SHARDS" : "Discord's recommendation now");
+      }
+      build(bot, count);
+    });
+  }
+
+  private void build(GatewayBot bot, int count) {
+    BridgeConfig.Discord discord = config.discord();
     gatewayUrl = discord.gatewayUrl() != null ? discord.gatewayUrl() : URI.create(bot.url());
-    gate = wiring.identifyGate(bot.sessionStartLimit());
+    gate = wiring.identifyGate(bot.sessionStartLimit(), () -> rest.gatewayBot().map(GatewayBot::sessionStartLimit));
     log.info("direct Discord mode: {} shard(s), gateway {}, identify max_concurrency {}, {} of {} session starts left today",
         count, gatewayUrl, bot.sessionStartLimit().maxConcurrency(), bot.sessionStartLimit().remaining(),
         bot.sessionStartLimit().total());
     slots = new ShardSlot[count];
     for (int id = 0; id < count; id++) {
       int shard = id;
-      slots[id] = new ShardSlot(id, wiring.lease(id), nodeId, () -> gain(shard), keep -> lose(shard, keep));
+      slots[id] = new ShardSlot(vertx, id, wiring.lease(id), nodeId, epoch -> gain(shard, epoch), keep -> lose(shard, keep));
     }
     LinkLease probe = wiring.lease(0);
     long period = probe.leaseMillis() == Long.MAX_VALUE ? STATUS_PERIOD_MS : Math.max(100, probe.leaseMillis() / 3);
@@ -174,17 +211,18 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
       held += s.holding() ? 1 : 0;
     }
     if (held > share) {
-      // Only a READY shard is handed over, so that the next holder resumes its session instead of
-      // spending an Identify (1,000 a day) on a new one.
-      for (int id = slots.length - 1; id >= 0; id--) {
-        Running r = running.get(id);
-        if (slots[id].holding() && r != null && r.session().state() == ShardState.READY) {
-          log.info("holding {} Discord shards, {} more than this node's share of {} node(s): handing shard {} over",
-              held, held - share, members, id);
-          slots[id].release(3 * orphanAfterMsOr(5_000));
-          held--;
-          break;
-        }
+      // The highest shard held is handed over, once it is READY, so that the next holder resumes its
+      // session instead of spending an Identify (1,000 a day) on a new one.
+      int id = slots.length - 1;
+      while (id >= 0 && !slots[id].holding()) {
+        id--;
+      }
+      Running r = id < 0 ? null : running.get(id);
+      if (r != null && r.session().state() == ShardState.READY) {
+        log.info("holding {} Discord shards, {} more than this node's share of {} node(s): handing shard {} over",
+            held, held - share, members, id);
+        slots[id].release(3 * orphanAfterMsOr(5_000));
+        held--;
       }
     }
     for (ShardSlot s : slots) {
@@ -203,34 +241,45 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     if (after == Long.MAX_VALUE || now - startedAt < after) {
       return false;
     }
-    Long at = lastStatusAt.get(shardId);
-    ShardStatus last = lastStatus.get(shardId);
-    return at == null || now - at > after || last.released();
+    return statuses.silentOrReleased(shardId, now, after);
   }
 
-  private Future<Void> gain(int shardId) {
-    ShardStatus last = lastStatus.get(shardId);
-    ShardPosition from = last != null && last.sessionId() != null && last.seq() != null
-        ? new ShardPosition(last.sessionId(), last.seq(), last.resumeUrl()) : null;
-    var session = new ShardSession(vertx, options(shardId), gate, this);
-    var pipe = new ShardPipe(vertx, shardId, nodeId, from == null ? null : from.sessionId(),
-        from == null ? null : from.seq());
-    running.put(shardId, new Running(session, pipe));
-    log.info("starting Discord shard {} of {}{}", shardId, slots.length,
-        from == null ? " with a new session" : " by resuming session " + from.sessionId() + " after seq " + from.seq());
-    session.start(from);
-    return Future.succeededFuture();
+  /**
+   * Starts a shard this node now holds: it resumes the session its last holder saved with the
+   * lease (or announced on the bus), when that session ran with this shard count; else Identifies.
+   */
+  private Future<Void> gain(int shardId, long epoch) {
+    return wiring.position(shardId).otherwise(err -> {
+      log.warn("could not read the saved position of Discord shard {} ({}); using the last status seen", shardId,
+          err.getMessage());
+      return null;
+    }).map(saved -> {
+      if (stopping || !slots[shardId].holding() || running.containsKey(shardId)) {
+        return null;
+      }
+      ShardPosition from = ResumePoints.choose(shardId, slots.length, saved, statuses.last(shardId));
+      var session = new ShardSession(vertx, options(shardId), gate, this);
+      var pipe = new ShardPipe(vertx, shardId, nodeId, from == null ? null : from.sessionId(),
+          from == null ? null : from.seq());
+      running.put(shardId, new Running(session, pipe, epoch));
+      log.info("starting Discord shard {} of {}{}", shardId, slots.length,
+          from == null ? " with a new session" : " by resuming session " + from.sessionId() + " after seq " + from.seq());
+      session.start(from);
+      return null;
+    });
   }
 
-  private void lose(int shardId, boolean keepSession) {
+  /** Stops the shard here; the future completes once its position is saved for the next holder. */
+  private Future<Void> lose(int shardId, boolean keepSession) {
     Running r = running.remove(shardId);
     if (r == null) {
-      return;
+      return Future.succeededFuture();
     }
     r.session().stop(true);
     r.pipe().close();
-    publish(shardId, r, "stopped", null, keepSession);
+    Future<Void> saved = publish(shardId, r, "stopped", null, keepSession);
     r.session().close();
+    return saved;
   }
 
   private ShardOptions options(int shardId) {
@@ -239,6 +288,20 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     return ShardOptions.of(d.botToken(), gatewayUrl, shardId, slots.length, d.intents()).withCompress(d.compress())
         .withBackoff(l.backoffBaseMs(), l.backoffMaxMs()).withHelloTimeoutMs(l.helloTimeoutMs())
         .withMaxMessageBytes(l.maxFrameBytes()).withMaxFailedResumes(l.maxFailedResumes());
+  }
+
+  /**
+   * A reset cleared every stream's voice presence: each node tells again who is in voice in the
+   * guilds of the shards it holds (behind the reset, in the shard's order), and forgets the others,
+   * which their holders tell again (or a lost session's new GUILD_CREATE does).
+   */
+  private void reannounceVoice(String resetId) {
+    mapper.announceAfterReset(this::shardOf, shard -> running.containsKey(shard) && running.get(shard).session().position() != null,
+        "dsc.voice." + resetId, System.currentTimeMillis()).forEach((shard, events) -> {
+          Running r = running.get(shard);
+          ShardPosition at = r.session().position();
+          r.pipe().offer(at.sessionId(), at.seq(), events);
+        });
   }
 
   // ---- what the sessions report ----
@@ -279,6 +342,25 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   }
 
   @Override
+  public void onSeqAnomaly(int shardId, String kind) {
+    metrics.seqAnomaly(kind);
+  }
+
+  @Override
+  public void onSessionLost(int shardId) {
+    // Its guilds' voice states are stale; the new session's GUILD_CREATE announces them again.
+    mapper.voiceStates().forgetGuilds(g -> shardOf(g) == shardId);
+  }
+
+  private int shardOf(String guildId) {
+    try {
+      return slots.length == 0 ? -1 : (int) ((Long.parseLong(guildId) >> 22) % slots.length);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @Override
   public void onReset(int shardId, String reason) {
     Running r = running.get(shardId);
     if (r != null) {
@@ -300,7 +382,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
    * node reports it: a node that starts after the hand-over learns the session to resume too.
    */
   private void republishReleased() {
-    for (ShardStatus s : List.copyOf(lastStatus.values())) {
+    for (ShardStatus s : statuses.all()) {
       if (s.released() && nodeId.equals(s.nodeId()) && !running.containsKey(s.shardId())) {
         vertx.eventBus().publish(Addresses.DISCORD_SHARD_STATUS, s);
       }
@@ -316,42 +398,52 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   }
 
   private String lastDetail(int shardId, ShardState state) {
-    ShardStatus last = lastStatus.get(shardId);
+    if (state == ShardState.BACKOFF) {
+      Running r = running.get(shardId);
+      return r == null ? null : r.session().detail();
+    }
+    ShardStatus last = statuses.last(shardId);
     return state == ShardState.FAILED && last != null ? last.detail() : null;
   }
 
-  /** The position published is what the link holder confirmed, so a new holder replays nothing that is lost. */
-  private void publish(int shardId, Running r, String state, String detail, boolean released) {
+  /**
+   * The position published (on the bus, and saved with the lease under its epoch) is what the link
+   * holder confirmed, so a new holder replays nothing that is lost.
+   */
+  private Future<Void> publish(int shardId, Running r, String state, String detail, boolean released) {
     ShardPosition live = r.session().position();
     String session = r.pipe().confirmedSession();
     String resumeUrl = live != null && live.sessionId().equals(session) ? live.resumeUrl() : null;
     var status = new ShardStatus(shardId, slots.length, nodeId, state, detail, session, r.pipe().confirmedSeq(),
         resumeUrl, released);
     vertx.eventBus().publish(Addresses.DISCORD_SHARD_STATUS, status);
+    if (session == null || resumeUrl == null || status.seq() == null) {
+      return Future.succeededFuture();
+    }
+    JsonObject position = new ShardPosition(session, status.seq(), resumeUrl).toJson().put("shardCount", slots.length);
+    return wiring.savePosition(shardId, r.epoch(), position).timeout(2, java.util.concurrent.TimeUnit.SECONDS).recover(err -> {
+      log.warn("could not save the position of Discord shard {} ({})", shardId, err.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private void remember(ShardStatus s) {
-    ShardStatus before = lastStatus.get(s.shardId());
     boolean fromOther = !nodeId.equals(s.nodeId());
-    if (before != null && s.sessionId() != null && s.sessionId().equals(before.sessionId())) {
-      // The furthest position of a session and its resume URL: a stale status must not move the resume point back.
-      Long seq = s.seq() != null && before.seq() != null && s.seq() < before.seq() ? before.seq() : s.seq();
-      String resumeUrl = s.resumeUrl() != null ? s.resumeUrl() : before.resumeUrl();
-      s = new ShardStatus(s.shardId(), s.shardCount(), s.nodeId(), s.state(), s.detail(), s.sessionId(), seq, resumeUrl,
-          s.released());
-    }
-    lastStatus.put(s.shardId(), s);
-    lastStatusAt.put(s.shardId(), System.currentTimeMillis());
+    statuses.remember(s, System.currentTimeMillis());
     if (fromOther && running.containsKey(s.shardId()) && !s.released() && !"stopped".equals(s.state())) {
       log.warn("discord shard {} is reported by {} too; the lease decides who keeps it", s.shardId(), s.nodeId());
     }
   }
 
   private void observe(StreamEvent e) {
+    if (e.kind() == StreamEvent.Kind.RESET && slots.length > 0) {
+      reannounceVoice(e.streamIdText());
+      return;
+    }
     if (e.kind() != StreamEvent.Kind.EVENT || !EventName.isVoice(e.name()) || slots.length == 0) {
       return;
     }
-    int shard = (int) ((Long.parseLong(e.guildId()) >> 22) % slots.length);
+    int shard = shardOf(e.guildId());
     if (!running.containsKey(shard)) {
       mapper.voiceStates().observe(new GatewayEvent(e.eventId() == null ? "x" : e.eventId(), e.name(), e.guildId(), e.channelId(),
           e.occurredAt(), e.data(), e.traceId()));

@@ -178,6 +178,7 @@ public final class DiscordUpstream implements Upstream {
       return;
     }
     int ready = 0;
+    String why = null;
     for (int id = 0; id < count; id++) {
       Seen s = shards.get(id);
       if (s != null && s.status().detail() != null && "failed".equals(s.status().state())) {
@@ -186,10 +187,12 @@ public final class DiscordUpstream implements Upstream {
       }
       if (s != null && s.status().ready() && now - s.at() <= STALE_AFTER_MS) {
         ready++;
+      } else if (why == null && s != null && s.status().detail() != null && "backoff".equals(s.status().state())) {
+        why = "shard " + id + ": " + s.status().detail();
       }
     }
     setState(ready == count ? LinkState.CONNECTED : LinkState.CONNECTING,
-        ready == count ? null : (count - ready) + " of " + count + " Discord shard(s) not ready");
+        ready == count ? null : (count - ready) + " of " + count + " Discord shard(s) not ready" + (why == null ? "" : "; " + why));
   }
 
   private void setState(LinkState next, String why) {

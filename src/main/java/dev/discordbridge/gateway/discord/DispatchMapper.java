@@ -82,6 +82,45 @@ public final class DispatchMapper {
     };
   }
 
+  /**
+   * {@code voice.joined} for every member in voice in the guild, as this mapper knows them, with ids
+   * {@code <idBase>.<n>}: after a reset cleared what streams know, the presence is told again.
+   */
+  public List<GatewayEvent> announceVoice(String guildId, String idBase, long at) {
+    List<JsonObject> built = voiceEvents(guildId, voice.announce(guildId), at);
+    List<GatewayEvent> out = new ArrayList<>(built.size());
+    for (int i = 0; i < built.size(); i++) {
+      try {
+        out.add(GatewayEvent.fromJson(built.get(i).put("id", idBase + "." + i), n -> false));
+      } catch (ContractViolation v) {
+        drop("voice.joined", "voice announcement", -1, v.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * After a reset: the voice presence of the guilds on the shards {@code held} selects, by shard
+   * ({@link #announceVoice}, ids {@code <idBase>.<shard>.<guild>.<n>}); the other guilds are
+   * forgotten, since their holders (or a lost session's next GUILD_CREATE) announce them.
+   */
+  public Map<Integer, List<GatewayEvent>> announceAfterReset(java.util.function.ToIntFunction<String> shardOf,
+                                                             java.util.function.IntPredicate held, String idBase, long at) {
+    Map<Integer, List<GatewayEvent>> byShard = new java.util.HashMap<>();
+    for (String guildId : voice.guildIds()) {
+      int shard = shardOf.applyAsInt(guildId);
+      if (!held.test(shard)) {
+        voice.forgetGuild(guildId);
+        continue;
+      }
+      List<GatewayEvent> events = announceVoice(guildId, idBase + "." + shard + "." + guildId, at);
+      if (!events.isEmpty()) {
+        byShard.computeIfAbsent(shard, k -> new ArrayList<>()).addAll(events);
+      }
+    }
+    return byShard;
+  }
+
   private void drop(String name, String type, long seq, String why) {
     long suppressed = dropLog.acquire(System.currentTimeMillis());
     if (suppressed >= 0) {

@@ -12,6 +12,10 @@ public record GatewayBot(String url, int shards, SessionStartLimit sessionStartL
     if (url == null || !(url.startsWith("wss://") || url.startsWith("ws://"))) {
       throw new IllegalArgumentException("the gateway url must be ws:// or wss://");
     }
+    if (!GatewayUrls.encrypted(java.net.URI.create(url))) {
+      throw new IllegalArgumentException("the gateway url must be wss:// (ws:// only to a loopback address), got "
+          + GatewayUrls.shown(java.net.URI.create(url)));
+    }
     if (shards < 1) {
       throw new IllegalArgumentException("shards must be at least 1");
     }

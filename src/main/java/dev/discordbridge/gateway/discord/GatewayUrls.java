@@ -13,10 +13,20 @@ final class GatewayUrls {
     }
     try {
       URI u = URI.create(url);
-      return u.getHost() != null && u.getRawQuery() == null;
+      return u.getHost() != null && u.getRawQuery() == null && encrypted(u);
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** wss://, or ws:// to a loopback host written literally: the token goes over this connection. */
+  static boolean encrypted(URI u) {
+    if ("wss".equalsIgnoreCase(u.getScheme())) {
+      return true;
+    }
+    String h = u.getHost() == null ? "" : u.getHost().replaceAll("^\\[|\\]$", "");
+    return h.equalsIgnoreCase("localhost") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") || h.equals("::1")
+        || h.matches("(0{0,4}:){2,7}0{0,3}1");
   }
 
   /** A URL as logs may show it: scheme, host, port and path (the query holds nothing secret, but is noise). */

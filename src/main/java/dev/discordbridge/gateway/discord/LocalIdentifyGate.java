@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The Identify limits of a node on its own ({@link PacedIdentifyGate}) with its slots in memory:
+ * The Identify limits of a node on its own ({@link PacedIdentifyGate}) with its slots and count in memory:
  * requests in one bucket are granted in order, {@code spacingMs} apart.
  */
 public final class LocalIdentifyGate extends PacedIdentifyGate {
@@ -17,6 +17,12 @@ public final class LocalIdentifyGate extends PacedIdentifyGate {
 
   public LocalIdentifyGate(Vertx vertx, int maxConcurrency, int remaining, long spacingMs) {
     super(vertx, maxConcurrency, remaining, spacingMs, new MemoryPacer());
+  }
+
+  /** The budget {@code first} gives, read again through {@code reread} when it may have reset or runs low. */
+  public LocalIdentifyGate(Vertx vertx, GatewayBot.SessionStartLimit first,
+                           java.util.function.Supplier<Future<GatewayBot.SessionStartLimit>> reread, long spacingMs) {
+    super(vertx, first.maxConcurrency(), first, spacingMs, new MemoryPacer(), new MemoryBudget(), reread);
   }
 
   /** The next free time of each key; called on the gate's context only. */

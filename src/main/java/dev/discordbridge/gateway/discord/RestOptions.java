@@ -87,6 +87,12 @@ public record RestOptions(URI apiBase, String token, int connectTimeoutMs, long 
         maxRateLimitWaitMs, threshold, windowMs, openMs, userAgentUrl, userAgentVersion, clock);
   }
 
+  /** {@code DISCORD_USER_AGENT_URL}: the URL in the User-Agent; null keeps the default. */
+  public RestOptions withUserAgentUrl(String url) {
+    return new RestOptions(apiBase, token, connectTimeoutMs, requestTimeoutMs, typingDebounceMs, globalPerSecond,
+        maxRateLimitWaitMs, guardThreshold, guardWindowMs, guardOpenMs, url, userAgentVersion, clock);
+  }
+
   /** {@code DiscordBot (url, version)}, the form Discord requires of bots. */
   public String userAgent() {
     return "DiscordBot (" + userAgentUrl + ", " + userAgentVersion + ")";

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class ShardConnection {
   private static final Logger log = LoggerFactory.getLogger(ShardConnection.class);
   private static final long MIN_HEARTBEAT_MS = 10;
+  /** Discord's limit on a payload sent to the gateway. */
+  static final int MAX_PAYLOAD_BYTES = 4096;
 
   private record Outgoing(String text, Promise<Void> sent) {}
 
@@ -41,6 +43,7 @@ final class ShardConnection {
   private boolean proven;
   private boolean stopped;
   private String lastError;
+  private Long previousSeq;
 
   ShardConnection(ShardSession session, WebSocket ws, boolean resume) {
     this.session = session;
@@ -66,6 +69,15 @@ final class ShardConnection {
   /** A resume was sent here and neither RESUMED nor READY came. */
   boolean resumeUnproven() {
     return resume && !proven;
+  }
+
+  /** The seq of the last dispatch this connection delivered, or null. */
+  Long previousSeq() {
+    return previousSeq;
+  }
+
+  void previousSeq(long seq) {
+    previousSeq = seq;
   }
 
   void proven() {
@@ -94,12 +106,21 @@ final class ShardConnection {
     return ws.isClosed() ? Future.succeededFuture() : ws.close(code, reason);
   }
 
-  /** Sends a payload that is not a heartbeat, within the send limit (queued when over it). */
+  /**
+   * Sends a payload that is not a heartbeat, within the send limit (queued when over it). One over
+   * {@link #MAX_PAYLOAD_BYTES} is refused here: Discord would close the connection for it.
+   */
   Future<Void> send(JsonObject payload) {
     if (stopped) {
       return Future.failedFuture("the gateway connection is closed");
     }
-    var out = new Outgoing(payload.encode(), Promise.promise());
+    String text = payload.encode();
+    int bytes = text.length() > MAX_PAYLOAD_BYTES / 4 ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length : 0;
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      return Future.failedFuture(new IllegalArgumentException("gateway payload (op " + payload.getValue("op") + ") of "
+          + bytes + " bytes not sent: Discord accepts at most " + MAX_PAYLOAD_BYTES + " bytes"));
+    }
+    var out = new Outgoing(text, Promise.promise());
     queue.add(out);
     drain();
     return out.sent().future();
@@ -177,8 +198,7 @@ final class ShardConnection {
       return;
     }
     switch (op) {
-      case 0 -> session.dispatch(this, payload.getString("t"), dispatchData(payload),
-          payload.getValue("s") instanceof Number s ? s.longValue() : null);
+      case 0 -> session.dispatch(this, payload.getString("t"), dispatchData(payload), payload.getValue("s"));
       case 1 -> sendHeartbeat();
       case 7 -> abandon(ConnectionEnd.RECONNECT_NOW, "Discord asked to reconnect (op 7)");
       case 9 -> abandon(Boolean.TRUE.equals(payload.getValue("d")) ? ConnectionEnd.RECONNECT_NOW

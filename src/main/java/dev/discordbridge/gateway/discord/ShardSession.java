@@ -1,6 +1,7 @@
 package dev.discordbridge.gateway.discord;
 
 import dev.discordbridge.gateway.Backoff;
+import dev.discordbridge.gateway.LogThrottle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,8 +35,14 @@ public final class ShardSession {
     /** Every op 0 dispatch in order (READY and RESUMED included); a seq is never repeated within a session. */
     void onDispatch(int shardId, String type, JsonObject d, long seq, String sessionId);
 
-    /** A fresh session replaced one that existed: events may have been lost. */
+    /** Events may have been lost (a session was lost, or a dispatch dropped): streams must refetch. */
     void onReset(int shardId, String reason);
+
+    /** The session is gone for good (called before its {@link #onReset}): what it told is stale; a new one starts. */
+    default void onSessionLost(int shardId) {}
+
+    /** A dispatch's {@code s} was unusable ({@code unsafe}: dropped) or went back ({@code back}: followed). */
+    default void onSeqAnomaly(int shardId, String kind) {}
 
     void onState(int shardId, ShardState state, String detail);
   }
@@ -47,10 +54,11 @@ public final class ShardSession {
   private final Listener listener;
   private final WebSocketClient client;
   private final Backoff backoff;
+  private final LogThrottle seqLog = new LogThrottle(5);
 
   private volatile ShardState state = ShardState.STOPPED;
   private volatile ShardPosition published;
-  private String detail;
+  private volatile String detail;
   private String sessionId;
   private Long lastSeq;
   private String resumeUrl;
@@ -125,6 +133,11 @@ public final class ShardSession {
     return state;
   }
 
+  /** Why the shard is in its state (e.g. what the last connection attempt failed with), or null. */
+  public String detail() {
+    return detail;
+  }
+
   public int shardId() {
     return options.shardId();
   }
@@ -182,7 +195,7 @@ public final class ShardSession {
   }
 
   private void connectFailed(boolean resume, URI url, Throwable cause) {
-    String why = cause instanceof UpgradeRejectedException r ? "HTTP " + r.getStatus() : GatewayUrls.describe(cause);
+    String why = cause instanceof UpgradeRejectedException r ? "HTTP " + r.getStatus() : Unreachable.describe(cause);
     if (resume && !resumeViaBase) {
       resumeViaBase = true;
       log.warn("shard {}: resume URL {} cannot be connected to ({}); resuming through the gateway URL",
@@ -192,7 +205,7 @@ public final class ShardSession {
     }
     long delay = backoff.next();
     log.warn("shard {}: cannot connect to {} ({}); retrying in {} ms", shardId(), GatewayUrls.shown(url), why, delay);
-    schedule(delay, "connect failed: " + why);
+    schedule(delay, "cannot connect to the gateway " + GatewayUrls.shown(url) + ": " + why);
   }
 
   /** {@code c} ended (closed by Discord, or by the bridge just after this call): decide what comes next. */
@@ -263,6 +276,7 @@ public final class ShardSession {
     failedResumes = 0;
     publish();
     if (lost != null) {
+      listener.onSessionLost(shardId());
       listener.onReset(shardId(), "gateway session " + lost + " lost (" + why + "): events may have been missed");
     }
   }
@@ -302,16 +316,37 @@ public final class ShardSession {
     return sessionId;
   }
 
-  /** One op 0 from {@code c}: READY and RESUMED change the state; a seq already delivered is skipped. */
-  void dispatch(ShardConnection c, String type, JsonObject d, Long seq) {
+  /**
+   * One op 0 from {@code c}: READY and RESUMED change the state; a repeat is skipped; an {@code s}
+   * that cannot be a position ({@link DispatchSeq}) never becomes one.
+   */
+  void dispatch(ShardConnection c, String type, JsonObject d, Object s) {
     if (c != connection) {
       return;
     }
     boolean ready = "READY".equals(type);
-    if (seq != null && lastSeq != null && sessionId != null && seq <= lastSeq
-        && (!ready || sessionId.equals(d.getString("session_id")))) {
-      log.debug("shard {}: dispatch {} seq {} already delivered (last {}), skipped", shardId(), type, seq, lastSeq);
-      return;
+    boolean newSession = ready && (sessionId == null || !sessionId.equals(d.getString("session_id")));
+    DispatchSeq.Verdict verdict = DispatchSeq.judge(s, newSession ? null : lastSeq, c.previousSeq());
+    Long seq = DispatchSeq.safe(s);
+    switch (verdict) {
+      case UNSAFE -> {
+        listener.onSeqAnomaly(shardId(), "unsafe");
+        seqLog(type, "s " + clip(String.valueOf(s)) + " is not a safe integer: dispatch dropped, position stays at " + lastSeq);
+        if (sessionId != null) {
+          listener.onReset(shardId(), "a " + type + " dispatch with an unusable seq was dropped: events may have been missed");
+        }
+        return;
+      }
+      case REPEAT -> {
+        log.debug("shard {}: dispatch {} seq {} already delivered (last {}), skipped", shardId(), type, seq, lastSeq);
+        return;
+      }
+      case BACK -> {
+        listener.onSeqAnomaly(shardId(), "back");
+        seqLog(type, "seq went back from " + c.previousSeq() + " to " + seq
+            + ": delivered; resuming from " + seq + " from now on");
+      }
+      default -> { }
     }
     if (ready) {
       ready(c, d, seq);
@@ -322,6 +357,9 @@ public final class ShardSession {
       lastSeq = seq;
       publish();
     }
+    if (seq != null) {
+      c.previousSeq(seq);
+    }
     if ("RESUMED".equals(type)) {
       c.proven();
       failedResumes = 0;
@@ -330,6 +368,17 @@ public final class ShardSession {
       setState(ShardState.READY, "resumed session " + sessionId);
     }
     listener.onDispatch(shardId(), type, d, seq == null ? -1 : seq, sessionId);
+  }
+
+  private void seqLog(String type, String what) {
+    long suppressed = seqLog.acquire(System.currentTimeMillis());
+    if (suppressed >= 0) {
+      log.warn("shard {}: {} {}{}", shardId(), type, what, suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
+    }
+  }
+
+  private static String clip(String v) {
+    return v.length() > 40 ? v.substring(0, 40) + "..." : v;
   }
 
   private void ready(ShardConnection c, JsonObject d, Long seq) {

@@ -103,6 +103,27 @@ public final class VoiceStates {
     }
   }
 
+  /** Forgets the guilds {@code which} selects (a lost session's: the next GUILD_CREATE tells them again). */
+  public void forgetGuilds(java.util.function.Predicate<String> which) {
+    guilds.keySet().removeIf(which);
+  }
+
+  /** The guilds known, a copy. */
+  public java.util.Set<String> guildIds() {
+    return java.util.Set.copyOf(guilds.keySet());
+  }
+
+  /** A join for every member in a voice channel of the guild: what a stream needs after a reset cleared its presence. */
+  public List<Change> announce(String guildId) {
+    Guild g = guilds.get(guildId);
+    if (g == null) {
+      return List.of();
+    }
+    List<Change> out = new ArrayList<>(g.channelOf.size());
+    g.channelOf.forEach((userId, channelId) -> out.add(Change.joined(userId, channelId, nameOf(g, userId))));
+    return out;
+  }
+
   /** The guild left the bot (not an outage): forget it. */
   public void forgetGuild(String guildId) {
     guilds.remove(guildId);

@@ -54,6 +54,10 @@ public final class FakeDiscordGateway {
   /** A close the bridge made (code as received). */
   public record ClientClose(int connection, int shard, Integer code) {}
 
+  /** Discord closes a connection that sends a payload over 4096 bytes. */
+  public static final int MAX_PAYLOAD_BYTES = 4096;
+
+  private final java.util.concurrent.atomic.AtomicInteger oversized = new java.util.concurrent.atomic.AtomicInteger();
   private final Vertx vertx;
   private final String token;
   private final Signals signals = new Signals();
@@ -70,6 +74,10 @@ public final class FakeDiscordGateway {
   private volatile boolean compressedAsFragments;
   private volatile int replayOverlap;
   private volatile boolean withholdHello;
+  private volatile long identifySpacingMs;
+  private volatile int maxConcurrency = 1;
+  private final List<String> doubleSessions = new CopyOnWriteArrayList<>();
+  private final Map<Integer, Long> lastIdentifyAt = new HashMap<>();
   private volatile int port;
   /** The bot's guilds: READY lists them unavailable, then each comes as a GUILD_CREATE on its shard. */
   private final Map<String, JsonObject> guilds = new java.util.concurrent.ConcurrentHashMap<>();
@@ -205,6 +213,24 @@ public final class FakeDiscordGateway {
     return this;
   }
 
+  /**
+   * Discord's Identify rate: at most one per {@code ms} in each bucket {@code shard % maxConcurrency};
+   * one that comes sooner is answered with op 9 (not resumable), as Discord does.
+   */
+  public FakeDiscordGateway identifySpacing(long ms, int maxConcurrency) {
+    identifySpacingMs = ms;
+    this.maxConcurrency = Math.max(1, maxConcurrency);
+    return this;
+  }
+
+  /**
+   * Every Identify that started a session for a shard while another session of that shard was
+   * still alive (not ended by op 9 false, 4007, 4009 or a 1000/1001 close): two live sessions.
+   */
+  public List<String> doubleSessions() {
+    return List.copyOf(doubleSessions);
+  }
+
   // ---- what the bridge did ----
 
   /** When each Hello was sent (monotonic ms), in connection order. */
@@ -218,6 +244,11 @@ public final class FakeDiscordGateway {
 
   public List<Received> received(int op) {
     return received.stream().filter(r -> r.op() == op).toList();
+  }
+
+  /** Payloads over {@link #MAX_PAYLOAD_BYTES} the bridge sent (each closed its connection). */
+  public int oversized() {
+    return oversized.get();
   }
 
   public List<ClientClose> clientCloses() {
@@ -258,6 +289,17 @@ public final class FakeDiscordGateway {
         throw new IllegalStateException("shard " + shard + " has no session");
       }
       return emit(s, type, d, true);
+    });
+  }
+
+  /**
+   * A dispatch with any {@code s} (a broken gateway): written to the shard's live connection as
+   * is, neither stored for replay nor counted in the session's own numbering.
+   */
+  public Future<Void> rawDispatch(int shard, String type, JsonObject d, Object s) {
+    return onContext(() -> {
+      write(live(shard).conn, new JsonObject().put("op", 0).put("t", type).put("s", s).put("d", d));
+      return null;
     });
   }
 
@@ -305,11 +347,11 @@ public final class FakeDiscordGateway {
     });
   }
 
-  /** Closes the shard's live connection with {@code code}; 4007 and 4009 also end its session. */
+  /** Closes the shard's live connection with {@code code}; 1000, 1001, 4007 and 4009 also end its session. */
   public Future<Void> closeShard(int shard, int code) {
     return onContext(() -> {
       Session s = live(shard);
-      if (code == 4007 || code == 4009) {
+      if (code == 1000 || code == 1001 || code == 4007 || code == 4009) {
         end(s);
       }
       close(s.conn, code, "closed by the fake");
@@ -385,6 +427,11 @@ public final class FakeDiscordGateway {
     while (c.sendTimes.peekFirst() <= now - 60_000) {
       c.sendTimes.removeFirst();
     }
+    if (text.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+      oversized.incrementAndGet();
+      close(c, 4002, "Decode error: payload over 4096 bytes");
+      return;
+    }
     JsonObject p;
     try {
       p = new JsonObject(text);
@@ -449,6 +496,19 @@ public final class FakeDiscordGateway {
     if ((intents & PRIVILEGED_INTENTS & ~enabledPrivilegedIntents) != 0) {
       close(c, 4014, "Disallowed intent(s)");
       return;
+    }
+    long now = System.nanoTime() / 1_000_000;
+    int bucket = id.intValue() % maxConcurrency;
+    Long previous = lastIdentifyAt.put(bucket, now);
+    if (identifySpacingMs > 0 && previous != null && now - previous < identifySpacingMs) {
+      write(c, new JsonObject().put("op", 9).put("d", false));
+      return;
+    }
+    for (Session other : sessions.values()) {
+      if (other.shard == id.intValue()) {
+        doubleSessions.add("shard " + other.shard + ": session " + other.id + " (" + other.shard + "/" + other.shardCount
+            + ") still alive at a new Identify " + shard.encode());
+      }
     }
     Session s = new Session(newSessionId(), id.intValue(), count.intValue());
     sessions.put(s.id, s);

@@ -29,4 +29,14 @@ class RestOptionsTest {
     assertThrows(IllegalArgumentException.class,
         () -> RestOptions.defaults(URI.create("https://discord.com/api/v10"), "t").withGuard(10, 500, 1000));
   }
+
+  @Test
+  void theUserAgentUrlComesFromDiscordUserAgentUrl() {
+    var config = dev.discordbridge.config.BridgeConfig.parse(new io.vertx.core.json.JsonObject()
+        .put("DISCORD_BOT_TOKEN", "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz012345")
+        .put("AUTH_JWT_SECRET", "0123456789abcdef0123456789abcdef")
+        .put("DISCORD_USER_AGENT_URL", "https://github.com/example/bridge"));
+    assertTrue(DiscordRestCommands.options(config).userAgent().startsWith("DiscordBot (https://github.com/example/bridge, "),
+        DiscordRestCommands.options(config).userAgent());
+  }
 }

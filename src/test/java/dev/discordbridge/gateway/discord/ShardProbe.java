@@ -15,6 +15,7 @@ final class ShardProbe implements ShardSession.Listener {
   final List<Dispatch> dispatches = new CopyOnWriteArrayList<>();
   final List<String> resets = new CopyOnWriteArrayList<>();
   final List<State> states = new CopyOnWriteArrayList<>();
+  final List<String> seqAnomalies = new CopyOnWriteArrayList<>();
   private final Signals signals = new Signals();
 
   @Override
@@ -32,6 +33,12 @@ final class ShardProbe implements ShardSession.Listener {
   @Override
   public void onState(int shardId, ShardState state, String detail) {
     states.add(new State(shardId, state, detail));
+    signals.changed();
+  }
+
+  @Override
+  public void onSeqAnomaly(int shardId, String kind) {
+    seqAnomalies.add(kind);
     signals.changed();
   }
 
