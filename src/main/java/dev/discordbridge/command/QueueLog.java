@@ -1,6 +1,7 @@
 package dev.discordbridge.command;
 
 import dev.discordbridge.contract.GatewayCommand;
+import dev.discordbridge.ops.LogThrottle;
 import dev.discordbridge.ops.TraceLog;
 import org.slf4j.Logger;
 
@@ -13,9 +14,7 @@ final class QueueLog {
   static final int PER_SECOND = 10;
 
   private final Logger log;
-  private long windowStart = Long.MIN_VALUE / 2;
-  private int inWindow;
-  private long suppressed;
+  private final LogThrottle throttle = new LogThrottle(PER_SECOND);
 
   QueueLog(Logger log) {
     this.log = log;
@@ -87,20 +86,8 @@ final class QueueLog {
   }
 
   /** -1: leave the line out; else how many lines were left out before it. */
-  private synchronized long acquire() {
-    long now = System.currentTimeMillis();
-    if (now - windowStart >= 1000) {
-      windowStart = now;
-      inWindow = 0;
-    }
-    if (inWindow >= PER_SECOND) {
-      suppressed++;
-      return -1;
-    }
-    inWindow++;
-    long s = suppressed;
-    suppressed = 0;
-    return s;
+  private long acquire() {
+    return throttle.acquire(System.currentTimeMillis());
   }
 
   private static String suffix(long suppressed) {

@@ -1,5 +1,6 @@
 package dev.discordbridge.gateway;
 
+import dev.discordbridge.ops.LogThrottle;
 import dev.discordbridge.bus.UpstreamAck;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.GatewayCommand;

@@ -5,7 +5,7 @@ import dev.discordbridge.bus.MessageEcho;
 import dev.discordbridge.bus.UpstreamAck;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Ids;
-import dev.discordbridge.gateway.LogThrottle;
+import dev.discordbridge.ops.LogThrottle;
 import dev.discordbridge.gateway.UpstreamException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;

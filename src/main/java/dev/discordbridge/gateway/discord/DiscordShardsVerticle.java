@@ -8,7 +8,7 @@ import dev.discordbridge.contract.EventName;
 import dev.discordbridge.contract.GatewayEvent;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.gateway.Backoff;
-import dev.discordbridge.gateway.LogThrottle;
+import dev.discordbridge.ops.LogThrottle;
 import dev.discordbridge.gateway.UpstreamException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

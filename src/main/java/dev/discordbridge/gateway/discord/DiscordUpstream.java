@@ -10,7 +10,7 @@ import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.GatewayEvent;
 import dev.discordbridge.gateway.EventIdWindow;
 import dev.discordbridge.gateway.LinkState;
-import dev.discordbridge.gateway.LogThrottle;
+import dev.discordbridge.ops.LogThrottle;
 import dev.discordbridge.gateway.Upstream;
 import dev.discordbridge.gateway.UpstreamException;
 import io.vertx.core.Future;

@@ -5,7 +5,7 @@ import dev.discordbridge.contract.EventName;
 import dev.discordbridge.contract.GatewayEvent;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.Times;
-import dev.discordbridge.gateway.LogThrottle;
+import dev.discordbridge.ops.LogThrottle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.discordbridge.gateway.discord;
 
 import dev.discordbridge.gateway.Backoff;
-import dev.discordbridge.gateway.LogThrottle;
+import dev.discordbridge.ops.LogThrottle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,4 +1,4 @@
-package dev.discordbridge.gateway;
+package dev.discordbridge.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

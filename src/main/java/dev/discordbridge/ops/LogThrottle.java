@@ -1,4 +1,4 @@
-package dev.discordbridge.gateway;
+package dev.discordbridge.ops;
 
 /**
  * At most {@code perSecond} log lines per second; the rest are counted and reported with the
