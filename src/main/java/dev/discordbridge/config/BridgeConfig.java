@@ -27,7 +27,7 @@ import java.util.Set;
  */
 public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream stream, Command command,
                            RateLimitConfig rateLimit, Legacy legacy, Cluster cluster, Sim sim,
-                           Map<Role, Integer> instances, Discord discord) {
+                           Map<Role, Integer> instances, Discord discord, Listeners listeners) {
 
   /** Where the defaults live: conf/bridge.json, packaged in the jar at this class-path location. */
   public static final String DEFAULTS_RESOURCE = "conf/bridge.json";
@@ -58,7 +58,11 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    * @param demo true when the embedded simulated hub runs and demo tokens may be issued
    */
   public record Auth(String jwtSecret, String jwtPublicKey, String jwtAlgorithm, boolean allowQueryToken,
-                     boolean demo) {
+                     boolean demo, boolean generatedSecret) {
+    public Auth(String jwtSecret, String jwtPublicKey, String jwtAlgorithm, boolean allowQueryToken, boolean demo) {
+      this(jwtSecret, jwtPublicKey, jwtAlgorithm, allowQueryToken, demo, false);
+    }
+
     @Override
     public String toString() {
       return "Auth[algorithm=" + jwtAlgorithm + ", allowQueryToken=" + allowQueryToken + ", demo=" + demo + "]";
@@ -145,13 +149,23 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
   public BridgeConfig withGatewayUrl(URI url) {
     var l = new Link(url, link.linkToken(), link.backoffBaseMs(), link.backoffMaxMs(), link.helloTimeoutMs(),
         link.unknownEvents(), link.dedupeWindow(), link.maxFrameBytes(), link.maxFailedResumes());
-    return new BridgeConfig(node, http, auth, l, stream, command, rateLimit, legacy, cluster, sim, instances, discord);
+    return new BridgeConfig(node, http, auth, l, stream, command, rateLimit, legacy, cluster, sim, instances, discord, listeners);
   }
 
   public BridgeConfig withHttpPort(int port) {
     var h = new Http(http.host(), port, http.bodyLimitBytes(), http.allowedOrigins(), http.headerTimeoutMs(),
         http.idleTimeoutMs(), http.maxConnections());
-    return new BridgeConfig(node, h, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances, discord);
+    return new BridgeConfig(node, h, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances, discord, listeners);
+  }
+
+  public BridgeConfig withListeners(Listeners l) {
+    return new BridgeConfig(node, http, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances, discord, l);
+  }
+
+  /** The same configuration with the demo JWT secret the cluster agreed on (demo mode, generated secrets only). */
+  public BridgeConfig withDemoSecret(String secret) {
+    var a = new Auth(secret, auth.jwtPublicKey(), auth.jwtAlgorithm(), auth.allowQueryToken(), auth.demo(), true);
+    return new BridgeConfig(node, http, a, link, stream, command, rateLimit, legacy, cluster, sim, instances, discord, listeners);
   }
 
   public int instances(Role role) {
@@ -230,7 +244,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     var node = new Node(Objects.requireNonNullElseGet(r.optional("NODE_ID"), BridgeConfig::defaultNodeId), transport);
     return new BridgeConfig(node, http, auth, link(r, gateway, linkToken != null ? linkToken : randomSecret()), stream,
         command(r), rate, legacy, cluster(r), new Sim(r.decimal("SIM_EVENTS_PER_SEC", 0, 100_000)), instances(raw),
-        discord);
+        discord, Listeners.from(r, http.port()));
   }
 
   /** Direct mode's settings, or null when no DISCORD_BOT_TOKEN is set (the others are then ignored). */
@@ -289,10 +303,11 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     if (!"HS256".equals(algorithm) && publicKey == null) {
       throw new ConfigException("AUTH_JWT_PUBLIC_KEY is required when AUTH_JWT_ALGORITHM is " + algorithm);
     }
-    if (demo && jwtSecret == null && publicKey == null) {
+    boolean generated = demo && jwtSecret == null && publicKey == null;
+    if (generated) {
       jwtSecret = randomSecret();
     }
-    return new Auth(jwtSecret, publicKey, algorithm, r.bool("AUTH_ALLOW_QUERY_TOKEN"), demo);
+    return new Auth(jwtSecret, publicKey, algorithm, r.bool("AUTH_ALLOW_QUERY_TOKEN"), demo, generated);
   }
 
   private static Http http(ConfigReader r) {

@@ -7,12 +7,9 @@ import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.bus.ReplayFetch;
 import dev.discordbridge.bus.ReplaySnapshot;
-import dev.discordbridge.bus.ClusterStatus;
-import dev.discordbridge.bus.NodeShutdown;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.StreamEvent;
-import dev.discordbridge.ops.LinkReadiness;
 import dev.discordbridge.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,18 +20,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,9 +63,7 @@ public final class SseRouterVerticle extends VerticleBase {
   private final PortHolder portHolder;
   private final String instanceId = Ids.newTraceId();
   private Fanout fanout;
-  private final LinkReadiness readiness = new LinkReadiness();
-  /** Set when the node's shutdown starts: not ready, so load balancers send new requests elsewhere. */
-  private boolean shuttingDown;
+  private OpsRoutes ops;
 
   public SseRouterVerticle(BridgeConfig config, PortHolder portHolder) {
     this.config = config;
@@ -90,20 +79,18 @@ public final class SseRouterVerticle extends VerticleBase {
     MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS,
         m -> fanout.onEvent(m.body(), m.headers().contains(Addresses.REPAIR_HEADER)));
     MessageConsumer<CommandStatus> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
-    MessageConsumer<LinkStatus> link = bus.consumer(Addresses.LINK_STATUS, m -> onLinkStatus(m.body()));
+    ops = new OpsRoutes(vertx, config);
     MessageConsumer<ReplayFetch> peers = bus.localConsumer(Addresses.REPLAY_FETCH,
         m -> m.reply(instanceId.equals(m.body().from()) ? ReplaySnapshot.NONE : fanout.peerSnapshot()));
-    MessageConsumer<NodeShutdown> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
     Router router = router(authenticator, origins);
-    return Future.all(List.of(events.completion(), statuses.completion(), link.completion(), peers.completion(),
-            shutdown.completion()))
+    return Future.all(List.of(events.completion(), statuses.completion(), ops.start(this::onLinkStatus), peers.completion()))
         .compose(v -> legacy.mount(router))
         .compose(v -> bootstrapFromPeer(3))
         .compose(v -> {
           fanout.start();
-          queryLinkStatus();
-          HttpServerOptions options = serverOptions();
+          ops.queryLinkStatus(this::onLinkStatus);
+          HttpServerOptions options = PublicServerOptions.of(config);
           ConnectionGuard guard = portHolder.guard(config.http());
           return vertx.createHttpServer(options)
               .connectionHandler(connection -> guard.accept(connection, options))
@@ -112,23 +99,6 @@ public final class SseRouterVerticle extends VerticleBase {
               .listen(config.http().port(), config.http().host());
         })
         .onSuccess((HttpServer s) -> portHolder.set(s.actualPort()));
-  }
-
-  /**
-   * HTTP/1.1 only: with cleartext HTTP/2 on, Vert.x sets a connection up only after its first
-   * bytes, so a silent connection would escape the header timeout and the connection cap.
-   *
-   * <p>Strict thread mode: every request is handled and answered on this verticle's event loop
-   * (bus replies and timers come back to it), so Vert.x may write to the channel directly. Each
-   * connection then has no write queue of its own (a 4 KiB array per connection otherwise), and
-   * nothing Vert.x writes can be held back behind the frames the fan-out writes below the HTTP
-   * encoder ({@link SseConnection}).
-   */
-  private HttpServerOptions serverOptions() {
-    var options = new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true).setAcceptBacklog(4096)
-        .setHttp2ClearTextEnabled(false).setStrictThreadMode(true)
-        .setIdleTimeout((int) config.http().idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    return LegacySocketEdge.applyLimits(options, config);
   }
 
   /** 400 with Connection: close for ambiguous framing (EdgeDecoder); Vert.x's own answer otherwise. */
@@ -169,7 +139,7 @@ public final class SseRouterVerticle extends VerticleBase {
 
   private Router router(Authenticator authenticator, OriginPolicy origins) {
     Router router = Router.router(vertx);
-    router.route().handler(this::traceId);
+    router.route().handler(SseRouterVerticle::traceId);
     router.route().handler(ctx -> {
       ctx.addHeadersEndHandler(v -> {
         String type = ctx.response().headers().get(HttpHeaders.CONTENT_TYPE);
@@ -187,12 +157,14 @@ public final class SseRouterVerticle extends VerticleBase {
     var relay = new BusRelay(vertx, authenticator, origins, config.http().bodyLimitBytes(),
         config.command().ackWaitMs());
     router.post("/api/commands/:name").handler(relay::command);
-    router.post("/internal/events").handler(new IngestRoutes(vertx, config.http().bodyLimitBytes(), config.link().linkToken())::ingest);
     if (config.auth().demo()) {
       new DemoRoutes(vertx, authenticator).mount(router);
     }
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
-    health(router);
+    if (config.listeners().adminPort() == null) {
+      ops.mount(router);
+    } else {
+      OpsRoutes.refuse(router);
+    }
     router.route("/*").handler(SseRouterVerticle::pageCaching);
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> HttpErrors.write(ctx, 404, "NOT_FOUND", "no such resource"));
@@ -230,26 +202,6 @@ public final class SseRouterVerticle extends VerticleBase {
     });
   }
 
-  private void health(Router router) {
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()))));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
-            readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
-                .put("reason", readiness.reason(System.currentTimeMillis())))))
-            .register("cluster", this::clusterCheck)
-            .register("shutdown", p -> p.complete(shuttingDown
-                ? Status.KO(new JsonObject().put("reason", "the node is shutting down")) : Status.OK()))));
-  }
-
-  /** In a cluster, ready only while this node is a member of a cluster of at least the quorum. */
-  private void clusterCheck(io.vertx.core.Promise<Status> check) {
-    ClusterStatus.query(vertx, 1_000)
-        .onSuccess(status -> check.complete(!status.clustered() ? Status.OK(new JsonObject().put("clustered", false))
-            : status.ok() ? Status.OK(status.toJson()) : Status.KO(status.toJson())))
-        .onFailure(err -> check.complete(Status.KO(new JsonObject().put("reason", String.valueOf(err.getMessage())))));
-  }
-
   /** A file name that carries a hash of its content, e.g. {@code app.3f9a1c2e.js}: only such a file can never change. */
   private static final Pattern CONTENT_HASHED = Pattern.compile(".*\\.[0-9a-f]{8,}\\.[a-z0-9]+$");
 
@@ -267,7 +219,7 @@ public final class SseRouterVerticle extends VerticleBase {
   }
 
   /** Every response carries X-Trace-Id: the caller's W3C trace id when valid, else a new one. */
-  private void traceId(RoutingContext ctx) {
+  static void traceId(RoutingContext ctx) {
     String traceId = Ids.traceIdFromTraceparent(ctx.request().getHeader("traceparent"));
     if (traceId == null) {
       traceId = Ids.newTraceId();
@@ -277,14 +229,7 @@ public final class SseRouterVerticle extends VerticleBase {
     ctx.next();
   }
 
-  private void queryLinkStatus() {
-    vertx.eventBus().<LinkStatus>request(Addresses.LINK_STATUS_QUERY, null,
-            new DeliveryOptions().setSendTimeout(2_000))
-        .onSuccess(m -> onLinkStatus(m.body()));
-  }
-
   private void onLinkStatus(LinkStatus status) {
-    readiness.update(status, System.currentTimeMillis());
     fanout.onLinkStatus(status, config.node().id());
   }
 
