@@ -29,6 +29,7 @@ import dev.discordbridge.ops.Metrics;
 import dev.discordbridge.ratelimit.BucketStoreVerticle;
 import dev.discordbridge.ratelimit.HazelcastBucketStore;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
+import dev.discordbridge.sim.SharedHubLog;
 import dev.discordbridge.sim.SimulatedHub;
 import dev.discordbridge.stream.AdminVerticle;
 import dev.discordbridge.stream.SseRouterVerticle;
@@ -261,6 +262,10 @@ public final class Node {
     }
     SimulatedHub hub = initial.auth().demo()
         ? hubs.apply(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
+    if (hub != null && cluster != null) {
+      // One simulated upstream for the whole demo cluster: the next link holder's hub takes the session over.
+      hub.shareSessions(SharedHubLog.clusterWide(vertx));
+    }
     return upstream(vertx, initial, hub).compose(config -> {
       // Rate-limit buckets and idempotency keys are cluster-wide when clustered, node-wide otherwise.
       // Node-local buckets and the command queue each have one owner (a single instance); the role's instances reach it over the bus.
