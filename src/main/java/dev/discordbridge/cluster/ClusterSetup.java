@@ -11,8 +11,8 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
- * Hazelcast for the clustered EventBus: members found by configured TCP/IP addresses (no
- * multicast), bound to {@code CLUSTER_HOST} only, dead members dropped after
+ * Hazelcast for the clustered EventBus: members found by configured TCP/IP addresses, or in
+ * Kubernetes by the DNS name of a headless Service (CLUSTER_KUBERNETES_SERVICE_DNS; no multicast), bound to {@code CLUSTER_HOST} only, dead members dropped after
  * {@code CLUSTER_MEMBER_TIMEOUT_SECONDS}.
  */
 public final class ClusterSetup {
@@ -41,8 +41,14 @@ public final class ClusterSetup {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    var tcp = join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
-    c.members().forEach(tcp::addMember);
+    if (c.kubernetesServiceDns() != null) {
+      // Kubernetes: the pods behind a headless Service, found by DNS (no API access needed).
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", c.kubernetesServiceDns())
+          .setProperty("service-port", String.valueOf(c.port()));
+    } else {
+      var tcp = join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
+      c.members().forEach(tcp::addMember);
+    }
 
     if (c.quorum() > 1) {
       hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig("bridge-quorum", true, c.quorum()));

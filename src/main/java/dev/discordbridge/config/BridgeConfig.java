@@ -110,9 +110,16 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    *     set it to a majority (2 of 3) in production
    * @param leaseMs how long the link lease lasts without renewal (failover time is about this
    *     plus the renewal period)
+   * @param kubernetesServiceDns {@code CLUSTER_KUBERNETES_SERVICE_DNS}: a headless Service's DNS name; when set,
+   *     Hazelcast's Kubernetes discovery (DNS lookup) finds the members instead of CLUSTER_MEMBERS
    */
   public record Cluster(boolean enabled, String name, String host, int port, List<String> members,
-                        long memberTimeoutSeconds, int quorum, long leaseMs) {}
+                        long memberTimeoutSeconds, int quorum, long leaseMs, String kubernetesServiceDns) {
+    public Cluster(boolean enabled, String name, String host, int port, List<String> members, long memberTimeoutSeconds,
+                   int quorum, long leaseMs) {
+      this(enabled, name, host, port, members, memberTimeoutSeconds, quorum, leaseMs, null);
+    }
+  }
 
   public record Sim(double eventsPerSecond) {}
 
@@ -351,7 +358,8 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     }
     return new Cluster(r.bool("CLUSTER_ENABLED"), r.string("CLUSTER_NAME"), r.string("CLUSTER_HOST"),
         r.integer("CLUSTER_PORT", 0, 65535), members, r.number("CLUSTER_MEMBER_TIMEOUT_SECONDS", 2, 600),
-        r.integer("CLUSTER_QUORUM", 1, 100), r.number("CLUSTER_LEASE_MS", 500, 120_000));
+        r.integer("CLUSTER_QUORUM", 1, 100), r.number("CLUSTER_LEASE_MS", 500, 120_000),
+        r.optional("CLUSTER_KUBERNETES_SERVICE_DNS"));
   }
 
   /**
