@@ -356,10 +356,23 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     if (members.isEmpty()) {
       throw new ConfigException("CLUSTER_MEMBERS must list at least one member address");
     }
-    return new Cluster(r.bool("CLUSTER_ENABLED"), r.string("CLUSTER_NAME"), r.string("CLUSTER_HOST"),
+    return new Cluster(r.bool("CLUSTER_ENABLED"), r.string("CLUSTER_NAME"), clusterHost(r.string("CLUSTER_HOST")),
         r.integer("CLUSTER_PORT", 0, 65535), members, r.number("CLUSTER_MEMBER_TIMEOUT_SECONDS", 2, 600),
         r.integer("CLUSTER_QUORUM", 1, 100), r.number("CLUSTER_LEASE_MS", 500, 120_000),
         r.optional("CLUSTER_KUBERNETES_SERVICE_DNS"));
+  }
+
+  /**
+   * CLUSTER_HOST as an IP address: Hazelcast binds and advertises addresses, not names. A host name
+   * (a container's own, in compose) is resolved once, here.
+   */
+  private static String clusterHost(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new ConfigException("CLUSTER_HOST must be an IP address or a host name that resolves here, got \""
+          + ConfigReader.shown(host) + "\"");
+    }
   }
 
   /**

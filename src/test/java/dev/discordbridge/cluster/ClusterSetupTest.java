@@ -26,6 +26,14 @@ class ClusterSetupTest {
   }
 
   @Test
+  void memberNamesAreResolvedToAddressesAndUnknownOnesLeftOut() {
+    assertEquals(List.of("127.0.0.1:5701"), ClusterSetup.resolved("localhost:5701").stream()
+        .filter(a -> a.startsWith("127.")).toList());
+    assertEquals(List.of("10.0.0.7:5702"), ClusterSetup.resolved("10.0.0.7:5702"));
+    assertEquals(List.of(), ClusterSetup.resolved("no-such-member.invalid"));
+  }
+
+  @Test
   void kubernetesDiscoveryByTheHeadlessServicesName() {
     JoinConfig join = join(new JsonObject().put("CLUSTER_KUBERNETES_SERVICE_DNS", "bridge-hazelcast.chat.svc.cluster.local")
         .put("CLUSTER_PORT", "5701"));

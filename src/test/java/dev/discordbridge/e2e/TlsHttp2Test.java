@@ -195,6 +195,7 @@ class TlsHttp2Test {
   private static void assertClosedByTheHeaderTimeout(RawH2 raw, long opened) throws Exception {
     long closedAt = raw.closed().get(HEADER_TIMEOUT + SLACK + 5_000, TimeUnit.MILLISECONDS);
     long after = closedAt - opened;
+    System.out.printf("h2 connection without a stream closed after %d ms (HTTP_HEADER_TIMEOUT_MS=%d)%n", after, HEADER_TIMEOUT);
     assertTrue(after >= HEADER_TIMEOUT - 100 && after <= HEADER_TIMEOUT + SLACK, "closed after " + after + " ms");
     RawH2.Frame away = raw.next(RawH2.GOAWAY, 0);
     assertTrue(away == null || away.errorCode() == 0, "no protocol error: " + (away == null ? "" : away.errorCode()));
