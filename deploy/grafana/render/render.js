@@ -25,6 +25,7 @@ function fmt(v, unit) {
   if (!isFinite(v)) return '–';
   if (unit === 'bytes') return v >= 1e9 ? (v / 1e9).toFixed(2) + ' GB' : v >= 1e6 ? (v / 1e6).toFixed(1) + ' MB' : (v / 1e3).toFixed(0) + ' kB';
   if (unit === 's') return v >= 1 ? v.toFixed(2) + ' s' : (v * 1000).toFixed(v < 0.01 ? 2 : 1) + ' ms';
+  if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2);
 }
 
@@ -45,7 +46,8 @@ function chart(series, w, h, unit) {
     svg += `<text x="${x(t)}" y="${h - 4}" class="axis" text-anchor="middle">${d.toISOString().slice(11, 16)}</text>`;
   }
   series.forEach((s, i) => {
-    const d = s.values.map((p, j) => `${j ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('');
+    // A missing sample (a node down, a series not yet there) breaks the line, as in Grafana.
+    const d = s.values.map((p, j) => `${j && p[0] - s.values[j - 1][0] <= step * 1.5 ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('');
     svg += `<path d="${d}" stroke="${COLORS[i % COLORS.length]}" fill="none" stroke-width="1.5"/>`;
   });
   return svg + '</svg>';
