@@ -45,16 +45,28 @@ podman=(podman)
 # ---- 1. Kubernetes manifests, offline ----
 say "Kubernetes manifests: kustomize render, then schema validation"
 (cd deploy/k8s/validate && npm install --no-audit --no-fund --silent >/dev/null)
-check "deploy/k8s renders and validates" bash -c \
-  "{ kubectl kustomize deploy/k8s; echo ---; cat deploy/k8s/secret.example.yaml; } | node deploy/k8s/validate/validate.js"
+render_k8s() { # kustomize (kubectl's, offline) when there is a kubectl, else the resources it lists, as they are
+  if command -v kubectl >/dev/null 2>&1; then
+    kubectl kustomize deploy/k8s
+  else
+    awk '/^resources:/ {r=1; next} r && /^  - / {print $2; next} r {r=0}' deploy/k8s/kustomization.yaml \
+      | while read -r f; do echo ---; cat "deploy/k8s/$f"; done
+  fi
+  echo ---
+  cat deploy/k8s/secret.example.yaml
+}
+check "deploy/k8s renders and validates" bash -c "$(declare -f render_k8s); render_k8s | node deploy/k8s/validate/validate.js"
 
 # ---- 2. Local bases, the image, one container ----
-mirror=$( (grep -rhoE 'https?://[^ ]+/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null || true) | awk '!/security/ && !m {m=$0; print}')
+# The mirror apt uses (deb822 "URIs:" or one-line "deb" entries; comments ignored), else Debian's CDN.
+mirror=$( (grep -rhE '^[[:space:]]*(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null || true) \
+  | grep -oE 'https?://[^ ]+/debian/?' | awk '!/security/ && !m {m=$0; print}')
 mirror=${mirror:-http://deb.debian.org/debian}
 if ! "${podman[@]}" image exists localhost/debian-minbase:bookworm; then
   say "making the base image with debootstrap from $mirror (once)"
   rootfs=$(mktemp -d /var/tmp/bridge-rootfs.XXXXXX)
-  as_root debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
+  as_root debootstrap --variant=minbase bookworm "$rootfs" "$mirror" > target/deploy-debootstrap.log 2>&1 \
+    || { echo "debootstrap failed: target/deploy-debootstrap.log" >&2; exit 1; }
   tar -C "$rootfs" -c . | "${podman[@]}" import - localhost/debian-minbase:bookworm >/dev/null
   as_root rm -rf "$rootfs"
 fi
