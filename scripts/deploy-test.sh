@@ -95,7 +95,7 @@ base_size=$("${podman[@]}" image inspect --format '{{.Size}}' localhost/bridge-j
 figure "image size: $((size / 1000000)) MB ($((base_size / 1000000)) MB of it the JRE base, $(((size - base_size) / 1000000)) MB the bridge)"
 
 cleanup() {
-  "${podman[@]}" rm -f -t 0 bridge-deploy-test >/dev/null 2>&1 || true
+  "${podman[@]}" rm -f -v -t 0 bridge-deploy-test >/dev/null 2>&1 || true
   (cd deploy && podman-compose -p bridgetest -f compose.yaml down -v -t 2 >/dev/null 2>&1) || true
 }
 trap cleanup EXIT
@@ -148,7 +148,7 @@ wait "$ngx_pid" 2>/dev/null || true
 rm -rf "$ngx"
 "${podman[@]}" stop -t 30 bridge-deploy-test >/dev/null
 check "SIGTERM: an orderly shutdown" bash -c "${podman[*]} logs bridge-deploy-test 2>&1 | grep -q 'shutdown complete'"
-"${podman[@]}" rm -f bridge-deploy-test >/dev/null
+"${podman[@]}" rm -f -v bridge-deploy-test >/dev/null
 
 # ---- 3. compose, for real ----
 say "compose: three nodes and Prometheus"
