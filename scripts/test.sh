@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what the tests need, then runs every test.
 #   unit + integration tests (surefire), browser and multi-JVM cluster tests (failsafe),
-#   and a smoke-size run of the fan-out benchmark so it cannot rot.
+#   a smoke-size run of the fan-out benchmark so it cannot rot, and the deployment tests
+#   (scripts/deploy-test.sh: the Dockerfile built and run with podman, compose, Kubernetes manifests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,4 +30,11 @@ mvn -B -ntp verify
 if [ -f bench/run.sh ]; then
   echo "== benchmark smoke run"
   bash bench/run.sh --smoke
+fi
+
+# The image, compose and Kubernetes checks (docs/deploy.md): podman, debootstrap and the rest are
+# installed by the script; its bases are made once and reused. SKIP_DEPLOY_TEST=1 leaves it out.
+if [ "${SKIP_DEPLOY_TEST:-0}" != 1 ]; then
+  echo "== deployment tests (image, compose, Kubernetes manifests)"
+  bash scripts/deploy-test.sh
 fi

@@ -29,7 +29,9 @@ import dev.discordbridge.ops.Metrics;
 import dev.discordbridge.ratelimit.BucketStoreVerticle;
 import dev.discordbridge.ratelimit.HazelcastBucketStore;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
+import dev.discordbridge.sim.SharedHubLog;
 import dev.discordbridge.sim.SimulatedHub;
+import dev.discordbridge.stream.AdminVerticle;
 import dev.discordbridge.stream.SseRouterVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -89,6 +91,9 @@ public final class Node {
   /** The HTTP port bound: a requested port 0 was resolved to a free one before the routers started. */
   public int httpPort() { return config.http().port(); }
 
+  /** The admin port bound (ADMIN_PORT), or null when the operator routes are on the public port. */
+  public Integer adminPort() { return config.listeners().adminPort(); }
+
   /**
    * Reads the configuration (with a short-lived Vert.x, since clustering is itself configured)
    * and starts the node. Call it from a plain thread (main, a test), not from an event loop.
@@ -120,14 +125,20 @@ public final class Node {
     JsonLimits.apply();
     // Several router instances share one port; a requested port 0 is resolved once, here.
     BridgeConfig config = requested.http().port() == 0 ? requested.withHttpPort(freePort(requested.http().host())) : requested;
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
-      ctx.putProperty("node", config.node().id());
+    Integer admin = config.listeners().adminPort();
+    if (admin != null && admin == 0) {
+      config = config.withListeners(config.listeners().withAdminPort(freePort(config.http().host())));
     }
-    HazelcastClusterManager cluster = config.cluster().enabled() ? ClusterSetup.clusterManager(config) : null;
-    return buildVertx(config, cluster).compose(vertx -> {
+    BridgeConfig chosen = config;
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+      ctx.putProperty("node", chosen.node().id());
+    }
+    HazelcastClusterManager cluster = chosen.cluster().enabled() ? ClusterSetup.clusterManager(chosen) : null;
+    return buildVertx(chosen, cluster).compose(vertx -> {
       LinkLease lease = cluster == null ? new LocalLinkLease()
-          : new HazelcastLinkLease(vertx, cluster.getHazelcastInstance(), config.cluster().leaseMs());
-      return deploy(vertx, config, cluster, lease, hubs)
+          : new HazelcastLinkLease(vertx, cluster.getHazelcastInstance(), chosen.cluster().leaseMs());
+      return DemoCluster.agree(vertx, chosen, cluster != null)
+          .compose(agreed -> deploy(vertx, agreed, cluster, lease, hubs))
           .recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err)));
     });
   }
@@ -251,6 +262,10 @@ public final class Node {
     }
     SimulatedHub hub = initial.auth().demo()
         ? hubs.apply(initial.link().linkToken(), initial.sim().eventsPerSecond()) : null;
+    if (hub != null && cluster != null) {
+      // One simulated upstream for the whole demo cluster: the next link holder's hub takes the session over.
+      hub.shareSessions(SharedHubLog.clusterWide(vertx));
+    }
     return upstream(vertx, initial, hub).compose(config -> {
       // Rate-limit buckets and idempotency keys are cluster-wide when clustered, node-wide otherwise.
       // Node-local buckets and the command queue each have one owner (a single instance); the role's instances reach it over the bus.
@@ -270,12 +285,16 @@ public final class Node {
               .compose(id -> vertx.deployVerticle(new LegacyPresenceVerticle()))
           : Future.succeededFuture("legacy-bridge disabled");
       var router = new SseRouterVerticle.PortHolder();
-      return Future.all(rateLimiter, dispatcher, gateway, legacy)
+      Integer adminPort = config.listeners().adminPort();
+      Future<String> admin = adminPort == null ? Future.succeededFuture("no admin port")
+          : deployOne(vertx, "admin port", () -> new AdminVerticle(config));
+      return Future.all(rateLimiter, dispatcher, gateway, legacy, admin)
           .compose(v -> deploy(vertx, config, Role.SSE_ROUTER, () -> new SseRouterVerticle(config, router)))
           .map(routerDeployment -> {
-            log.info("bridge node {} listening on port {} (cluster: {}, roles: {}, legacy socket: {})",
-                config.node().id(), router.port(), config.cluster().enabled(), config.instances(),
-                config.legacy().enabled());
+            log.info("bridge node {} listening on port {} ({}{}) (cluster: {}, roles: {}, legacy socket: {})",
+                config.node().id(), router.port(), config.listeners().tls() ? "https, h2 and http/1.1" : "http/1.1",
+                adminPort == null ? "" : "; /metrics, /health/*, /internal/events on admin port " + adminPort,
+                config.cluster().enabled(), config.instances(), config.legacy().enabled());
             return new Node(vertx, config, hub, routerDeployment);
           });
     });

@@ -27,7 +27,7 @@ import java.util.Set;
  */
 public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream stream, Command command,
                            RateLimitConfig rateLimit, Legacy legacy, Cluster cluster, Sim sim,
-                           Map<Role, Integer> instances, Discord discord) {
+                           Map<Role, Integer> instances, Discord discord, Listeners listeners) {
 
   /** Where the defaults live: conf/bridge.json, packaged in the jar at this class-path location. */
   public static final String DEFAULTS_RESOURCE = "conf/bridge.json";
@@ -65,10 +65,10 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    *     from its iat, is refused; 0 = no limit
    */
   public record Auth(String jwtSecret, String jwtPublicKey, String jwtAlgorithm, boolean allowQueryToken,
-                     boolean demo, long maxTokenTtlMs) {
+                     boolean demo, long maxTokenTtlMs, boolean generatedSecret) {
     /** Without a lifetime cap. */
     public Auth(String jwtSecret, String jwtPublicKey, String jwtAlgorithm, boolean allowQueryToken, boolean demo) {
-      this(jwtSecret, jwtPublicKey, jwtAlgorithm, allowQueryToken, demo, 0);
+      this(jwtSecret, jwtPublicKey, jwtAlgorithm, allowQueryToken, demo, 0, false);
     }
 
     @Override
@@ -123,9 +123,16 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    *     set it to a majority (2 of 3) in production
    * @param leaseMs how long the link lease lasts without renewal (failover time is about this
    *     plus the renewal period)
+   * @param kubernetesServiceDns {@code CLUSTER_KUBERNETES_SERVICE_DNS}: a headless Service's DNS name; when set,
+   *     Hazelcast's Kubernetes discovery (DNS lookup) finds the members instead of CLUSTER_MEMBERS
    */
   public record Cluster(boolean enabled, String name, String host, int port, List<String> members,
-                        long memberTimeoutSeconds, int quorum, long leaseMs) {}
+                        long memberTimeoutSeconds, int quorum, long leaseMs, String kubernetesServiceDns) {
+    public Cluster(boolean enabled, String name, String host, int port, List<String> members, long memberTimeoutSeconds,
+                   int quorum, long leaseMs) {
+      this(enabled, name, host, port, members, memberTimeoutSeconds, quorum, leaseMs, null);
+    }
+  }
 
   public record Sim(double eventsPerSecond) {}
 
@@ -163,13 +170,23 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
   public BridgeConfig withGatewayUrl(URI url) {
     var l = new Link(url, link.linkToken(), link.backoffBaseMs(), link.backoffMaxMs(), link.helloTimeoutMs(),
         link.unknownEvents(), link.dedupeWindow(), link.maxFrameBytes(), link.maxFailedResumes());
-    return new BridgeConfig(node, http, auth, l, stream, command, rateLimit, legacy, cluster, sim, instances, discord);
+    return new BridgeConfig(node, http, auth, l, stream, command, rateLimit, legacy, cluster, sim, instances, discord, listeners);
   }
 
   public BridgeConfig withHttpPort(int port) {
     var h = new Http(http.host(), port, http.bodyLimitBytes(), http.allowedOrigins(), http.headerTimeoutMs(),
         http.idleTimeoutMs(), http.maxConnections(), http.bodyTimeoutMs());
-    return new BridgeConfig(node, h, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances, discord);
+    return new BridgeConfig(node, h, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances, discord, listeners);
+  }
+
+  public BridgeConfig withListeners(Listeners l) {
+    return new BridgeConfig(node, http, auth, link, stream, command, rateLimit, legacy, cluster, sim, instances, discord, l);
+  }
+
+  /** The same configuration with the demo JWT secret the cluster agreed on (demo mode, generated secrets only). */
+  public BridgeConfig withDemoSecret(String secret) {
+    var a = new Auth(secret, auth.jwtPublicKey(), auth.jwtAlgorithm(), auth.allowQueryToken(), auth.demo(), auth.maxTokenTtlMs(), true);
+    return new BridgeConfig(node, http, a, link, stream, command, rateLimit, legacy, cluster, sim, instances, discord, listeners);
   }
 
   public int instances(Role role) {
@@ -253,7 +270,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     var node = new Node(Objects.requireNonNullElseGet(r.optional("NODE_ID"), BridgeConfig::defaultNodeId), transport);
     return new BridgeConfig(node, http, auth, link(r, gateway, linkToken != null ? linkToken : randomSecret()), stream,
         command(r), rate, legacy, cluster(r), new Sim(r.decimal("SIM_EVENTS_PER_SEC", 0, 100_000)), instances(raw),
-        discord);
+        discord, Listeners.from(r, http.port()));
   }
 
   /** Direct mode's settings, or null when no DISCORD_BOT_TOKEN is set (the others are then ignored). */
@@ -333,11 +350,12 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     if (!"HS256".equals(algorithm) && publicKey == null) {
       throw new ConfigException("AUTH_JWT_PUBLIC_KEY is required when AUTH_JWT_ALGORITHM is " + algorithm);
     }
-    if (demo && jwtSecret == null && publicKey == null) {
+    boolean generated = demo && jwtSecret == null && publicKey == null;
+    if (generated) {
       jwtSecret = randomSecret();
     }
     long maxTtl = r.optional("AUTH_MAX_TOKEN_TTL_MS") == null ? 0 : r.number("AUTH_MAX_TOKEN_TTL_MS", 1_000, 10L * 365 * 86_400_000L);
-    return new Auth(jwtSecret, publicKey, algorithm, r.bool("AUTH_ALLOW_QUERY_TOKEN"), demo, maxTtl);
+    return new Auth(jwtSecret, publicKey, algorithm, r.bool("AUTH_ALLOW_QUERY_TOKEN"), demo, maxTtl, generated);
   }
 
   private static Http http(ConfigReader r) {
@@ -379,9 +397,23 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     if (members.isEmpty()) {
       throw new ConfigException("CLUSTER_MEMBERS must list at least one member address");
     }
-    return new Cluster(r.bool("CLUSTER_ENABLED"), r.string("CLUSTER_NAME"), r.string("CLUSTER_HOST"),
+    return new Cluster(r.bool("CLUSTER_ENABLED"), r.string("CLUSTER_NAME"), clusterHost(r.string("CLUSTER_HOST")),
         r.integer("CLUSTER_PORT", 0, 65535), members, r.number("CLUSTER_MEMBER_TIMEOUT_SECONDS", 2, 600),
-        r.integer("CLUSTER_QUORUM", 1, 100), r.number("CLUSTER_LEASE_MS", 500, 120_000));
+        r.integer("CLUSTER_QUORUM", 1, 100), r.number("CLUSTER_LEASE_MS", 500, 120_000),
+        r.optional("CLUSTER_KUBERNETES_SERVICE_DNS"));
+  }
+
+  /**
+   * CLUSTER_HOST as an IP address: Hazelcast binds and advertises addresses, not names. A host name
+   * (a container's own, in compose) is resolved once, here.
+   */
+  private static String clusterHost(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new ConfigException("CLUSTER_HOST must be an IP address or a host name that resolves here, got \""
+          + ConfigReader.shown(host) + "\"");
+    }
   }
 
   /**

@@ -119,6 +119,7 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
         () -> StreamIds.nextEpoch(System.currentTimeMillis(), sequencer.highestSeen()),
         epoch -> {
           // Not awaited: the handover may take a while, and the lease keeper must go on renewing.
+          metrics.termTaken();
           takeLink(epoch);
           return Future.succeededFuture();
         }, this::releaseLink);

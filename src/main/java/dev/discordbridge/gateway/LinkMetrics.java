@@ -6,6 +6,7 @@ import dev.discordbridge.ops.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,7 @@ final class LinkMetrics {
   private final Map<String, Counter> seqAnomalies = new ConcurrentHashMap<>();
   private final Map<String, Counter> abandoned = new ConcurrentHashMap<>();
   private final Counter resumesFailed;
+  private final Counter terms;
 
   LinkMetrics(String node, Supplier<LinkState> state, IntSupplier pendingCommands) {
     this.node = node;
@@ -31,6 +33,9 @@ final class LinkMetrics {
         .tag("node", node).register(registry);
     resumesFailed = Counter.builder("bridge_link_resumes_failed_total")
         .description("Resumes whose socket was lost before any event was accepted").tag("node", node).register(registry);
+    terms = Counter.builder("bridge_link_terms_total")
+        .description("Times this node took the upstream link (its first term, then each failover or handover to it)")
+        .tag("node", node).register(registry);
     Gauge.builder("bridge_link_up", () -> state.get() == LinkState.CONNECTED ? 1 : 0)
         .description("1 while the upstream link is connected and handshaken").tag("node", node).strongReference(true)
         .register(registry);
@@ -39,9 +44,21 @@ final class LinkMetrics {
           .description("1 for the current state of the upstream link").tag("node", node).tag("state", s.wire())
           .strongReference(true).register(registry);
     }
+    // The runbook's alerts read these: they start at 0 so that rate() and increase() see 0, not "no data".
+    for (SeqAnomaly k : SeqAnomaly.values()) {
+      seqAnomalies.computeIfAbsent(k.tag(), this::seqAnomalyCounter);
+    }
+    abandoned.computeIfAbsent("failed_resumes", this::abandonedCounter);
+    for (String reason : List.of("bad_json", "bad_version", "unknown_type", "bad_event", "unknown_event", "too_large")) {
+      dropped.computeIfAbsent(reason, this::droppedCounter);
+    }
     Gauge.builder("bridge_link_commands_pending", pendingCommands::getAsInt)
         .description("Commands written upstream and waiting for their ack").tag("node", node).strongReference(true)
         .register(registry);
+  }
+
+  void termTaken() {
+    terms.increment();
   }
 
   void reconnect() {
@@ -55,8 +72,11 @@ final class LinkMetrics {
   }
 
   void dropped(String reason) {
-    dropped.computeIfAbsent(reason, k -> counter("bridge_link_frames_dropped_total", "reason", k,
-        "Frames from the hub that were dropped")).increment();
+    dropped.computeIfAbsent(reason, this::droppedCounter).increment();
+  }
+
+  private Counter droppedCounter(String reason) {
+    return counter("bridge_link_frames_dropped_total", "reason", reason, "Frames from the hub that were dropped");
   }
 
   /** Events a new holder republished under their own ids at a handover (some node had missed them). */
@@ -87,8 +107,12 @@ final class LinkMetrics {
 
   /** A link seq that skipped ({@code gap}) or went back / repeated ({@code regress}) within a session. */
   void seqAnomaly(SeqAnomaly kind) {
-    seqAnomalies.computeIfAbsent(kind.tag(), k -> counter("bridge_link_seq_anomalies_total", "kind", k,
-        "Event seqs from the hub that skipped (gap) or went back (regress) within a session")).increment();
+    seqAnomalies.computeIfAbsent(kind.tag(), this::seqAnomalyCounter).increment();
+  }
+
+  private Counter seqAnomalyCounter(String kind) {
+    return counter("bridge_link_seq_anomalies_total", "kind", kind,
+        "Event seqs from the hub that skipped (gap) or went back (regress) within a session");
   }
 
   /** A resume whose socket was lost before any event was accepted or the link was stable. */
@@ -98,8 +122,12 @@ final class LinkMetrics {
 
   /** The session was given up and a fresh one started; the reason is a closed set. */
   void sessionAbandoned(String reason) {
-    abandoned.computeIfAbsent(reason, k -> counter("bridge_link_sessions_abandoned_total", "reason", k,
-        "Upstream sessions given up by the bridge (a reset went to every stream)")).increment();
+    abandoned.computeIfAbsent(reason, this::abandonedCounter).increment();
+  }
+
+  private Counter abandonedCounter(String reason) {
+    return counter("bridge_link_sessions_abandoned_total", "reason", reason,
+        "Upstream sessions given up by the bridge (a reset went to every stream)");
   }
 
   void ingest(String outcome, int n) {

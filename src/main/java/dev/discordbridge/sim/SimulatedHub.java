@@ -6,7 +6,6 @@ import dev.discordbridge.bus.DemoRoster;
 import dev.discordbridge.contract.ContractViolation;
 import dev.discordbridge.contract.EventName;
 import dev.discordbridge.contract.GatewayCommand;
-import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.LinkFrames;
 import dev.discordbridge.contract.Times;
 import io.vertx.core.Context;
@@ -21,7 +20,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -64,48 +62,21 @@ public class SimulatedHub extends VerticleBase {
   // Confined to the hub's context.
   private Context context;
   private HttpServer server;
-  private Session active;
-  private final Map<String, Session> sessions = new LinkedHashMap<>(16, 0.75f, false) {
+  private HubSessionState active;
+  private final Map<String, HubSessionState> sessions = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Session> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, HubSessionState> eldest) {
       return size() > SESSIONS_KEPT;
     }
   };
-  private final List<Connection> connections = new ArrayList<>();
+  private final List<HubConnection> connections = new ArrayList<>();
   private final HubCommands commands = new HubCommands(roster);
   private DemoTraffic traffic;
   private double trafficCarry;
   private DemoDropouts dropouts;
-
-  private final class Session {
-    final String id = "sess_" + Ids.newEventId().substring(4);
-    final long generation = sessionGeneration();
-    final ArrayDeque<Sent> history = new ArrayDeque<>();
-    long seq;
-    ServerWebSocket socket;
-
-    /** True when every event after {@code after} (null: from the start) is still in the history. */
-    boolean canReplayAfter(Long after) {
-      long from = after == null ? 0 : after;
-      if (from < 0 || from > seq) {
-        return false;
-      }
-      return from == seq || (!history.isEmpty() && history.peekFirst().seq() <= from + 1);
-    }
-  }
-
-  private record Sent(long seq, String text) {}
-
-  private static final class Connection {
-    final ServerWebSocket socket;
-    final Session offered;
-    Session session;
-
-    Connection(ServerWebSocket socket, Session offered) {
-      this.socket = socket;
-      this.offered = offered;
-    }
-  }
+  /** The demo cluster's shared session log, or null: sessions live in this hub only. */
+  private SharedHubLog shared;
+  private Future<Void> logged = Future.succeededFuture();
 
   /** @param eventsPerSecond demo traffic rate; 0 = no generated traffic (tests drive it) */
   public SimulatedHub(String linkToken, double eventsPerSecond) {
@@ -120,6 +91,17 @@ public class SimulatedHub extends VerticleBase {
 
   public int port() { return port; }
 
+  /** Demo cluster: sessions are logged cluster-wide and any node's hub can take one over (call before deploying). */
+  public SimulatedHub shareSessions(SharedHubLog log) {
+    shared = log;
+    return this;
+  }
+
+  /** Whether generated traffic may go to the active session: with a shared log, only while its bridge is connected here. */
+  private boolean generating() {
+    return active != null && (shared == null || active.socket != null);
+  }
+
   /** The heartbeat interval announced in later {@code hello} frames. */
   public SimulatedHub heartbeatIntervalMs(long ms) {
     heartbeatIntervalMs = ms;
@@ -130,7 +112,7 @@ public class SimulatedHub extends VerticleBase {
   public Future<?> start() {
     context = vertx.getOrCreateContext();
     dropouts = new DemoDropouts(vertx, roster, e -> {
-      if (active == null) {
+      if (!generating()) {
         return false;
       }
       append(active, e);
@@ -172,7 +154,7 @@ public class SimulatedHub extends VerticleBase {
   public Future<Void> dropLink() {
     return onContext(() -> new ArrayList<>(connections)).compose(open -> {
       List<Future<Void>> closes = new ArrayList<>();
-      for (Connection c : open) {
+      for (HubConnection c : open) {
         closes.add(c.socket.close((short) 1012, "dropped by the simulated hub"));
       }
       return Future.all(closes).mapEmpty();
@@ -255,9 +237,11 @@ public class SimulatedHub extends VerticleBase {
       ws.close((short) LinkFrames.CLOSE_AUTH_FAILED, "link token rejected");
       return;
     }
-    Connection c = new Connection(ws, new Session());
+    HubConnection c = new HubConnection(ws, new HubSessionState(sessionGeneration()));
     connections.add(c);
-    if (active == null) {
+    // A hub of a demo cluster (shared log) waits for the bridge's first frame instead: it may resume a
+    // session another node's hub began.
+    if (active == null && shared == null) {
       commit(c, c.offered);
     }
     ws.textMessageHandler(text -> onFrame(c, text));
@@ -267,14 +251,14 @@ public class SimulatedHub extends VerticleBase {
   private void closed(ServerWebSocket ws) {
     socketClosed();
     connections.removeIf(c -> c.socket == ws);
-    for (Session s : sessions.values()) {
+    for (HubSessionState s : sessions.values()) {
       if (s.socket == ws) {
         s.socket = null;
       }
     }
   }
 
-  private void commit(Connection c, Session s) {
+  private void commit(HubConnection c, HubSessionState s) {
     if (s.socket != null && s.socket != c.socket) {
       s.socket.close((short) 4009, "session taken over by another connection");
     }
@@ -284,7 +268,7 @@ public class SimulatedHub extends VerticleBase {
     active = s;
   }
 
-  private void onFrame(Connection c, String text) {
+  private void onFrame(HubConnection c, String text) {
     JsonObject frame;
     try {
       frame = new JsonObject(text);
@@ -298,7 +282,7 @@ public class SimulatedHub extends VerticleBase {
       onResume(c, frame);
       return;
     }
-    if (c.session == null) {
+    if (c.session == null && !c.resuming) {
       commit(c, c.offered);
     }
     switch (type) {
@@ -312,20 +296,22 @@ public class SimulatedHub extends VerticleBase {
     }
   }
 
-  private void onResume(Connection c, JsonObject frame) {
-    Session s = sessions.get(String.valueOf(frame.getValue("sessionId")));
+  private void onResume(HubConnection c, JsonObject frame) {
+    String id = String.valueOf(frame.getValue("sessionId"));
+    HubSessionState s = sessions.get(id);
     Object seqValue = frame.getValue("seq");
     Long after = seqValue instanceof Number n ? n.longValue() : null;
+    if (shared != null && c.session == null && !c.resuming) {
+      resumeFromLog(c, id, after);
+      return;
+    }
     if (c.session != null || s == null || s.generation < sessionGeneration() || !s.canReplayAfter(after)) {
-      c.socket.writeTextMessage(LinkFrames.frame(LinkFrames.INVALID_SESSION).encode());
-      Session fresh = new Session();
-      commit(c, fresh);
-      c.socket.writeTextMessage(LinkFrames.hello(fresh.id, heartbeatIntervalMs, true).encode());
+      refuseResume(c);
       return;
     }
     commit(c, s);
     long from = after == null ? 0 : after;
-    for (Sent sent : s.history) {
+    for (HubSessionState.Sent sent : s.history) {
       if (sent.seq() > from) {
         c.socket.writeTextMessage(sent.text());
       }
@@ -333,17 +319,63 @@ public class SimulatedHub extends VerticleBase {
     c.socket.writeTextMessage(LinkFrames.frame(LinkFrames.RESUMED).encode());
   }
 
-  private long append(Session s, JsonObject event) {
+  private void refuseResume(HubConnection c) {
+    c.socket.writeTextMessage(LinkFrames.frame(LinkFrames.INVALID_SESSION).encode());
+    HubSessionState fresh = new HubSessionState(sessionGeneration());
+    commit(c, fresh);
+    c.socket.writeTextMessage(LinkFrames.hello(fresh.id, heartbeatIntervalMs, true).encode());
+  }
+
+  /** Demo cluster: the session (whichever node's hub it began on) is rebuilt from the shared log, replayed, and goes on here. */
+  private void resumeFromLog(HubConnection c, String id, Long after) {
+    c.resuming = true;
+    shared.tail(id, after, HISTORY).onComplete(ar -> {
+      c.resuming = false;
+      SharedHubLog.Tail tail = ar.succeeded() ? ar.result() : null;
+      if (tail == null || c.session != null) {
+        refuseResume(c);
+        return;
+      }
+      HubSessionState s = new HubSessionState(id, sessionGeneration());
+      long seq = tail.lastSeq() - tail.frames().size();
+      for (String text : tail.frames()) {
+        s.history.addLast(new HubSessionState.Sent(++seq, text));
+      }
+      s.seq = tail.lastSeq();
+      commit(c, s);
+      tail.frames().forEach(c.socket::writeTextMessage);
+      c.socket.writeTextMessage(LinkFrames.frame(LinkFrames.RESUMED).encode());
+      log.info("simulated hub: took over the demo cluster's session {} at seq {} from the shared log ({} frame(s) replayed)",
+          id, tail.lastSeq(), tail.frames().size());
+    });
+  }
+
+  private long append(HubSessionState s, JsonObject event) {
     long seq = ++s.seq;
     String text = LinkFrames.event(seq, event).encode();
-    s.history.addLast(new Sent(seq, text));
+    s.history.addLast(new HubSessionState.Sent(seq, text));
     if (s.history.size() > HISTORY) {
       s.history.removeFirst();
     }
+    if (shared == null) {
+      send(s, text);
+    } else {
+      // Logged before it is sent, one frame after the other: what a bridge has seen, the next hub can replay.
+      logged = logged.transform(v -> shared.record(s.id, seq, text)).andThen(ar -> {
+        if (ar.failed()) {
+          log.warn("simulated hub: frame {} of session {} not in the shared log ({}); a failover now resets", seq, s.id,
+              ar.cause().toString());
+        }
+        send(s, text);
+      });
+    }
+    return seq;
+  }
+
+  private static void send(HubSessionState s, String text) {
     if (s.socket != null) {
       s.socket.writeTextMessage(text);
     }
-    return seq;
   }
 
   private ServerWebSocket current() {
@@ -355,7 +387,7 @@ public class SimulatedHub extends VerticleBase {
 
   // ---- commands ----
 
-  private void onCommandFrame(Connection c, JsonObject frame) {
+  private void onCommandFrame(HubConnection c, JsonObject frame) {
     HubCommands.Answer answer = commands.answer(frame, commandAnswer());
     if (answer == null) {
       return;
@@ -369,7 +401,7 @@ public class SimulatedHub extends VerticleBase {
   // ---- demo traffic ----
 
   private void generate(double expected) {
-    if (active == null) {
+    if (!generating()) {
       return;
     }
     trafficCarry = Math.min(trafficCarry + expected, 1_000);

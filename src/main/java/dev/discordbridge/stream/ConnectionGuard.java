@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.micrometer.core.instrument.Counter;
@@ -114,6 +115,9 @@ final class ConnectionGuard {
       decoder.start(channel.pipeline().context(decoder)); // before other threads can see it in the map
       withoutHead.put(decoder, System.nanoTime());
     }
+    if (decoder == null) {
+      armHttp2HeaderTimeout(channel);
+    }
     watchAccepts(channel.parent());
     EdgeDecoder installed = decoder;
     open.incrementAndGet();
@@ -129,6 +133,24 @@ final class ConnectionGuard {
     if (open.get() > maxConnections) {
       makeRoom(channel, installed);
     }
+  }
+
+  /**
+   * HTTP/2 (TLS with ALPN h2) has no request decoder to time: a connection that has opened no
+   * stream (no complete HEADERS block: silent after the preface, or a header block never finished)
+   * when HTTP_HEADER_TIMEOUT_MS is over is closed and counted as a header timeout, as on HTTP/1.1.
+   */
+  private void armHttp2HeaderTimeout(Channel channel) {
+    Http2ConnectionHandler h2 = channel.pipeline().get(Http2ConnectionHandler.class);
+    if (h2 == null) {
+      return;
+    }
+    channel.eventLoop().schedule(() -> {
+      if (channel.isActive() && h2.connection().remote().lastStreamCreated() == 0) {
+        headerTimedOut();
+        channel.close();
+      }
+    }, headerTimeoutMs, TimeUnit.MILLISECONDS);
   }
 
   private static final String ACCEPT_FAILURES = "bridge-accept-failures";

@@ -7,13 +7,10 @@ import dev.discordbridge.bus.CommandStatus;
 import dev.discordbridge.bus.LinkStatus;
 import dev.discordbridge.bus.ReplayFetch;
 import dev.discordbridge.bus.ReplaySnapshot;
-import dev.discordbridge.bus.ClusterStatus;
-import dev.discordbridge.bus.NodeShutdown;
 import dev.discordbridge.bus.StreamEviction;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.StreamEvent;
-import dev.discordbridge.ops.LinkReadiness;
 import dev.discordbridge.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,18 +21,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,11 +86,9 @@ public final class SseRouterVerticle extends VerticleBase {
   private final PortHolder portHolder;
   private final String instanceId = Ids.newTraceId();
   private Fanout fanout;
+  private OpsRoutes ops;
   /** The routes this instance serves (read by the test that holds docs/openapi.yaml to them). */
   private Router router;
-  private final LinkReadiness readiness = new LinkReadiness();
-  /** Set when the node's shutdown starts: not ready, so load balancers send new requests elsewhere. */
-  private boolean shuttingDown;
 
   public SseRouterVerticle(BridgeConfig config, PortHolder portHolder) {
     this.config = config;
@@ -117,21 +106,20 @@ public final class SseRouterVerticle extends VerticleBase {
     MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS,
         m -> fanout.onEvent(m.body(), m.headers().contains(Addresses.REPAIR_HEADER)));
     MessageConsumer<CommandStatus> statuses = bus.consumer(Addresses.COMMAND_STATUS, m -> fanout.onCommandStatus(m.body()));
-    MessageConsumer<LinkStatus> link = bus.consumer(Addresses.LINK_STATUS, m -> onLinkStatus(m.body()));
+    ops = new OpsRoutes(vertx, config);
     MessageConsumer<ReplayFetch> peers = bus.localConsumer(Addresses.REPLAY_FETCH,
         m -> m.reply(instanceId.equals(m.body().from()) ? ReplaySnapshot.NONE : fanout.peerSnapshot()));
-    MessageConsumer<NodeShutdown> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
     MessageConsumer<StreamEviction> evictions = bus.localConsumer(Addresses.STREAM_EVICT, m -> fanout.evict(m.body()));
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
     Router router = router(authenticator, origins);
-    return Future.all(List.of(events.completion(), statuses.completion(), link.completion(), peers.completion(),
-            shutdown.completion(), evictions.completion()))
+    return Future.all(List.of(events.completion(), statuses.completion(), ops.start(this::onLinkStatus), peers.completion(),
+            evictions.completion()))
         .compose(v -> legacy.mount(router))
         .compose(v -> bootstrapFromPeer(3))
         .compose(v -> {
           fanout.start();
-          queryLinkStatus();
-          HttpServerOptions options = serverOptions();
+          ops.queryLinkStatus(this::onLinkStatus);
+          HttpServerOptions options = PublicServerOptions.of(config);
           ConnectionGuard guard = portHolder.guard(config.http());
           return vertx.createHttpServer(options)
               .connectionHandler(connection -> guard.accept(connection, options))
@@ -140,23 +128,6 @@ public final class SseRouterVerticle extends VerticleBase {
               .listen(config.http().port(), config.http().host());
         })
         .onSuccess((HttpServer s) -> portHolder.set(s.actualPort()));
-  }
-
-  /**
-   * HTTP/1.1 only: with cleartext HTTP/2 on, Vert.x sets a connection up only after its first
-   * bytes, so a silent connection would escape the header timeout and the connection cap.
-   *
-   * <p>Strict thread mode: every request is handled and answered on this verticle's event loop
-   * (bus replies and timers come back to it), so Vert.x may write to the channel directly. Each
-   * connection then has no write queue of its own (a 4 KiB array per connection otherwise), and
-   * nothing Vert.x writes can be held back behind the frames the fan-out writes below the HTTP
-   * encoder ({@link SseConnection}).
-   */
-  private HttpServerOptions serverOptions() {
-    var options = new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true).setAcceptBacklog(4096)
-        .setHttp2ClearTextEnabled(false).setStrictThreadMode(true)
-        .setIdleTimeout((int) config.http().idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    return LegacySocketEdge.applyLimits(options, config);
   }
 
   /**
@@ -205,7 +176,7 @@ public final class SseRouterVerticle extends VerticleBase {
 
   private Router router(Authenticator authenticator, OriginPolicy origins) {
     Router router = Router.router(vertx);
-    router.route().handler(this::traceId);
+    router.route().handler(SseRouterVerticle::traceId);
     router.route().handler(ctx -> {
       BodyReader.deadline(ctx, config.http().bodyTimeoutMs());
       if (!BodyReader.refusesExpectation(ctx)) {
@@ -230,12 +201,14 @@ public final class SseRouterVerticle extends VerticleBase {
     var relay = new BusRelay(vertx, authenticator, origins, config.http().bodyLimitBytes(),
         config.command().ackWaitMs());
     router.post("/api/commands/:name").handler(relay::command);
-    router.post("/internal/events").handler(portHolder.ingest(vertx, config)::ingest);
     if (config.auth().demo()) {
       new DemoRoutes(vertx, authenticator).mount(router);
     }
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
-    health(router);
+    if (config.listeners().adminPort() == null) {
+      ops.mount(router, portHolder.ingest(vertx, config));
+    } else {
+      OpsRoutes.refuse(router);
+    }
     String openApi = OpenApiDocument.load().encode() + "\n";
     router.get("/api/openapi.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
@@ -280,28 +253,6 @@ public final class SseRouterVerticle extends VerticleBase {
     });
   }
 
-  private void health(Router router) {
-    var live = HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK())));
-    router.get("/health/live").handler(live);
-    router.head("/health/live").handler(live); // load balancers probe with HEAD: the same answer, no body
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("upstream-link", p -> p.complete(
-            readiness.ready(System.currentTimeMillis()) ? Status.OK() : Status.KO(new JsonObject()
-                .put("reason", readiness.reason(System.currentTimeMillis())))))
-            .register("cluster", this::clusterCheck)
-            .register("shutdown", p -> p.complete(shuttingDown
-                ? Status.KO(new JsonObject().put("reason", "the node is shutting down")) : Status.OK()))));
-  }
-
-  /** In a cluster, ready only while this node is a member of a cluster of at least the quorum. */
-  private void clusterCheck(io.vertx.core.Promise<Status> check) {
-    ClusterStatus.query(vertx, 1_000)
-        .onSuccess(status -> check.complete(!status.clustered() ? Status.OK(new JsonObject().put("clustered", false))
-            : status.ok() ? Status.OK(status.toJson()) : Status.KO(status.toJson())))
-        .onFailure(err -> check.complete(Status.KO(new JsonObject().put("reason", String.valueOf(err.getMessage())))));
-  }
-
   /** A file name that carries a hash of its content, e.g. {@code app.3f9a1c2e.js}: only such a file can never change. */
   private static final Pattern CONTENT_HASHED = Pattern.compile(".*\\.[0-9a-f]{8,}\\.[a-z0-9]+$");
 
@@ -319,7 +270,7 @@ public final class SseRouterVerticle extends VerticleBase {
   }
 
   /** Every response carries X-Trace-Id: the caller's W3C trace id when valid, else a new one. */
-  private void traceId(RoutingContext ctx) {
+  static void traceId(RoutingContext ctx) {
     String traceId = Ids.traceIdFromTraceparent(ctx.request().getHeader("traceparent"));
     if (traceId == null) {
       traceId = Ids.newTraceId();
@@ -329,14 +280,7 @@ public final class SseRouterVerticle extends VerticleBase {
     ctx.next();
   }
 
-  private void queryLinkStatus() {
-    vertx.eventBus().<LinkStatus>request(Addresses.LINK_STATUS_QUERY, null,
-            new DeliveryOptions().setSendTimeout(2_000))
-        .onSuccess(m -> onLinkStatus(m.body()));
-  }
-
   private void onLinkStatus(LinkStatus status) {
-    readiness.update(status, System.currentTimeMillis());
     fanout.onLinkStatus(status, config.node().id());
   }
 
