@@ -121,13 +121,43 @@ public final class Node {
     return start(requested, SimulatedHub::new);
   }
 
+  /** Tries of a start whose port 0 was resolved to a port another process took before it was bound. */
+  private static final int PORT_RACE_TRIES = 3;
+
   private static Future<Node> start(BridgeConfig requested, BiFunction<String, Double, SimulatedHub> hubs) {
+    return start(requested, hubs, Node::freePort, PORT_RACE_TRIES);
+  }
+
+  /** A start whose port 0 is resolved by {@code freePorts} (tests hand it a port that is taken). */
+  static Future<Node> start(BridgeConfig requested, java.util.function.ToIntFunction<String> freePorts) {
+    return start(requested, SimulatedHub::new, freePorts, PORT_RACE_TRIES);
+  }
+
+  private static Future<Node> start(BridgeConfig requested, BiFunction<String, Double, SimulatedHub> hubs,
+      java.util.function.ToIntFunction<String> freePorts, int tries) {
+    boolean anyPort = requested.http().port() == 0 || Integer.valueOf(0).equals(requested.listeners().adminPort());
+    return startOnce(requested, hubs, freePorts).recover(err -> anyPort && tries > 1 && portTaken(err)
+        ? start(requested, hubs, freePorts, tries - 1) : Future.failedFuture(err));
+  }
+
+  private static boolean portTaken(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      // NIO throws BindException; the native transports an IOException with the same words
+      if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Future<Node> startOnce(BridgeConfig requested, BiFunction<String, Double, SimulatedHub> hubs,
+      java.util.function.ToIntFunction<String> freePorts) {
     JsonLimits.apply();
     // Several router instances share one port; a requested port 0 is resolved once, here.
-    BridgeConfig config = requested.http().port() == 0 ? requested.withHttpPort(freePort(requested.http().host())) : requested;
+    BridgeConfig config = requested.http().port() == 0 ? requested.withHttpPort(freePorts.applyAsInt(requested.http().host())) : requested;
     Integer admin = config.listeners().adminPort();
     if (admin != null && admin == 0) {
-      config = config.withListeners(config.listeners().withAdminPort(freePort(config.http().host())));
+      config = config.withListeners(config.listeners().withAdminPort(freePorts.applyAsInt(config.http().host())));
     }
     BridgeConfig chosen = config;
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
