@@ -72,6 +72,7 @@ public final class SseRouterVerticle extends VerticleBase {
   private final PortHolder portHolder;
   private final String instanceId = Ids.newTraceId();
   private Fanout fanout;
+  private SignInRoutes signIn;
   private final LinkReadiness readiness = new LinkReadiness();
   /** Set when the node's shutdown starts: not ready, so load balancers send new requests elsewhere. */
   private boolean shuttingDown;
@@ -155,6 +156,9 @@ public final class SseRouterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     portHolder.stopGuard();
+    if (signIn != null) {
+      signIn.close();
+    }
     if (fanout == null) {
       return Future.succeededFuture();
     }
@@ -184,6 +188,8 @@ public final class SseRouterVerticle extends VerticleBase {
     router.get("/api/stream").handler(streams::stream);
     router.get("/api/guilds/:guildId/voice").handler(streams::voice);
     router.get("/api/me").handler(streams::me);
+    signIn = new SignInRoutes(vertx, config, authenticator, origins);
+    signIn.mount(router);
     var relay = new BusRelay(vertx, authenticator, origins, config.http().bodyLimitBytes(),
         config.command().ackWaitMs());
     router.post("/api/commands/:name").handler(relay::command);
