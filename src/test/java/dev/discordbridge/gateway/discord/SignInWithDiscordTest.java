@@ -267,10 +267,17 @@ class SignInWithDiscordTest {
     replay.cookies.put("bridge_signin", cookie);
     refused(replay, replay.get(once), 400, "STATE_REPLAYED");
 
-    // The user pressed Cancel at Discord.
+    // The user pressed Cancel at Discord; a browser (Accept: text/html) gets a page with a way back.
     oauth.deny(true);
     var cancelled = new SignInBrowser();
     refused(cancelled, cancelled.get(authorize(cancelled)), 400, "ACCESS_DENIED");
+    var person = new SignInBrowser();
+    HttpResponse<String> page = person.send(java.net.http.HttpRequest.newBuilder(URI.create(authorize(person))).GET(),
+        Map.of("Accept", "text/html,application/xhtml+xml"));
+    assertEquals(400, page.statusCode());
+    assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+    assertTrue(page.body().contains("href=\"/auth/discord/login\"") && page.body().contains("ACCESS_DENIED"), page.body());
+    assertNull(person.setCookie("bridge_token"));
     assertNoSecretLogged();
   }
 
