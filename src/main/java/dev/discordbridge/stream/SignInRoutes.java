@@ -117,8 +117,10 @@ final class SignInRoutes {
     Cookie c = ctx.request().getCookie(STATE_COOKIE);
     String stateCookie = c == null || c.getValue().isEmpty() ? null : c.getValue();
     // The state cookie is spent whatever happens: a new attempt starts at the login. (Read it
-    // first: Vert.x answers getCookie from the response's cookies too.)
-    ctx.response().addCookie(cookie(STATE_COOKIE, "", COOKIE_PATH, CookieSameSite.LAX, 0));
+    // first: Vert.x answers getCookie from the response's cookies too.) The URL holds the code:
+    // no page reached from here is told it.
+    ctx.response().addCookie(cookie(STATE_COOKIE, "", COOKIE_PATH, CookieSameSite.LAX, 0))
+        .putHeader("Referrer-Policy", "no-referrer");
     verifiedState(ctx, stateCookie)
         .compose(state -> useOnce(state, SignInState.expiresAt(stateCookie)).map(state))
         .compose(state -> {
