@@ -203,9 +203,13 @@ final class SignInRoutes {
         : new Refusal(500, "INTERNAL", "the sign-in failed");
     long suppressed = refusals.acquire(System.currentTimeMillis());
     if (suppressed >= 0) {
-      String detail = err instanceof Refusal ? r.reason : err.getClass().getSimpleName() + ": " + err.getMessage();
-      log.info("[trace {}] sign-in refused: {} ({}){}", traceId, r.reason, detail,
-          suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
+      String more = suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "";
+      if (r.status == 500) {
+        log.error("[trace {}] sign-in failed: {}{}", traceId, err.toString(), more);
+      } else {
+        log.info("[trace {}] sign-in refused: {} ({}){}", traceId, r.reason,
+            err instanceof Refusal ? r.getMessage() : err.getMessage(), more);
+      }
     }
     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
     if (accept != null && accept.contains("text/html")) {
