@@ -216,6 +216,17 @@ class SignInWithDiscordTest {
   }
 
   @Test
+  void behindAnHttpsOriginTheCookiesAreSecure() throws Exception {
+    startNode(Map.of("PUBLIC_BASE_URL", "https://bridge.example.com"));
+    var browser = new SignInBrowser();
+    HttpResponse<String> login = browser.get(base() + "/auth/discord/login");
+    assertEquals(302, login.statusCode(), login.body());
+    assertEquals("https://bridge.example.com/auth/discord/callback",
+        query(login.headers().firstValue("Location").orElseThrow()).get("redirect_uri"));
+    assertTrue(browser.setCookie("bridge_signin").toLowerCase().contains("; secure"), browser.setCookie("bridge_signin"));
+  }
+
+  @Test
   void logoutClearsTheCookieAndRefusesCrossSiteRequests() throws Exception {
     startNode(Map.of());
     var browser = new SignInBrowser();
