@@ -224,6 +224,14 @@ class SignInWithDiscordTest {
     assertEquals("https://bridge.example.com/auth/discord/callback",
         query(login.headers().firstValue("Location").orElseThrow()).get("redirect_uri"));
     assertTrue(browser.setCookie("bridge_signin").toLowerCase().contains("; secure"), browser.setCookie("bridge_signin"));
+    // Through the rest of the flow (the test stands in for the TLS proxy in front): the session is Secure too.
+    oauth = new FakeDiscordOAuth(CLIENT_ID, CLIENT_SECRET, "https://bridge.example.com/auth/discord/callback")
+        .user(USER, "ana", "Ana B.", AVATAR, List.of(GUILD));
+    discord.rest.oauth(oauth);
+    String callback = browser.get(login.headers().firstValue("Location").orElseThrow()).headers().firstValue("Location")
+        .orElseThrow();
+    assertEquals(302, browser.get(callback.replace("https://bridge.example.com", base())).statusCode());
+    assertTrue(browser.setCookie("bridge_token").toLowerCase().contains("; secure"), browser.setCookie("bridge_token"));
   }
 
   @Test
