@@ -44,26 +44,38 @@ public final class Authenticator {
     this.maxTtlMs = config.maxTokenTtlMs();
   }
 
+  /** A caller and what the token says about them on Discord ({@link Profile#NONE} when nothing). */
+  public record Identity(Caller caller, Profile profile) {}
+
   /** The caller: the Authorization header first, then the cookie, then (if enabled) the query. */
   public Future<Caller> authenticate(Credentials credentials) {
+    return identify(credentials).map(Identity::caller);
+  }
+
+  /** As {@link #authenticate}, with the profile claims of the token (for {@code GET /api/me}). */
+  public Future<Identity> identify(Credentials credentials) {
     String header = credentials.authorization();
     if (header != null) {
       if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         return Future.failedFuture(new AuthFailure("Authorization must be \"Bearer <token>\""));
       }
-      return verify(header.substring(7).trim(), Caller.Via.HEADER);
+      return identity(header.substring(7).trim(), Caller.Via.HEADER);
     }
     String cookie = credentials.cookie();
     if (cookie != null && !cookie.isEmpty()) {
-      return verify(cookie, Caller.Via.COOKIE);
+      return identity(cookie, Caller.Via.COOKIE);
     }
     if (allowQueryToken && credentials.query() != null) {
-      return verify(credentials.query(), Caller.Via.QUERY);
+      return identity(credentials.query(), Caller.Via.QUERY);
     }
     return Future.failedFuture(new AuthFailure("a token is required (Authorization: Bearer, or the " + COOKIE + " cookie)"));
   }
 
   public Future<Caller> verify(String token, Caller.Via via) {
+    return identity(token, via).map(Identity::caller);
+  }
+
+  private Future<Identity> identity(String token, Caller.Via via) {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
       return Future.failedFuture(new AuthFailure("the token is missing or too long"));
     }
@@ -84,7 +96,8 @@ public final class Authenticator {
         .compose(user -> {
           JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
           try {
-            return Future.succeededFuture(caller(claims, via, maxTtlMs));
+            Caller caller = caller(claims, via, maxTtlMs);
+            return Future.succeededFuture(new Identity(caller, Profile.of(caller.userId(), claims)));
           } catch (AuthFailure e) {
             return Future.failedFuture(e);
           }
@@ -148,10 +161,15 @@ public final class Authenticator {
 
   /** Issues an HS256 token (demo mode and tests only). */
   public String mint(String userId, List<String> guilds, long ttlSeconds) {
+    return mint(userId, guilds, ttlSeconds, new JsonObject());
+  }
+
+  /** Issues an HS256 token with more claims beside {@code sub}, {@code guilds} and {@code exp} (Sign in with Discord: {@link Profile#claims}). */
+  public String mint(String userId, List<String> guilds, long ttlSeconds, JsonObject extraClaims) {
     if (!canMint) {
       throw new IllegalStateException("tokens can only be issued with an HS256 secret");
     }
-    return jwt.generateToken(new JsonObject().put("sub", userId).put("guilds", new JsonArray(guilds)),
+    return jwt.generateToken(extraClaims.copy().put("sub", userId).put("guilds", new JsonArray(guilds)),
         new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) ttlSeconds));
   }
 }

@@ -51,6 +51,13 @@ public final class Addresses {
   public static final String DISCORD_CHANNELS = "bridge.discord.channels";
 
   /**
+   * Request, local only (direct Discord mode, answered by the node's channel directory): a
+   * {@link BotGuilds.Query} → {@link BotGuilds}, which of those guilds the bot is in (Sign in with
+   * Discord). A guild whose shard has not settled yet is waited for, a few seconds at most.
+   */
+  public static final String DISCORD_GUILDS_QUERY = "bridge.discord.guilds.query";
+
+  /**
    * Published by a new link holder before it publishes anything: a {@link Handover.Query}; every
    * other node's gateway answers on {@link #HANDOVER_REPORT}.
    */

@@ -145,9 +145,10 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    * @param shards {@code DISCORD_SHARDS}: a count, or null ({@code auto}: the count /gateway/bot recommends)
    * @param messageContent {@code DISCORD_MESSAGE_CONTENT}: ask for the privileged Message Content intent
    * @param userAgentUrl {@code DISCORD_USER_AGENT_URL}: the URL in {@code User-Agent: DiscordBot (url, version)}
+   * @param signIn Sign in with Discord ({@code DISCORD_CLIENT_ID} and {@code DISCORD_CLIENT_SECRET}), or null: off
    */
   public record Discord(String botToken, URI apiBase, URI gatewayUrl, boolean compress, Integer shards,
-                        boolean messageContent, String userAgentUrl) {
+                        boolean messageContent, String userAgentUrl, SignInConfig signIn) {
     /** The gateway intents the streamed events need (contract section 1). */
     public int intents() {
       int guilds = 1, voiceStates = 1 << 7, messages = 1 << 9, reactions = 1 << 10, typing = 1 << 11, content = 1 << 15;
@@ -157,8 +158,14 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     @Override
     public String toString() {
       return "Discord[apiBase=" + apiBase + ", gatewayUrl=" + gatewayUrl + ", compress=" + compress + ", shards="
-          + (shards == null ? "auto" : shards) + ", messageContent=" + messageContent + ", userAgentUrl=" + userAgentUrl + "]";
+          + (shards == null ? "auto" : shards) + ", messageContent=" + messageContent + ", userAgentUrl=" + userAgentUrl
+          + ", signIn=" + signIn + "]";
     }
+  }
+
+  /** Sign in with Discord's settings, or null when it is off (it needs direct mode). */
+  public SignInConfig signIn() {
+    return discord == null ? null : discord.signIn();
   }
 
   /** True when the bridge talks to Discord itself rather than to a hub. */
@@ -246,6 +253,11 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
           + "Discord itself (DISCORD_BOT_TOKEN) or to a hub (GATEWAY_WS_URL); unset one");
     }
     var auth = auth(r, gateway == null && discord == null);
+    var signIn = SignInConfig.parse(r, discord != null, auth);
+    if (signIn != null) {
+      discord = new Discord(discord.botToken(), discord.apiBase(), discord.gatewayUrl(), discord.compress(),
+          discord.shards(), discord.messageContent(), discord.userAgentUrl(), signIn);
+    }
     var http = http(r);
     var stream = new Stream(r.number("SSE_HEARTBEAT_MS", 50, 3_600_000), r.number("SSE_RETRY_MS", 100, 600_000),
         r.integer("SSE_REPLAY_WINDOW", 0, 10_000_000), r.integer("SSE_CLIENT_BUFFER_EVENTS", 1, 1_000_000),
@@ -299,7 +311,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     String shards = r.string("DISCORD_SHARDS");
     Integer count = "auto".equalsIgnoreCase(shards) ? null : r.integer("DISCORD_SHARDS", 1, 4096);
     return new Discord(token, api, gateway, "zlib-stream".equals(compress), count, r.bool("DISCORD_MESSAGE_CONTENT"),
-        agentUrl);
+        agentUrl, null);
   }
 
   /**

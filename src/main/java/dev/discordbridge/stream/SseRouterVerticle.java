@@ -87,6 +87,7 @@ public final class SseRouterVerticle extends VerticleBase {
   private final String instanceId = Ids.newTraceId();
   private Fanout fanout;
   private OpsRoutes ops;
+  private SignInRoutes signIn;
   /** The routes this instance serves (read by the test that holds docs/openapi.yaml to them). */
   private Router router;
 
@@ -162,6 +163,9 @@ public final class SseRouterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     portHolder.stopGuard();
+    if (signIn != null) {
+      signIn.close();
+    }
     if (fanout == null) {
       return Future.succeededFuture();
     }
@@ -201,6 +205,8 @@ public final class SseRouterVerticle extends VerticleBase {
     var relay = new BusRelay(vertx, authenticator, origins, config.http().bodyLimitBytes(),
         config.command().ackWaitMs());
     router.post("/api/commands/:name").handler(relay::command);
+    signIn = new SignInRoutes(vertx, config, authenticator, origins);
+    signIn.mount(router);
     if (config.auth().demo()) {
       new DemoRoutes(vertx, authenticator).mount(router);
     }

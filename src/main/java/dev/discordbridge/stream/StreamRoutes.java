@@ -77,19 +77,31 @@ final class StreamRoutes {
    * page whose token sits in an HttpOnly cookie knows its user and guilds.
    */
   void me(RoutingContext ctx) {
-    authenticator.authenticate(RequestCredentials.of(ctx.request())).onComplete(ar -> {
+    authenticator.identify(RequestCredentials.of(ctx.request())).onComplete(ar -> {
       if (ar.failed()) {
         unauthenticated(ctx, ar.cause());
         return;
       }
-      var caller = ar.result();
+      var caller = ar.result().caller();
+      var profile = ar.result().profile();
+      var body = new io.vertx.core.json.JsonObject()
+          .put("userId", caller.userId())
+          .put("guilds", new io.vertx.core.json.JsonArray(caller.guilds().stream().sorted().toList()))
+          .put("expiresAt", dev.discordbridge.contract.Times.format(caller.expiresAtMillis()));
+      // Contract section 9: the last three where known (Sign in with Discord puts them in the token).
+      putIfKnown(body, "username", profile.username());
+      putIfKnown(body, "displayName", profile.displayName());
+      putIfKnown(body, "avatarUrl", profile.avatarUrl());
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-          .end(HttpErrors.line(new io.vertx.core.json.JsonObject()
-              .put("userId", caller.userId())
-              .put("guilds", new io.vertx.core.json.JsonArray(caller.guilds().stream().sorted().toList()))
-              .put("expiresAt", dev.discordbridge.contract.Times.format(caller.expiresAtMillis()))));
+          .end(HttpErrors.line(body));
     });
+  }
+
+  private static void putIfKnown(io.vertx.core.json.JsonObject body, String key, String value) {
+    if (value != null) {
+      body.put(key, value);
+    }
   }
 
   static void unauthenticated(RoutingContext ctx, Throwable cause) {

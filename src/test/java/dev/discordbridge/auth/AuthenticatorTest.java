@@ -127,4 +127,25 @@ class AuthenticatorTest {
         () -> Authenticator.caller(claims.copy().put("exp", now + 1800).put("iat", now - 7200), Caller.Via.HEADER, hour));
     Authenticator.caller(claims.copy().put("exp", 95_617_584_000L), Caller.Via.HEADER, 0); // no cap: accepted
   }
+
+  @Test
+  void profileClaimsBecomeTheProfileAndBadOnesAreIgnored() {
+    String avatar = "a_0123456789abcdef0123456789abcdef";
+    var signedIn = auth.identify(new Credentials(null, auth.mint(USER, List.of(GUILD), 60,
+        Profile.claims("ana", "Ana B.", avatar)), null)).await();
+    assertEquals(Caller.Via.COOKIE, signedIn.caller().via());
+    assertEquals(new Profile("ana", "Ana B.", "https://cdn.discordapp.com/avatars/" + USER + "/" + avatar + ".png"),
+        signedIn.profile());
+    // No global name: the username is the display name; no avatar: Discord's default one.
+    var plain = auth.identify(new Credentials("Bearer " + auth.mint(USER, List.of(GUILD), 60,
+        Profile.claims("ana", null, null)), null, null)).await().profile();
+    assertEquals("ana", plain.displayName());
+    assertEquals("https://cdn.discordapp.com/embed/avatars/" + ((Long.parseLong(USER) >> 22) % 6) + ".png", plain.avatarUrl());
+    // A token without them (demo, an operator's login) has no profile; claims of the wrong shape are dropped.
+    assertEquals(Profile.NONE, auth.identify(new Credentials("Bearer " + auth.mint(USER, List.of(GUILD), 60), null, null))
+        .await().profile());
+    var odd = auth.identify(new Credentials("Bearer " + auth.mint(USER, List.of(GUILD), 60, new JsonObject()
+        .put("username", 42).put("name", "x".repeat(65)).put("avatar", "../../evil")), null, null)).await().profile();
+    assertEquals(Profile.NONE, odd);
+  }
 }

@@ -56,4 +56,36 @@ class MeEndpointTest {
     assertEquals(401, r.statusCode());
     assertEquals("UNAUTHENTICATED", new JsonObject(r.body()).getJsonObject("error").getString("code"));
   }
+
+  @Test
+  void profileClaimsShowWhereTheTokenHasThemInEveryMode() throws Exception {
+    var auth = new Authenticator(node.vertx(), node.config().auth());
+    JsonObject plain = new JsonObject(get(auth.mint("112233445566778899", List.of(), 60)).body());
+    for (String key : List.of("username", "displayName", "avatarUrl")) {
+      assertEquals(false, plain.containsKey(key), key + " is absent from a token without it");
+    }
+    JsonObject signedIn = new JsonObject(get(auth.mint("112233445566778899", List.of(), 60,
+        dev.discordbridge.auth.Profile.claims("ana", "Ana B.", "0123456789abcdef0123456789abcdef"))).body());
+    assertEquals("ana", signedIn.getString("username"));
+    assertEquals("Ana B.", signedIn.getString("displayName"));
+    assertEquals("https://cdn.discordapp.com/avatars/112233445566778899/0123456789abcdef0123456789abcdef.png",
+        signedIn.getString("avatarUrl"));
+  }
+
+  @Test
+  void logoutClearsTheCookieAndTheMethodsOfferNoDiscordSignInHere() throws Exception {
+    var logout = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/auth/logout"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(204, logout.statusCode());
+    String cleared = logout.headers().firstValue("Set-Cookie").orElseThrow().toLowerCase();
+    assertEquals(true, cleared.startsWith("bridge_token=;") && cleared.contains("max-age=0"), cleared);
+    var methods = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/auth/methods"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, methods.statusCode());
+    assertEquals(new JsonObject(), new JsonObject(methods.body()));
+    var login = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/auth/discord/login"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, login.statusCode(), "no sign-in route outside its mode");
+  }
 }
+

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * docs/openapi.yaml against the router that serves it: every route of the public port is described
- * and every described path and method has a route (demo mode, where the most routes exist); the
+ * and every described path and method has a route (demo mode, where the most routes exist, and direct
+ * mode with Sign in with Discord on); the
  * command bodies are the schemas the bridge validates with; every example is valid against its schema.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -43,6 +44,8 @@ class OpenApiDescriptionTest {
 
   static Vertx vertx;
   static SseRouterVerticle verticle;
+  /** Direct mode with Sign in with Discord on: the routes that exist only there. */
+  static SseRouterVerticle signInVerticle;
   static int port;
   static JsonObject doc;
 
@@ -55,6 +58,16 @@ class OpenApiDescriptionTest {
     assertTrue(config.auth().demo(), "demo mode: the demo routes exist too");
     verticle = new SseRouterVerticle(config, new SseRouterVerticle.PortHolder());
     vertx.deployVerticle(verticle).await();
+    int signInPort = StreamTestSupport.freePort();
+    BridgeConfig signIn = BridgeConfig.parse(new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", signInPort)
+        .put("DISCORD_BOT_TOKEN", "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.openapi-test-token")
+        .put("DISCORD_API_BASE", "http://127.0.0.1:9/api/v10")
+        .put("AUTH_JWT_SECRET", "openapi-test-secret-0123456789abcdef-0123456789")
+        .put("DISCORD_CLIENT_ID", "112233445566778899").put("DISCORD_CLIENT_SECRET", "openapi-test-client-secret")
+        .put("PUBLIC_BASE_URL", "http://127.0.0.1:" + signInPort));
+    assertTrue(signIn.signIn() != null, "sign-in on: its routes exist too");
+    signInVerticle = new SseRouterVerticle(signIn, new SseRouterVerticle.PortHolder());
+    vertx.deployVerticle(signInVerticle).await();
     doc = OpenApiDocument.load();
   }
 
@@ -66,7 +79,9 @@ class OpenApiDescriptionTest {
   /** "GET /api/guilds/:guildId/voice" for each method of each route with a path; "ANY ..." for routes of every method. */
   static Set<String> routerOperations() {
     Set<String> ops = new TreeSet<>();
-    for (Route route : verticle.router().getRoutes()) {
+    List<Route> all = new ArrayList<>(verticle.router().getRoutes());
+    all.addAll(signInVerticle.router().getRoutes());
+    for (Route route : all) {
       String path = route.getPath();
       if (path == null || path.endsWith("*")) {
         continue;   // handlers for every request (trace id, CORS) and the static webroot

@@ -1,13 +1,16 @@
 package dev.discordbridge.gateway.discord;
 
 import dev.discordbridge.bus.Addresses;
+import dev.discordbridge.bus.BotGuilds;
 import dev.discordbridge.bus.ChannelUpdate;
 import dev.discordbridge.bus.ShardStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -44,6 +47,7 @@ final class ChannelDirectory {
   private final ChannelIndex index = new ChannelIndex();
   private final Map<Integer, Long> readySince = new HashMap<>();
   private final MessageConsumer<ChannelUpdate> updates;
+  private final MessageConsumer<BotGuilds.Query> guildQueries;
   private final long followingSince;
   private int shardCount;
   private boolean heardSomething;
@@ -57,11 +61,40 @@ final class ChannelDirectory {
     this.followingSince = clock.getAsLong();
     this.updates = vertx.eventBus().consumer(Addresses.DISCORD_CHANNELS, m -> onUpdate(m.body()));
     updates.completion().onSuccess(v -> askOthers(1));
+    this.guildQueries = vertx.eventBus().localConsumer(Addresses.DISCORD_GUILDS_QUERY,
+        m -> botGuilds(m.body().candidates()).onSuccess(in -> m.reply(new BotGuilds(in))));
   }
 
   Future<Void> close() {
     vertx.cancelTimer(syncTimer);
-    return updates.unregister();
+    return Future.all(updates.unregister(), guildQueries.unregister()).mapEmpty();
+  }
+
+  /**
+   * Which of {@code candidates} are guilds of the bot: those whose channels arrived. A guild still
+   * unknown is waited for while its shard has not settled, up to {@link #WAIT_MS}; then it is not.
+   */
+  Future<List<String>> botGuilds(List<String> candidates) {
+    Promise<List<String>> answer = Promise.promise();
+    pollGuilds(candidates, clock.getAsLong() + WAIT_MS, answer);
+    return answer.future();
+  }
+
+  private void pollGuilds(List<String> candidates, long deadline, Promise<List<String>> answer) {
+    List<String> in = new ArrayList<>();
+    boolean waiting = false;
+    for (String guild : candidates) {
+      if (index.complete(guild)) {
+        in.add(guild);
+      } else if (!settled(guild)) {
+        waiting = true;
+      }
+    }
+    if (!waiting || clock.getAsLong() >= deadline) {
+      answer.complete(in);
+    } else {
+      vertx.setTimer(POLL_MS, id -> pollGuilds(candidates, deadline, answer));
+    }
   }
 
   ChannelIndex index() {

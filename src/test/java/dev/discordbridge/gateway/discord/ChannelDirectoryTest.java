@@ -96,4 +96,22 @@ class ChannelDirectoryTest {
     Poll.until(10_000, "the late node knows the guild", () -> on(lateCtx, () -> late.decide(G, TEXT)) == Answer.IN_GUILD);
     assertEquals(Answer.NOT_IN_GUILD, on(lateCtx, () -> late.decide(G, "1181471853712130099")));
   }
+
+  @Test
+  void signInAsksWhichOfAUsersGuildsAreTheBotsAndWaitsForAGuildNotYetArrived() {
+    Context ctx = vertx.getOrCreateContext();
+    directory(ctx, false);
+    String notTheBots = "1181471853712130400";
+    var query = new dev.discordbridge.bus.BotGuilds.Query(List.of(G, notTheBots));
+    Future<io.vertx.core.eventbus.Message<dev.discordbridge.bus.BotGuilds>> asked =
+        vertx.eventBus().request(Addresses.DISCORD_GUILDS_QUERY, query);
+    // No shard has settled: the answer waits. G's channels arrive; the other guild's never do, and
+    // at the deadline it counts as not the bot's.
+    vertx.eventBus().publish(Addresses.DISCORD_CHANNELS, guild());
+    Poll.until(10_000, "an answer once the deadline passed", () -> {
+      clock.addAndGet(ChannelDirectory.WAIT_MS); // whenever the wait began, it ends at the next poll
+      return asked.isComplete();
+    });
+    assertEquals(List.of(G), asked.await().body().guildIds());
+  }
 }

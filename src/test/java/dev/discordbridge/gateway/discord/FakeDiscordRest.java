@@ -67,6 +67,7 @@ final class FakeDiscordRest {
   private final List<Reaction> reactions = new ArrayList<>();
   private final List<Forced> forced = new ArrayList<>();
   private Consumer<Recorded> onRequest = r -> {};
+  private volatile FakeDiscordOAuth oauth; // Discord's OAuth2 endpoints and the user's bearer routes, when set
   private long nextId = 1_200_000_000_000_000_000L;
   private long delayNextMs;
   private String gatewayUrl = "wss://gateway.discord.gg";
@@ -154,6 +155,7 @@ final class FakeDiscordRest {
     dropAfterCommitMs = afterMs;
   }
 
+  void oauth(FakeDiscordOAuth endpoints) { oauth = endpoints; }
   /** Called on the server's context with each created message (a copy, nonce included). */
   synchronized void onMessageCreated(Consumer<JsonObject> listener) {
     onMessageCreated = listener;
@@ -204,6 +206,7 @@ final class FakeDiscordRest {
 
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(body -> {
+      if (oauth != null && FakeDiscordOAuth.handles(req)) { oauth.handle(req, body); return; } // before the bot's routes
       Answer a;
       Recorded r;
       Consumer<Recorded> hook;
