@@ -12,6 +12,9 @@ COPY pom.xml ./
 COPY .mvn .mvn
 COPY conf conf
 COPY src/main src/main
+# Packaged as resources too (pom.xml): the OpenAPI description (/api/openapi.json) and the browser client (/client/)
+COPY docs/openapi.yaml docs/openapi.yaml
+COPY clients/js clients/js
 # The local Maven repository is a build cache (kept between builds), not a layer of the image.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q package -DskipTests
 
