@@ -39,6 +39,21 @@ final class Outcomes {
         null, GUILD_NOT_ALLOWED));
   }
 
+  /** Contract section 9: the caller lacks a Discord permission in the channel (or its token's channels claim leaves it out). */
+  static final String MISSING_PERMISSION = "MISSING_PERMISSION";
+  /** Contract section 9: the bot itself lacks a Discord permission in the channel. */
+  static final String BOT_MISSING_PERMISSION = "BOT_MISSING_PERMISSION";
+
+  static CommandOutcome missingPermission(String channelId, String permission) {
+    return refused(new Refusal(Code.FORBIDDEN, "You lack " + permission + " in channel " + channelId + ".", null, null,
+        null, null, null, MISSING_PERMISSION, permission));
+  }
+
+  static CommandOutcome botMissingPermission(String channelId, String permission, String commandId) {
+    return refused(new Refusal(Code.FORBIDDEN, "The bot lacks " + permission + " in channel " + channelId + ".", null,
+        commandId, null, null, null, BOT_MISSING_PERMISSION, permission));
+  }
+
   static CommandOutcome unknownCommand(String name) {
     return refused(Refusal.of(Code.UNKNOWN_COMMAND,
         "There is no command named \"" + shown(name) + "\"; known: addReaction, sendMessage, typingStart."));

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The SSE fan-out of one router instance: its open streams, the replay window, voice presence,
@@ -279,11 +280,13 @@ final class Fanout {
     return c;
   }
 
-  /** Voice snapshot and the id it is valid at, read atomically on this loop. */
-  JsonObject voiceSnapshot(String guildId) {
+  /** Voice snapshot of the channels the caller may view, and the id it is valid at, read atomically on this loop. */
+  JsonObject voiceSnapshot(String guildId, Predicate<String> mayView) {
     long head = window.head();
+    JsonObject channels = voice.channelsOf(guildId);
+    channels.fieldNames().removeIf(mayView.negate());
     return new JsonObject()
-        .put("channels", voice.channelsOf(guildId))
+        .put("channels", channels)
         .put("streamId", StreamIds.format(Math.max(0, head)));
   }
 

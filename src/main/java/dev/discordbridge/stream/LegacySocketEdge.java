@@ -239,7 +239,11 @@ public final class LegacySocketEdge {
     if (subscribers == null) {
       return;
     }
+    String channelId = broadcast.channelId();
     for (Connection c : subscribers.toArray(Connection[]::new)) {
+      if (channelId != null && !c.caller.mayView(channelId)) {
+        continue; // a channel the caller may not see (the token's channels claim)
+      }
       if (c.ws.writeQueueFull()) {
         c.close(CLOSE_TRY_LATER, "too slow: write queue full");
       } else {

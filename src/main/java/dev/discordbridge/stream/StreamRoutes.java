@@ -40,7 +40,11 @@ final class StreamRoutes {
         filter = StreamFilter.of(caller, req.params().getAll("guild"), req.params().getAll("channel"),
             req.params().getAll("types"));
       } catch (StreamFilter.Forbidden e) {
-        HttpErrors.write(ctx.response(), 403, HttpErrors.error("FORBIDDEN", e.getMessage()).put("reason", GUILD_NOT_ALLOWED));
+        var error = HttpErrors.error("FORBIDDEN", e.getMessage()).put("reason", e.reason);
+        if (e.permission != null) {
+          error.put("permission", e.permission);
+        }
+        HttpErrors.write(ctx.response(), 403, error);
         return;
       } catch (StreamFilter.Invalid e) {
         HttpErrors.validation(ctx, e.field, e.getMessage());
@@ -61,14 +65,15 @@ final class StreamRoutes {
         unauthenticated(ctx, ar.cause());
         return;
       }
-      if (!ar.result().mayRead(guildId)) {
+      Caller caller = ar.result();
+      if (!caller.mayRead(guildId)) {
         HttpErrors.write(ctx.response(), 403,
             HttpErrors.error("FORBIDDEN", "the token does not allow this guild").put("reason", GUILD_NOT_ALLOWED));
         return;
       }
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-          .end(fanout.voiceSnapshot(guildId).encode());
+          .end(fanout.voiceSnapshot(guildId, caller::mayView).encode());
     }));
   }
 
