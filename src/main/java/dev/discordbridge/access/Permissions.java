@@ -50,7 +50,7 @@ public final class Permissions {
     if (base == Permission.ALL) {
       return Permission.ALL;
     }
-    long bits = overwrites(base, channel, guild.id(), userId, roleIds);
+    long bits = overwrites(base, channel, guild, userId, roleIds);
     if (!Permission.VIEW_CHANNEL.in(bits)) {
       return 0L;
     }
@@ -65,7 +65,9 @@ public final class Permissions {
     return Permission.VIEW_CHANNEL.in(inChannel(guild, userId, roleIds, channelId));
   }
 
-  static long overwrites(long base, GuildChannel channel, String everyoneId, String userId, Collection<String> roleIds) {
+  /** A role overwrite counts for a role the member has and the guild still has (a deleted role's are gone with it). */
+  static long overwrites(long base, GuildChannel channel, Guild guild, String userId, Collection<String> roleIds) {
+    String everyoneId = guild.id();
     long bits = base;
     long roleAllow = 0;
     long roleDeny = 0;
@@ -75,7 +77,7 @@ public final class Permissions {
       if (o.kind() == Overwrite.Kind.ROLE) {
         if (o.id().equals(everyoneId)) {
           everyone = o;
-        } else if (roleIds.contains(o.id())) {
+        } else if (roleIds.contains(o.id()) && guild.roles().containsKey(o.id())) {
           roleAllow |= o.allow();
           roleDeny |= o.deny();
         }
