@@ -39,19 +39,10 @@ final class Outcomes {
         null, GUILD_NOT_ALLOWED));
   }
 
-  /** Contract section 9: the caller lacks a Discord permission in the channel (or its token's channels claim leaves it out). */
-  static final String MISSING_PERMISSION = "MISSING_PERMISSION";
-  /** Contract section 9: the bot itself lacks a Discord permission in the channel. */
-  static final String BOT_MISSING_PERMISSION = "BOT_MISSING_PERMISSION";
-
+  /** Contract section 9: the caller's token's {@code channels} claim leaves this channel out. */
   static CommandOutcome missingPermission(String channelId, String permission) {
     return refused(new Refusal(Code.FORBIDDEN, "You lack " + permission + " in channel " + channelId + ".", null, null,
-        null, null, null, MISSING_PERMISSION, permission));
-  }
-
-  static CommandOutcome botMissingPermission(String channelId, String permission, String commandId) {
-    return refused(new Refusal(Code.FORBIDDEN, "The bot lacks " + permission + " in channel " + channelId + ".", null,
-        commandId, null, null, null, BOT_MISSING_PERMISSION, permission));
+        null, null, null, UpstreamAck.MISSING_PERMISSION, permission));
   }
 
   static CommandOutcome unknownCommand(String name) {
@@ -97,6 +88,12 @@ final class Outcomes {
       // Refused before anything was sent (direct mode): the caller's mistake, not the upstream's.
       return refused(new Refusal(Code.FORBIDDEN, e.getString("message", "The channel is not one of this guild's."),
           null, commandId, null, null, null, UpstreamAck.CHANNEL_NOT_IN_GUILD));
+    }
+    String code = e.getString("code");
+    if (UpstreamAck.MISSING_PERMISSION.equals(code) || UpstreamAck.BOT_MISSING_PERMISSION.equals(code)) {
+      // Refused before anything was sent (direct mode): the caller's or the bot's Discord permissions.
+      return refused(new Refusal(Code.FORBIDDEN, e.getString("message", "A Discord permission is missing."), null,
+          commandId, null, null, null, code, e.getString("permission")));
     }
     String message = retriesExhausted
         ? "The hub did not accept the command after every attempt (last error: " + e.getString("code", "UNKNOWN") + ")."

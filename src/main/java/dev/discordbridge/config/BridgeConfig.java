@@ -120,19 +120,27 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    * @param compress {@code DISCORD_COMPRESS=zlib-stream}: the gateway sends zlib-stream compressed messages
    * @param shards {@code DISCORD_SHARDS}: a count, or null ({@code auto}: the count /gateway/bot recommends)
    * @param messageContent {@code DISCORD_MESSAGE_CONTENT}: ask for the privileged Message Content intent
+   * @param discordPermissions {@code DISCORD_PERMISSIONS=discord}: mirror Discord's channel permissions for every
+   *     caller; false ({@code token}): callers are judged by their token's claims alone (the bot's own checks stay)
+   * @param memberTtlMs {@code DISCORD_MEMBER_TTL_MS}: how long a caller's roles, fetched from Discord, are trusted
+   * @param membersIntent {@code DISCORD_GUILD_MEMBERS_INTENT}: ask for the privileged Server Members intent, so that
+   *     GUILD_MEMBER_UPDATE refreshes a caller's roles at once (without it, the TTL does)
    */
   public record Discord(String botToken, URI apiBase, URI gatewayUrl, boolean compress, Integer shards,
-                        boolean messageContent) {
+                        boolean messageContent, boolean discordPermissions, long memberTtlMs, boolean membersIntent) {
     /** The gateway intents the streamed events need (contract section 1). */
     public int intents() {
-      int guilds = 1, voiceStates = 1 << 7, messages = 1 << 9, reactions = 1 << 10, typing = 1 << 11, content = 1 << 15;
-      return guilds | voiceStates | messages | reactions | typing | (messageContent ? content : 0);
+      int guilds = 1, members = 1 << 1, voiceStates = 1 << 7, messages = 1 << 9, reactions = 1 << 10, typing = 1 << 11,
+          content = 1 << 15;
+      return guilds | voiceStates | messages | reactions | typing | (messageContent ? content : 0)
+          | (membersIntent ? members : 0);
     }
 
     @Override
     public String toString() {
       return "Discord[apiBase=" + apiBase + ", gatewayUrl=" + gatewayUrl + ", compress=" + compress + ", shards="
-          + (shards == null ? "auto" : shards) + ", messageContent=" + messageContent + "]";
+          + (shards == null ? "auto" : shards) + ", messageContent=" + messageContent + ", discordPermissions="
+          + discordPermissions + ", memberTtlMs=" + memberTtlMs + ", membersIntent=" + membersIntent + "]";
     }
   }
 
@@ -253,7 +261,13 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     }
     String shards = r.string("DISCORD_SHARDS");
     Integer count = "auto".equalsIgnoreCase(shards) ? null : r.integer("DISCORD_SHARDS", 1, 4096);
-    return new Discord(token, api, gateway, "zlib-stream".equals(compress), count, r.bool("DISCORD_MESSAGE_CONTENT"));
+    String permissions = r.string("DISCORD_PERMISSIONS").toLowerCase(Locale.ROOT);
+    if (!Set.of("discord", "token").contains(permissions)) {
+      throw new ConfigException("DISCORD_PERMISSIONS must be discord or token, got \"" + ConfigReader.shown(permissions) + "\"");
+    }
+    return new Discord(token, api, gateway, "zlib-stream".equals(compress), count, r.bool("DISCORD_MESSAGE_CONTENT"),
+        "discord".equals(permissions), r.integer("DISCORD_MEMBER_TTL_MS", 1_000, 86_400_000),
+        r.bool("DISCORD_GUILD_MEMBERS_INTENT"));
   }
 
   private static URI url(String key, String s, Set<String> schemes) {

@@ -56,6 +56,25 @@ final class ChannelFacts {
     }
   }
 
+  /**
+   * A member's new roles from GUILD_MEMBER_UPDATE, or "no longer a member" from GUILD_MEMBER_REMOVE
+   * (both need the Server Members intent); null for any other dispatch.
+   */
+  static dev.discordbridge.bus.MemberRoles member(String type, JsonObject d) {
+    if (d == null || !(d.getValue("guild_id") instanceof String g) || !(d.getValue("user") instanceof JsonObject u)
+        || !(u.getValue("id") instanceof String user)) {
+      return null;
+    }
+    if ("GUILD_MEMBER_REMOVE".equals(type)) {
+      return dev.discordbridge.bus.MemberRoles.of(g, user, null);
+    }
+    if ("GUILD_MEMBER_UPDATE".equals(type) && d.getValue("roles") instanceof JsonArray roles) {
+      return dev.discordbridge.bus.MemberRoles.of(g, user,
+          roles.stream().filter(String.class::isInstance).map(String.class::cast).toList());
+    }
+    return null;
+  }
+
   private static ChannelUpdate guildCreate(JsonObject d, String nodeId) {
     if (!(d.getValue("id") instanceof String g) || Boolean.TRUE.equals(d.getValue("unavailable"))
         || !(d.getValue("channels") instanceof JsonArray)) {

@@ -48,6 +48,16 @@ public final class DiscordRestCommands implements DiscordCommands, DiscordRest.L
   }
 
   @Override
+  public Future<java.util.List<String>> memberRoles(String guildId, String userId) {
+    return rest.memberRoles(guildId, userId);
+  }
+
+  @Override
+  public Future<String> selfId() {
+    return rest.selfId();
+  }
+
+  @Override
   public void observe(MessageEcho echo) {
     rest.observe(echo);
   }

@@ -31,7 +31,10 @@ import java.util.function.Consumer;
  * {@link #onMessageCreated} listeners (the {@link FakeDiscord} echoes it on the gateway, nonce
  * included); {@code GET /channels/{id}/messages} lists a channel's messages without their nonce
  * (Discord returns it only on create and in the gateway's MESSAGE_CREATE); {@code GET /users/@me}
- * is the bot. It records every request.
+ * is the bot. {@code GET /guilds/{guild}/members/{user}} answers a member's roles (every user is a
+ * member without roles unless told otherwise; {@link #notMember}: 404 10007 Unknown Member), and the
+ * bot's permissions are enforced on the channel routes as Discord does ({@link #denyBot}: 403 50013
+ * Missing Permissions). It records every request.
  * Handlers run on the server's context; the test thread reads through synchronized methods.
  */
 final class FakeDiscordRest {
@@ -41,6 +44,7 @@ final class FakeDiscordRest {
   static final String GATEWAY = "gateway";
   static final String HISTORY = "history";
   static final String ME = "me";
+  static final String MEMBER = "member";
   /** Discord's own default: "a few minutes". */
   static final long DEFAULT_NONCE_WINDOW_MS = 180_000;
 
@@ -66,6 +70,9 @@ final class FakeDiscordRest {
   private final List<JsonObject> messages = new ArrayList<>();
   private final List<Reaction> reactions = new ArrayList<>();
   private final List<Forced> forced = new ArrayList<>();
+  private final Map<String, List<String>> memberRoles = new HashMap<>();
+  private final java.util.Set<String> nonMembers = new java.util.HashSet<>();
+  private final java.util.Set<String> botDenied = new java.util.HashSet<>();
   private Consumer<Recorded> onRequest = r -> {};
   private long nextId = 1_200_000_000_000_000_000L;
   private long delayNextMs;
@@ -133,6 +140,25 @@ final class FakeDiscordRest {
   /** The next authorized request is answered {@code status} with JSON {code, message} (code 0: no code). */
   synchronized void nextError(int status, int code, String message) {
     forced.add(new Forced(status, code, message, false, null, 0));
+  }
+
+  /** {@code user}'s roles in {@code guild}, as GET member answers them. */
+  synchronized FakeDiscordRest member(String guild, String user, List<String> roles) {
+    memberRoles.put(guild + " " + user, List.copyOf(roles));
+    nonMembers.remove(guild + " " + user);
+    return this;
+  }
+
+  /** {@code user} is not a member of {@code guild}: GET member answers 404 10007 Unknown Member. */
+  synchronized FakeDiscordRest notMember(String guild, String user) {
+    nonMembers.add(guild + " " + user);
+    return this;
+  }
+
+  /** The bot lacks its permissions in {@code channel}: messages, reactions and typing there get 403 50013. */
+  synchronized FakeDiscordRest denyBot(String channel) {
+    botDenied.add(channel);
+    return this;
   }
 
   /** The next create-message request creates the message, then answers {@code status} anyway. */
@@ -279,6 +305,10 @@ final class FakeDiscordRest {
     }
     Forced f = forced.isEmpty() ? null : forced.remove(0);
     String major = GATEWAY.equals(route) || ME.equals(route) ? "" : s[1];
+    if (!MEMBER.equals(route) && !GATEWAY.equals(route) && !ME.equals(route) && !HISTORY.equals(route)
+        && botDenied.contains(s[1])) {
+      return new Answer(403, h, error(50013, "Missing Permissions"));
+    }
     if (f != null && f.status == 429) {
       return limits.forced429(f.scope, f.retryAfterMs, route, major, now, h);
     }
@@ -295,6 +325,7 @@ final class FakeDiscordRest {
       case MESSAGES -> createMessage(s[1], body, h);
       case HISTORY -> history(s[1], req, h);
       case ME -> new Answer(200, h, botUser());
+      case MEMBER -> member(s[1], s[3], h);
       case REACTIONS -> addReaction(s[1], s[3], s[5], h);
       default -> new Answer(204, h, null);
     };
@@ -307,6 +338,10 @@ final class FakeDiscordRest {
     }
     if ("GET".equals(method) && s.length == 2 && "users".equals(s[0]) && "@me".equals(s[1])) {
       return ME;
+    }
+    if ("GET".equals(method) && s.length == 4 && "guilds".equals(s[0]) && "members".equals(s[2])
+        && s[1].matches("[0-9]{17,20}") && s[3].matches("[0-9]{17,20}")) {
+      return MEMBER;
     }
     if (s.length < 3 || !"channels".equals(s[0]) || !s[1].matches("[0-9]{17,20}")) {
       return null;
@@ -381,6 +416,15 @@ final class FakeDiscordRest {
       out.add(m);
     }
     return new Answer(200, h, out);
+  }
+
+  private Answer member(String guild, String user, MultiMap h) {
+    String key = guild + " " + user;
+    if (nonMembers.contains(key)) {
+      return new Answer(404, h, error(10007, "Unknown Member"));
+    }
+    return new Answer(200, h, new JsonObject().put("user", new JsonObject().put("id", user).put("username", "u" + user))
+        .put("roles", new JsonArray(memberRoles.getOrDefault(key, List.of()))).put("joined_at", "2026-01-01T00:00:00.000Z"));
   }
 
   static JsonObject botUser() {
