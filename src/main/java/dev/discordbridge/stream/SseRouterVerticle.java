@@ -72,6 +72,8 @@ public final class SseRouterVerticle extends VerticleBase {
   private final PortHolder portHolder;
   private final String instanceId = Ids.newTraceId();
   private Fanout fanout;
+  /** Direct mode with DISCORD_PERMISSIONS=discord: what each caller may view; null otherwise. */
+  private ChannelViews views;
   private final LinkReadiness readiness = new LinkReadiness();
   /** Set when the node's shutdown starts: not ready, so load balancers send new requests elsewhere. */
   private boolean shuttingDown;
@@ -86,6 +88,7 @@ public final class SseRouterVerticle extends VerticleBase {
     var authenticator = new Authenticator(vertx, config.auth());
     var origins = new OriginPolicy(config.http().allowedOrigins());
     fanout = new Fanout(vertx, context, config.stream(), SseMetrics.of(Metrics.registry()));
+    views = config.direct() && config.discord().discordPermissions() ? new ChannelViews(vertx) : null;
     var bus = vertx.eventBus();
     MessageConsumer<StreamEvent> events = bus.consumer(Addresses.EVENTS,
         m -> fanout.onEvent(m.body(), m.headers().contains(Addresses.REPAIR_HEADER)));
@@ -96,8 +99,10 @@ public final class SseRouterVerticle extends VerticleBase {
     MessageConsumer<NodeShutdown> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
     Router router = router(authenticator, origins);
+    Future<Void> following = views == null ? Future.succeededFuture()
+        : views.follow(fanout, Math.max(1_000, config.discord().memberTtlMs() / 2));
     return Future.all(List.of(events.completion(), statuses.completion(), link.completion(), peers.completion(),
-            shutdown.completion()))
+            shutdown.completion(), following))
         .compose(v -> legacy.mount(router))
         .compose(v -> bootstrapFromPeer(3))
         .compose(v -> {
@@ -180,7 +185,7 @@ public final class SseRouterVerticle extends VerticleBase {
       ctx.next();
     });
     cors(router, origins);
-    var streams = new StreamRoutes(context, authenticator, fanout);
+    var streams = new StreamRoutes(context, authenticator, fanout, views);
     router.get("/api/stream").handler(streams::stream);
     router.get("/api/guilds/:guildId/voice").handler(streams::voice);
     router.get("/api/me").handler(streams::me);

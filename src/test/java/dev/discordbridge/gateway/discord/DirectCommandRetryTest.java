@@ -44,6 +44,8 @@ class DirectCommandRetryTest {
     vertx = Vertx.vertx();
     discord = FakeDiscord.start(vertx, TOKEN, 1, 1).await();
     discord.gateway.heartbeatIntervalMs(500);
+    // The channel must be one of the guild's (the holder checks before sending): the bot is in the guild.
+    discord.guild(GUILD, List.of(TEXT), List.of());
     JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
         .put("AUTH_JWT_SECRET", SECRET).put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "500")
         .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("direct-retry-journal").toString())
