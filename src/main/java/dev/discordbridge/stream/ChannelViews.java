@@ -36,7 +36,7 @@ import java.util.TreeSet;
  */
 final class ChannelViews {
   /** How long a router waits for the link holder's answer about a caller's roles. */
-  static final long QUERY_TIMEOUT_MS = 10_000;
+  static final long QUERY_TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
   private final GuildBook book = new GuildBook();
