@@ -47,6 +47,7 @@ final class ChannelViews {
   private Fanout fanout;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long renewTimer = -1;
+  private final List<java.util.function.Consumer<java.util.function.BiConsumer<String, String>>> watchers = new ArrayList<>();
 
   ChannelViews(Vertx vertx) {
     this.vertx = vertx;
@@ -74,10 +75,16 @@ final class ChannelViews {
     renewTimer = vertx.setPeriodic(renewMs, id -> {
       Set<String> pairs = new HashSet<>();
       fanout.forEachViewed((g, u) -> pairs.add(key(g, u)));
+      watchers.forEach(w -> w.accept((g, u) -> pairs.add(key(g, u))));
       renew(pairs);
     });
     return Future.all(channels.completion(), members.completion()).<Void>mapEmpty()
         .onSuccess(v -> bus.publish(Addresses.DISCORD_CHANNELS, new ChannelUpdate(ChannelUpdate.Kind.SYNC, null, null, null, null)));
+  }
+
+  /** Another holder of (guild, user) pairs whose roles must stay known (the legacy socket's subscriptions). */
+  void alsoWatch(java.util.function.Consumer<java.util.function.BiConsumer<String, String>> source) {
+    watchers.add(source);
   }
 
   void close() {

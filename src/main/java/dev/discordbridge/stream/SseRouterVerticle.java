@@ -98,6 +98,9 @@ public final class SseRouterVerticle extends VerticleBase {
         m -> m.reply(instanceId.equals(m.body().from()) ? ReplaySnapshot.NONE : fanout.peerSnapshot()));
     MessageConsumer<NodeShutdown> shutdown = bus.localConsumer(Addresses.NODE_SHUTDOWN, m -> shuttingDown = true);
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
+    if (views != null) {
+      legacy.viewsBy(views);
+    }
     Router router = router(authenticator, origins);
     Future<Void> following = views == null ? Future.succeededFuture()
         : views.follow(fanout, Math.max(1_000, config.discord().memberTtlMs() / 2));

@@ -242,6 +242,41 @@ class DirectStreamPermissionsTest {
     assertTrue(!channels.containsKey(STAFF_VOICE), "a hidden voice channel is absent: " + channels.encode());
   }
 
+  @Test
+  void theLegacySocketLeavesOutAHiddenVoiceChannel() throws Exception {
+    startNode(Map.of("ENABLE_WS_BRIDGE", "true"));
+    SseClient s = stream("", null);
+    untilStaff(s, false);
+    var frames = new java.util.concurrent.LinkedBlockingQueue<JsonObject>();
+    var socket = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token())
+        .buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/ws"), new java.net.http.WebSocket.Listener() {
+          final StringBuilder text = new StringBuilder();
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+              frames.add(new JsonObject(text.toString()));
+              text.setLength(0);
+            }
+            ws.request(1);
+            return null;
+          }
+        }).get(10, TimeUnit.SECONDS);
+    try {
+      socket.sendText(new JsonObject().put("type", "subscribe").put("guildId", GUILD).encode(), true).get(5, TimeUnit.SECONDS);
+      assertEquals("subscribed", frames.poll(10, TimeUnit.SECONDS).getString("type"));
+      dispatch("VOICE_STATE_UPDATE", voiceState("1181471853712130102", STAFF_VOICE, "bob"));
+      dispatch("VOICE_STATE_UPDATE", voiceState(ANA, VOICE, "ana"));
+      JsonObject first = frames.poll(10, TimeUnit.SECONDS);
+      assertNotNull(first);
+      assertEquals(VOICE, first.getString("channelId"), "the hidden voice channel's join was not sent: " + first);
+      assertNull(frames.poll(500, TimeUnit.MILLISECONDS));
+    } finally {
+      socket.abort();
+    }
+  }
+
   static JsonObject voiceState(String userId, String channelId, String username) {
     return new JsonObject().put("guild_id", GUILD).put("user_id", userId).put("channel_id", channelId)
         .put("member", new JsonObject().put("user", new JsonObject().put("id", userId).put("username", username)));
