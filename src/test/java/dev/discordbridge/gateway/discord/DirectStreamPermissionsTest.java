@@ -195,6 +195,7 @@ class DirectStreamPermissionsTest {
     hide(STAFF, new JsonArray());
     long revoked = untilStaff(s, false);
     assertTrue(revoked < WITHIN_MS, "revoked after " + revoked + " ms");
+    System.out.printf("overwrite change reached an open stream: granted in %d ms, revoked in %d ms%n", granted, revoked);
     // a channel deleted: nothing of it any more (and no error for the stream)
     dispatch("CHANNEL_DELETE", new JsonObject().put("id", TEXT).put("guild_id", GUILD).put("type", 0));
     say(TEXT, "ghost");
@@ -226,6 +227,26 @@ class DirectStreamPermissionsTest {
     dispatch("GUILD_ROLE_DELETE", new JsonObject().put("guild_id", GUILD).put("role_id", MOD));
     long revoked = untilStaff(s, false);
     assertTrue(revoked < WITHIN_MS, "revoked after " + revoked + " ms");
+    System.out.printf("role change reached an open stream: GUILD_MEMBER_UPDATE in %d ms, GUILD_ROLE_DELETE in %d ms%n",
+        granted, revoked);
+  }
+
+  @Test
+  void withoutTheMembersIntentARoleGrantedAppliesWithinTheMemberTtlByRefetch() throws Exception {
+    startNode(Map.of("DISCORD_MEMBER_TTL_MS", "1000"));
+    dispatch("GUILD_ROLE_CREATE", new JsonObject().put("guild_id", GUILD)
+        .put("role", new JsonObject().put("id", MOD).put("permissions", "0")));
+    hide(STAFF, new JsonArray().add(overwrite(MOD, 0, VIEW, 0)));
+    SseClient s = stream("", null);
+    untilStaff(s, false);
+    discord.rest.member(GUILD, USER, List.of(MOD)); // Discord says so from now on; no dispatch comes
+    long granted = untilStaff(s, true);
+    discord.rest.member(GUILD, USER, List.of());
+    long revoked = untilStaff(s, false);
+    System.out.printf("role change by refetch (TTL 1000 ms) reached an open stream: granted in %d ms, revoked in %d ms%n",
+        granted, revoked);
+    assertTrue(granted < 1_000 + WITHIN_MS, "granted after " + granted + " ms");
+    assertTrue(revoked < 1_000 + WITHIN_MS, "revoked after " + revoked + " ms");
   }
 
   @Test
