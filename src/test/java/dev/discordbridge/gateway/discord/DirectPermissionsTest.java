@@ -169,7 +169,7 @@ class DirectPermissionsTest {
 
   @Test
   void aUserWhoIsNotAMemberMayDoNothing() throws Exception {
-    discord.rest.notMember(GUILD, USER);
+    discord.rest.members.notMember(GUILD, USER);
     startNode(Map.of());
     refusal(command("sendMessage", TEXT, text("hi")), "MISSING_PERMISSION", "VIEW_CHANNEL");
     nothingReachedTheChannels();
@@ -177,7 +177,7 @@ class DirectPermissionsTest {
 
   @Test
   void theBotsOwnMissingPermissionIsNamedAndNothingIsSent() throws Exception {
-    discord.rest.denyBot(TEXT); // were it sent, Discord would answer 403 50013
+    discord.rest.members.denyBot(TEXT); // were it sent, Discord would answer 403 50013
     startNode(Map.of());
     overwrites(TEXT, 0, null, new JsonArray().add(overwrite(FakeDiscordGateway.BOT_USER_ID, 1, 0, SEND)));
     Poll.until(10_000, "the overwrite reached the holder", () -> {
@@ -223,7 +223,7 @@ class DirectPermissionsTest {
         return false;
       }
     });
-    discord.rest.member(GUILD, USER, List.of(MOD));
+    discord.rest.members.member(GUILD, USER, List.of(MOD));
     long granted = System.currentTimeMillis();
     Poll.until(10_000, "the role applies", () -> {
       try {

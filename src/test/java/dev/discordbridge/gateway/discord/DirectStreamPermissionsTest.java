@@ -218,12 +218,12 @@ class DirectStreamPermissionsTest {
     hide(STAFF, new JsonArray().add(overwrite(MOD, 0, VIEW, 0)));
     SseClient s = stream("", null);
     untilStaff(s, false);
-    discord.rest.member(GUILD, USER, List.of(MOD)); // what a refetch would say from now on
+    discord.rest.members.member(GUILD, USER, List.of(MOD)); // what a refetch would say from now on
     dispatch("GUILD_MEMBER_UPDATE", new JsonObject().put("guild_id", GUILD).put("roles", new JsonArray().add(MOD))
         .put("user", new JsonObject().put("id", USER).put("username", "u")));
     long granted = untilStaff(s, true);
     assertTrue(granted < WITHIN_MS, "granted after " + granted + " ms");
-    discord.rest.member(GUILD, USER, List.of());
+    discord.rest.members.member(GUILD, USER, List.of());
     dispatch("GUILD_ROLE_DELETE", new JsonObject().put("guild_id", GUILD).put("role_id", MOD));
     long revoked = untilStaff(s, false);
     assertTrue(revoked < WITHIN_MS, "revoked after " + revoked + " ms");
@@ -239,9 +239,9 @@ class DirectStreamPermissionsTest {
     hide(STAFF, new JsonArray().add(overwrite(MOD, 0, VIEW, 0)));
     SseClient s = stream("", null);
     untilStaff(s, false);
-    discord.rest.member(GUILD, USER, List.of(MOD)); // Discord says so from now on; no dispatch comes
+    discord.rest.members.member(GUILD, USER, List.of(MOD)); // Discord says so from now on; no dispatch comes
     long granted = untilStaff(s, true);
-    discord.rest.member(GUILD, USER, List.of());
+    discord.rest.members.member(GUILD, USER, List.of());
     long revoked = untilStaff(s, false);
     System.out.printf("role change by refetch (TTL 1000 ms) reached an open stream: granted in %d ms, revoked in %d ms%n",
         granted, revoked);

@@ -10,9 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,10 +29,8 @@ import java.util.function.Consumer;
  * {@link #onMessageCreated} listeners (the {@link FakeDiscord} echoes it on the gateway, nonce
  * included); {@code GET /channels/{id}/messages} lists a channel's messages without their nonce
  * (Discord returns it only on create and in the gateway's MESSAGE_CREATE); {@code GET /users/@me}
- * is the bot. {@code GET /guilds/{guild}/members/{user}} answers a member's roles (every user is a
- * member without roles unless told otherwise; {@link #notMember}: 404 10007 Unknown Member), and the
- * bot's permissions are enforced on the channel routes as Discord does ({@link #denyBot}: 403 50013
- * Missing Permissions). It records every request.
+ * is the bot. {@code GET /guilds/{guild}/members/{user}} answers a member's roles and the bot's
+ * permissions are enforced on the channel routes ({@link FakeDiscordMembers}). It records every request.
  * Handlers run on the server's context; the test thread reads through synchronized methods.
  */
 final class FakeDiscordRest {
@@ -70,9 +66,7 @@ final class FakeDiscordRest {
   private final List<JsonObject> messages = new ArrayList<>();
   private final List<Reaction> reactions = new ArrayList<>();
   private final List<Forced> forced = new ArrayList<>();
-  private final Map<String, List<String>> memberRoles = new HashMap<>();
-  private final java.util.Set<String> nonMembers = new java.util.HashSet<>();
-  private final java.util.Set<String> botDenied = new java.util.HashSet<>();
+  final FakeDiscordMembers members = new FakeDiscordMembers();
   private Consumer<Recorded> onRequest = r -> {};
   private long nextId = 1_200_000_000_000_000_000L;
   private long delayNextMs;
@@ -140,25 +134,6 @@ final class FakeDiscordRest {
   /** The next authorized request is answered {@code status} with JSON {code, message} (code 0: no code). */
   synchronized void nextError(int status, int code, String message) {
     forced.add(new Forced(status, code, message, false, null, 0));
-  }
-
-  /** {@code user}'s roles in {@code guild}, as GET member answers them. */
-  synchronized FakeDiscordRest member(String guild, String user, List<String> roles) {
-    memberRoles.put(guild + " " + user, List.copyOf(roles));
-    nonMembers.remove(guild + " " + user);
-    return this;
-  }
-
-  /** {@code user} is not a member of {@code guild}: GET member answers 404 10007 Unknown Member. */
-  synchronized FakeDiscordRest notMember(String guild, String user) {
-    nonMembers.add(guild + " " + user);
-    return this;
-  }
-
-  /** The bot lacks its permissions in {@code channel}: messages, reactions and typing there get 403 50013. */
-  synchronized FakeDiscordRest denyBot(String channel) {
-    botDenied.add(channel);
-    return this;
   }
 
   /** The next create-message request creates the message, then answers {@code status} anyway. */
@@ -303,12 +278,11 @@ final class FakeDiscordRest {
     if (global != null) {
       return global;
     }
-    // Forced answers are meant for the commands' routes: the bridge's member and self lookups pass them by.
     Forced f = forced.isEmpty() || MEMBER.equals(route) || ME.equals(route) ? null : forced.remove(0);
     String major = GATEWAY.equals(route) || ME.equals(route) ? "" : s[1];
-    if (!MEMBER.equals(route) && !GATEWAY.equals(route) && !ME.equals(route) && !HISTORY.equals(route)
-        && botDenied.contains(s[1])) {
-      return new Answer(403, h, error(50013, "Missing Permissions"));
+    Answer denied = members.deniesBot(route, s[1], h);
+    if (denied != null) {
+      return denied;
     }
     if (f != null && f.status == 429) {
       return limits.forced429(f.scope, f.retryAfterMs, route, major, now, h);
@@ -326,7 +300,7 @@ final class FakeDiscordRest {
       case MESSAGES -> createMessage(s[1], body, h);
       case HISTORY -> history(s[1], req, h);
       case ME -> new Answer(200, h, botUser());
-      case MEMBER -> member(s[1], s[3], h);
+      case MEMBER -> members.answer(s[1], s[3], h);
       case REACTIONS -> addReaction(s[1], s[3], s[5], h);
       default -> new Answer(204, h, null);
     };
@@ -340,8 +314,7 @@ final class FakeDiscordRest {
     if ("GET".equals(method) && s.length == 2 && "users".equals(s[0]) && "@me".equals(s[1])) {
       return ME;
     }
-    if ("GET".equals(method) && s.length == 4 && "guilds".equals(s[0]) && "members".equals(s[2])
-        && s[1].matches("[0-9]{17,20}") && s[3].matches("[0-9]{17,20}")) {
+    if (FakeDiscordMembers.isMemberRoute(method, s)) {
       return MEMBER;
     }
     if (s.length < 3 || !"channels".equals(s[0]) || !s[1].matches("[0-9]{17,20}")) {
@@ -419,15 +392,6 @@ final class FakeDiscordRest {
     return new Answer(200, h, out);
   }
 
-  private Answer member(String guild, String user, MultiMap h) {
-    String key = guild + " " + user;
-    if (nonMembers.contains(key)) {
-      return new Answer(404, h, error(10007, "Unknown Member"));
-    }
-    return new Answer(200, h, new JsonObject().put("user", new JsonObject().put("id", user).put("username", "u" + user))
-        .put("roles", new JsonArray(memberRoles.getOrDefault(key, List.of()))).put("joined_at", "2026-01-01T00:00:00.000Z"));
-  }
-
   static JsonObject botUser() {
     return new JsonObject().put("id", FakeDiscordGateway.BOT_USER_ID).put("username", "fake-bot")
         .put("discriminator", "0").put("bot", true);
@@ -443,7 +407,7 @@ final class FakeDiscordRest {
   private Answer addReaction(String channel, String message, String rawEmoji, MultiMap h) {
     String emoji;
     try {
-      emoji = percentDecode(rawEmoji);
+      emoji = FakeDiscordPaths.percentDecode(rawEmoji);
     } catch (IllegalArgumentException e) {
       return new Answer(400, h, error(10014, "Unknown Emoji"));
     }
@@ -455,26 +419,6 @@ final class FakeDiscordRest {
     }
     reactions.add(new Reaction(channel, message, emoji));
     return new Answer(204, h, null);
-  }
-
-  /** Strict percent-decoding of a path segment as UTF-8 ({@code +} stays a plus). */
-  static String percentDecode(String s) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= s.length()) {
-          throw new IllegalArgumentException("truncated escape");
-        }
-        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else if (c > 0x7f) {
-        throw new IllegalArgumentException("raw non-ASCII in a path");
-      } else {
-        out.write(c);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
   }
 
   static JsonObject error(int code, String message) {
