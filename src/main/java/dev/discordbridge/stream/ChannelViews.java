@@ -37,6 +37,8 @@ import java.util.TreeSet;
 final class ChannelViews {
   /** How long a router waits for the link holder's answer about a caller's roles. */
   static final long QUERY_TIMEOUT_MS = 30_000;
+  /** How often roles still unknown are asked for again. */
+  static final long RETRY_MS = 1_000;
 
   private final Vertx vertx;
   private final GuildBook book = new GuildBook();
@@ -47,6 +49,7 @@ final class ChannelViews {
   private Fanout fanout;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long renewTimer = -1;
+  private long ticks;
   private final List<java.util.function.Consumer<java.util.function.BiConsumer<String, String>>> watchers = new ArrayList<>();
 
   ChannelViews(Vertx vertx) {
@@ -72,11 +75,13 @@ final class ChannelViews {
     MessageConsumer<MemberRoles> members = bus.consumer(Addresses.DISCORD_MEMBERS, m -> changed(m.body()));
     consumers.add(channels);
     consumers.add(members);
-    renewTimer = vertx.setPeriodic(renewMs, id -> {
+    long every = Math.max(1, renewMs / RETRY_MS);
+    renewTimer = vertx.setPeriodic(RETRY_MS, id -> {
       Set<String> pairs = new HashSet<>();
       fanout.forEachViewed((g, u) -> pairs.add(key(g, u)));
       watchers.forEach(w -> w.accept((g, u) -> pairs.add(key(g, u))));
-      renew(pairs);
+      // Every second the pairs whose roles are still unknown (the holder was unreachable); all of them every renewMs.
+      renew(pairs, ++ticks % every == 0);
     });
     return Future.all(channels.completion(), members.completion()).<Void>mapEmpty()
         .onSuccess(v -> bus.publish(Addresses.DISCORD_CHANNELS, new ChannelUpdate(ChannelUpdate.Kind.SYNC, null, null, null, null)));
@@ -138,12 +143,17 @@ final class ChannelViews {
     });
   }
 
-  /** Asks the holder again for every (guild, user) with an open stream (the holder then watches them), forgets the rest. */
-  void renew(Set<String> pairs) {
+  /**
+   * Asks the holder again for the (guild, user) pairs with an open stream whose roles are unknown,
+   * or ({@code all}) for every one of them (the holder then keeps watching them); forgets the rest.
+   */
+  void renew(Set<String> pairs, boolean all) {
     roles.keySet().retainAll(pairs);
     for (String k : pairs) {
-      int space = k.indexOf(' ');
-      ask(k.substring(0, space), k.substring(space + 1));
+      if (all || !roles.containsKey(k)) {
+        int space = k.indexOf(' ');
+        ask(k.substring(0, space), k.substring(space + 1));
+      }
     }
   }
 
@@ -158,6 +168,9 @@ final class ChannelViews {
             changed(m); // a renewal: the streams follow when the roles differ
           } else if (m.known()) {
             roles.put(k, m);
+            if (fanout != null) {
+              fanout.reviewViews(guildId, userId, this::view); // roles learnt late: the open streams follow
+            }
           }
         });
   }

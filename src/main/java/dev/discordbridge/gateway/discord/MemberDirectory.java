@@ -26,6 +26,8 @@ import java.util.function.LongSupplier;
 final class MemberDirectory {
   static final int MAX_ENTRIES = 100_000;
   static final int MAX_PENDING = 10_000;
+  /** After a failed lookup, the pair is answered "unknown" this long without asking Discord again. */
+  static final long FAILURE_BACKOFF_MS = 5_000;
 
   /** Discord's answer: the member's role ids, or null when not a member. */
   interface Fetch {
@@ -46,6 +48,7 @@ final class MemberDirectory {
   private final Consumer<MemberRoles> changed;
   private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
   private final Map<Key, Future<MemberRoles>> pending = new HashMap<>();
+  private final Map<Key, Long> failedAt = new HashMap<>();
   private long fetches;
 
   MemberDirectory(Fetch fetch, long ttlMs, LongSupplier clock, Consumer<MemberRoles> changed) {
@@ -89,11 +92,13 @@ final class MemberDirectory {
       Entry e = me.getValue();
       if (now - e.askedAt >= 2 * ttlMs) {
         it.remove();
+        failedAt.remove(me.getKey());
       } else if (now - e.fetchedAt >= ttlMs && !pending.containsKey(me.getKey())) {
         due.add(me.getKey());
       }
     }
     due.forEach(this::refetch);
+    failedAt.values().removeIf(at -> now - at >= FAILURE_BACKOFF_MS);
   }
 
   long fetches() {
@@ -109,9 +114,12 @@ final class MemberDirectory {
     if (running != null) {
       return running;
     }
-    if (pending.size() >= MAX_PENDING) {
-      return Future.succeededFuture(MemberRoles.unknown(k.guildId(), k.userId()));
+    Long failed = failedAt.get(k);
+    if (pending.size() >= MAX_PENDING || failed != null && clock.getAsLong() - failed < FAILURE_BACKOFF_MS) {
+      Entry known = entries.get(k);
+      return Future.succeededFuture(known != null ? known.roles : MemberRoles.unknown(k.guildId(), k.userId()));
     }
+    failedAt.remove(k);
     fetches++;
     Future<MemberRoles> f = fetch.roles(k.guildId(), k.userId())
         .map(roles -> MemberRoles.of(k.guildId(), k.userId(), roles))
@@ -128,7 +136,10 @@ final class MemberDirectory {
     long now = clock.getAsLong();
     Entry e = entries.get(k);
     if (!m.known()) {
-      return; // keep what was known; asked again at the next sweep or lookup
+      if (failedAt.size() < MAX_ENTRIES) {
+        failedAt.put(k, now); // keep what was known; asked again after the backoff
+      }
+      return;
     }
     if (e == null) {
       if (entries.size() >= MAX_ENTRIES) {

@@ -250,6 +250,27 @@ class DirectStreamPermissionsTest {
   }
 
   @Test
+  void aViewerWhoseRolesCannotBeLearntSeesNothingUntilDiscordAnswers() throws Exception {
+    startNode(Map.of());
+    discord.rest.members.failing(true);
+    SseClient s = stream("", null);
+    say(TEXT, "while Discord is down");
+    assertNull(nextMessage(s, 1_000), "roles unknown: nothing of the guild");
+    discord.rest.members.failing(false);
+    long back = System.currentTimeMillis();
+    Poll.until(15_000, "the stream shows the guild once the roles are known", () -> {
+      say(TEXT, "probe");
+      try {
+        return "probe".equals(nextMessage(s, 300));
+      } catch (InterruptedException e) {
+        return false;
+      }
+    });
+    System.out.printf("roles learnt after Discord recovered: the open stream showed the guild %d ms later%n",
+        System.currentTimeMillis() - back);
+  }
+
+  @Test
   void aHiddenVoiceChannelIsAbsentFromVoicePresenceAndTheStream() throws Exception {
     startNode(Map.of());
     SseClient s = stream("", null);

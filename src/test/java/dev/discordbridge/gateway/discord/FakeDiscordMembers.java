@@ -21,6 +21,13 @@ final class FakeDiscordMembers {
   private final Map<String, List<String>> roles = new HashMap<>();
   private final Set<String> nonMembers = new HashSet<>();
   private final Set<String> botDenied = new HashSet<>();
+  private boolean failing;
+
+  /** While on, GET member answers 500 (Discord in trouble). */
+  synchronized FakeDiscordMembers failing(boolean on) {
+    failing = on;
+    return this;
+  }
 
   /** {@code user}'s roles in {@code guild}, as GET member answers them from now on. */
   synchronized FakeDiscordMembers member(String guild, String user, List<String> roleIds) {
@@ -57,6 +64,9 @@ final class FakeDiscordMembers {
 
   synchronized FakeDiscordRest.Answer answer(String guild, String user, MultiMap h) {
     String key = guild + " " + user;
+    if (failing) {
+      return new FakeDiscordRest.Answer(500, h, FakeDiscordRest.error(0, "500: Internal Server Error"));
+    }
     if (nonMembers.contains(key)) {
       return new FakeDiscordRest.Answer(404, h, FakeDiscordRest.error(10007, "Unknown Member"));
     }

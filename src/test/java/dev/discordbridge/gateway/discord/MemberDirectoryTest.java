@@ -52,6 +52,11 @@ class MemberDirectoryTest {
     Future<MemberRoles> failed = members.roles(G, "1181471853712130102");
     asked.get(1).fail(new IllegalStateException("HTTP 500"));
     assertFalse(failed.result().known());
+    assertFalse(members.roles(G, "1181471853712130102").result().known());
+    assertEquals(2, asked.size(), "Discord is not asked again within the failure backoff");
+    now.addAndGet(MemberDirectory.FAILURE_BACKOFF_MS);
+    members.roles(G, "1181471853712130102");
+    assertEquals(3, asked.size(), "asked again after it");
   }
 
   @Test
