@@ -173,6 +173,8 @@ class DirectPermissionsTest {
     startNode(Map.of());
     refusal(command("sendMessage", TEXT, text("hi")), "MISSING_PERMISSION", "VIEW_CHANNEL");
     nothingReachedTheChannels();
+    assertTrue(dev.discordbridge.ops.Metrics.registry().find("bridge_discord_member_lookups_total")
+        .tag("outcome", "not_member").counter().count() >= 1, "the lookup is counted");
   }
 
   @Test
