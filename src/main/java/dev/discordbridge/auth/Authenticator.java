@@ -19,13 +19,15 @@ import java.util.Set;
 /**
  * Verifies browser tokens (CONTRACT section 4) with vertx-auth-jwt: HS256 with
  * {@code AUTH_JWT_SECRET}, or RS256/ES256 with {@code AUTH_JWT_PUBLIC_KEY}. Claims: {@code sub}
- * (a snowflake), {@code guilds} (array of snowflakes), {@code exp} (required).
+ * (a snowflake), {@code guilds} (array of snowflakes), {@code exp} (required), and the optional
+ * {@code channels} (array of snowflakes: the only channels the caller may see and act in).
  */
 public final class Authenticator {
   public static final String COOKIE = "bridge_token";
   public static final String QUERY_PARAM = "access_token";
   private static final int MAX_TOKEN_CHARS = 8_192;
   private static final int MAX_GUILDS = 1_000;
+  private static final int MAX_CHANNELS = 1_000;
 
   private final JWTAuth jwt;
   private final boolean allowQueryToken;
@@ -156,20 +158,50 @@ public final class Authenticator {
       }
       ids.add((String) g);
     }
-    return new Caller((String) sub, Set.copyOf(ids), exp.longValue(), via);
+    return new Caller((String) sub, Set.copyOf(ids), channels(claims.getValue("channels")), exp.longValue(), via);
+  }
+
+  /** The optional {@code channels} claim: absent (null) means every channel of the guilds. */
+  private static Set<String> channels(Object claim) {
+    if (claim == null) {
+      return null;
+    }
+    if (!(claim instanceof JsonArray list) || list.size() > MAX_CHANNELS) {
+      throw new AuthFailure("the token's channels claim must be an array of at most " + MAX_CHANNELS + " channel ids");
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (Object c : list) {
+      if (!Ids.isSnowflake(c)) {
+        throw new AuthFailure("the token's channels claim must be an array of channel ids");
+      }
+      ids.add((String) c);
+    }
+    return Set.copyOf(ids);
   }
 
   /** Issues an HS256 token (demo mode and tests only). */
   public String mint(String userId, List<String> guilds, long ttlSeconds) {
-    return mint(userId, guilds, ttlSeconds, new JsonObject());
+    return mint(userId, guilds, null, ttlSeconds, new JsonObject());
+  }
+
+  /** Issues an HS256 token narrowed to {@code channels} (null: no {@code channels} claim). */
+  public String mint(String userId, List<String> guilds, List<String> channels, long ttlSeconds) {
+    return mint(userId, guilds, channels, ttlSeconds, new JsonObject());
   }
 
   /** Issues an HS256 token with more claims beside {@code sub}, {@code guilds} and {@code exp} (Sign in with Discord: {@link Profile#claims}). */
   public String mint(String userId, List<String> guilds, long ttlSeconds, JsonObject extraClaims) {
+    return mint(userId, guilds, null, ttlSeconds, extraClaims);
+  }
+
+  private String mint(String userId, List<String> guilds, List<String> channels, long ttlSeconds, JsonObject extraClaims) {
     if (!canMint) {
       throw new IllegalStateException("tokens can only be issued with an HS256 secret");
     }
-    return jwt.generateToken(extraClaims.copy().put("sub", userId).put("guilds", new JsonArray(guilds)),
-        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) ttlSeconds));
+    JsonObject claims = extraClaims.copy().put("sub", userId).put("guilds", new JsonArray(guilds));
+    if (channels != null) {
+      claims.put("channels", new JsonArray(channels));
+    }
+    return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) ttlSeconds));
   }
 }

@@ -58,6 +58,20 @@ public final class Addresses {
   public static final String DISCORD_GUILDS_QUERY = "bridge.discord.guilds.query";
 
   /**
+   * Request (direct Discord mode) → the link holder: a {@link MemberRoles.Query} for a caller's
+   * roles in a guild; the reply is a {@link MemberRoles} (from the holder's cache, or fetched with
+   * {@code GET /guilds/{guild}/members/{user}} through the REST rate limiter, coalesced per pair).
+   */
+  public static final String DISCORD_MEMBER = "bridge.discord.member";
+
+  /**
+   * Published (direct Discord mode): a {@link MemberRoles}, from a shard's holder for each
+   * GUILD_MEMBER_UPDATE / GUILD_MEMBER_REMOVE (Server Members intent), and from the link holder
+   * when a refetch found different roles. Every cache and every stream of that user follows it.
+   */
+  public static final String DISCORD_MEMBERS = "bridge.discord.members";
+
+  /**
    * Published by a new link holder before it publishes anything: a {@link Handover.Query}; every
    * other node's gateway answers on {@link #HANDOVER_REPORT}.
    */

@@ -23,7 +23,7 @@ public final class BusCodecs {
       // direct Discord mode: bridge.discord.shard.events (request, reply), bridge.discord.shard.status
       ShardEvents.class, ShardEvents.Ack.class, ShardStatus.class,
       // direct Discord mode: bridge.discord.echoes, bridge.discord.channels
-      MessageEcho.class, ChannelUpdate.class,
+      MessageEcho.class, ChannelUpdate.class, MemberRoles.class, MemberRoles.Query.class,
       // direct Discord mode: bridge.discord.guilds.query (request, reply)
       BotGuilds.Query.class, BotGuilds.class,
       // edge (stream/legacy/sim): replay fetch, legacy socket, demo

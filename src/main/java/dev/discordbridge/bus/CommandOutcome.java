@@ -31,18 +31,26 @@ public record CommandOutcome(Status status, String commandId, JsonObject result,
   /**
    * A refusal: its code and human message, and the details that code carries (null when not):
    * the invalid {@code fields}, the {@code commandId} it concerns, the rate limit {@code scope},
-   * how long to wait ({@code retryAfterMs}), the hub's {@code upstreamCode} and a {@code reason}.
+   * how long to wait ({@code retryAfterMs}), the hub's {@code upstreamCode}, a {@code reason} and
+   * the Discord {@code permission} a {@code MISSING_PERMISSION} refusal names (contract section 9).
    */
   public record Refusal(Code code, String message, List<FieldProblem> fields, String commandId, String scope,
-                        Long retryAfterMs, String upstreamCode, String reason) {
+                        Long retryAfterMs, String upstreamCode, String reason, String permission) {
+    @com.fasterxml.jackson.annotation.JsonCreator
     public Refusal {
       Objects.requireNonNull(code, "code");
       Objects.requireNonNull(message, "message");
       fields = fields == null ? null : List.copyOf(fields);
     }
 
+    /** A refusal that names no permission. */
+    public Refusal(Code code, String message, List<FieldProblem> fields, String commandId, String scope,
+                   Long retryAfterMs, String upstreamCode, String reason) {
+      this(code, message, fields, commandId, scope, retryAfterMs, upstreamCode, reason, null);
+    }
+
     public static Refusal of(Code code, String message) {
-      return new Refusal(code, message, null, null, null, null, null, null);
+      return new Refusal(code, message, null, null, null, null, null, null, null);
     }
   }
 

@@ -12,16 +12,25 @@ import java.util.Objects;
  * @param name the command name from the path (not yet checked against the known commands)
  * @param userId the authenticated caller (null: no identity came with the request)
  * @param guilds the guilds the caller may act in
+ * @param channels the channels the caller's token narrows it to ({@code channels} claim), or null
  * @param via how the caller authenticated ({@code header}, {@code cookie}, ...)
  * @param body the JSON object the client posted (contract payload, validated by the dispatcher)
  * @param idempotencyKey the {@code Idempotency-Key} header, or null
  * @param traceparent the W3C {@code traceparent} header, or null
  */
-public record CommandRequest(String traceId, String name, String userId, List<String> guilds, String via,
-                             JsonObject body, String idempotencyKey, String traceparent) {
+public record CommandRequest(String traceId, String name, String userId, List<String> guilds, List<String> channels,
+                             String via, JsonObject body, String idempotencyKey, String traceparent) {
+  @com.fasterxml.jackson.annotation.JsonCreator
   public CommandRequest {
     Objects.requireNonNull(traceId, "traceId");
     guilds = guilds == null ? List.of() : List.copyOf(guilds);
+    channels = channels == null ? null : List.copyOf(channels);
     body = body == null ? new JsonObject() : body;
+  }
+
+  /** A request from a caller whose token has no {@code channels} claim. */
+  public CommandRequest(String traceId, String name, String userId, List<String> guilds, String via,
+                        JsonObject body, String idempotencyKey, String traceparent) {
+    this(traceId, name, userId, guilds, null, via, body, idempotencyKey, traceparent);
   }
 }

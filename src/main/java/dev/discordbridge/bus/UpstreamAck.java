@@ -13,6 +13,10 @@ public record UpstreamAck(boolean ok, JsonObject result, UpstreamError error) {
    * refuses it before sending); the command API answers it 403 {@code FORBIDDEN} with this reason.
    */
   public static final String CHANNEL_NOT_IN_GUILD = "CHANNEL_NOT_IN_GUILD";
+  /** The caller lacks a Discord permission in the channel (direct mode, contract section 9); 403 with {@code permission}. */
+  public static final String MISSING_PERMISSION = "MISSING_PERMISSION";
+  /** The bot lacks a Discord permission in the channel (direct mode, contract section 9); 403 with {@code permission}. */
+  public static final String BOT_MISSING_PERMISSION = "BOT_MISSING_PERMISSION";
 
   public UpstreamAck {
     if (ok && error != null || !ok && error == null) {
@@ -29,8 +33,12 @@ public record UpstreamAck(boolean ok, JsonObject result, UpstreamError error) {
     return new UpstreamAck(false, null, error);
   }
 
-  /** The upstream's error, reduced to the contract's fields. */
-  public record UpstreamError(String code, String message, boolean retryable, Long retryAfterMs) {
+  /**
+   * The upstream's error, reduced to the contract's fields, plus (direct mode's permission refusals
+   * only) the Discord {@code permission} that is missing.
+   */
+  public record UpstreamError(String code, String message, boolean retryable, Long retryAfterMs, String permission) {
+    @com.fasterxml.jackson.annotation.JsonCreator
     public UpstreamError {
       if (code == null || code.isBlank()) {
         throw new IllegalArgumentException("error code is required");
@@ -41,10 +49,18 @@ public record UpstreamAck(boolean ok, JsonObject result, UpstreamError error) {
       }
     }
 
-    /** The contract's error object, {@code {code, message, retryable, retryAfterMs}}. */
+    public UpstreamError(String code, String message, boolean retryable, Long retryAfterMs) {
+      this(code, message, retryable, retryAfterMs, null);
+    }
+
+    /** The contract's error object, {@code {code, message, retryable, retryAfterMs}} (and {@code permission} when set). */
     public JsonObject toJson() {
-      return new JsonObject().put("code", code).put("message", message).put("retryable", retryable)
+      JsonObject o = new JsonObject().put("code", code).put("message", message).put("retryable", retryable)
           .put("retryAfterMs", retryAfterMs);
+      if (permission != null) {
+        o.put("permission", permission);
+      }
+      return o;
     }
   }
 }

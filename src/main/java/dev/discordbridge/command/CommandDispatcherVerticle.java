@@ -98,7 +98,13 @@ public final class CommandDispatcherVerticle extends VerticleBase {
       TraceLog.debug(log, traceId, "command {} refused: user {} may not act in guild {}", name, userId, guildId);
       return Future.succeededFuture(Outcomes.forbidden(guildId));
     }
-    var command = new GatewayCommand(Ids.newCommandId(), name, guildId, request.body().getString("channelId"), userId,
+    String channelId = request.body().getString("channelId");
+    if (request.channels() != null && !request.channels().contains(channelId)) {
+      count(name, "forbidden");
+      TraceLog.info(log, traceId, "command {} refused: user {}'s token does not allow channel {}", name, userId, channelId);
+      return Future.succeededFuture(Outcomes.missingPermission(channelId, "VIEW_CHANNEL"));
+    }
+    var command = new GatewayCommand(Ids.newCommandId(), name, guildId, channelId, userId,
         validation.data(), traceId, receivedAt);
     var options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(config.command().ackWaitMs() + ADMIT_MARGIN_MS);
     return vertx.eventBus().<CommandOutcome>request(Addresses.COMMAND_ADMIT, new CommandAdmission(command, key), options)

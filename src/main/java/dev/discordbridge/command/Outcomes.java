@@ -39,6 +39,12 @@ final class Outcomes {
         null, GUILD_NOT_ALLOWED));
   }
 
+  /** Contract section 9: the caller's token's {@code channels} claim leaves this channel out. */
+  static CommandOutcome missingPermission(String channelId, String permission) {
+    return refused(new Refusal(Code.FORBIDDEN, "You lack " + permission + " in channel " + channelId + ".", null, null,
+        null, null, null, UpstreamAck.MISSING_PERMISSION, permission));
+  }
+
   static CommandOutcome unknownCommand(String name) {
     return refused(Refusal.of(Code.UNKNOWN_COMMAND,
         "There is no command named \"" + shown(name) + "\"; known: addReaction, sendMessage, typingStart."));
@@ -82,6 +88,12 @@ final class Outcomes {
       // Refused before anything was sent (direct mode): the caller's mistake, not the upstream's.
       return refused(new Refusal(Code.FORBIDDEN, e.getString("message", "The channel is not one of this guild's."),
           null, commandId, null, null, null, UpstreamAck.CHANNEL_NOT_IN_GUILD));
+    }
+    String code = e.getString("code");
+    if (UpstreamAck.MISSING_PERMISSION.equals(code) || UpstreamAck.BOT_MISSING_PERMISSION.equals(code)) {
+      // Refused before anything was sent (direct mode): the caller's or the bot's Discord permissions.
+      return refused(new Refusal(Code.FORBIDDEN, e.getString("message", "A Discord permission is missing."), null,
+          commandId, null, null, null, code, e.getString("permission")));
     }
     String message = retriesExhausted
         ? "The hub did not accept the command after every attempt (last error: " + e.getString("code", "UNKNOWN") + ")."

@@ -145,20 +145,29 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    * @param shards {@code DISCORD_SHARDS}: a count, or null ({@code auto}: the count /gateway/bot recommends)
    * @param messageContent {@code DISCORD_MESSAGE_CONTENT}: ask for the privileged Message Content intent
    * @param userAgentUrl {@code DISCORD_USER_AGENT_URL}: the URL in {@code User-Agent: DiscordBot (url, version)}
+   * @param discordPermissions {@code DISCORD_PERMISSIONS=discord}: mirror Discord's channel permissions for every
+   *     caller; false ({@code token}): callers are judged by their token's claims alone (the bot's own checks stay)
+   * @param memberTtlMs {@code DISCORD_MEMBER_TTL_MS}: how long a caller's roles, fetched from Discord, are trusted
+   * @param membersIntent {@code DISCORD_GUILD_MEMBERS_INTENT}: ask for the privileged Server Members intent, so that
+   *     GUILD_MEMBER_UPDATE refreshes a caller's roles at once (without it, the TTL does)
    * @param signIn Sign in with Discord ({@code DISCORD_CLIENT_ID} and {@code DISCORD_CLIENT_SECRET}), or null: off
    */
   public record Discord(String botToken, URI apiBase, URI gatewayUrl, boolean compress, Integer shards,
-                        boolean messageContent, String userAgentUrl, SignInConfig signIn) {
+                        boolean messageContent, String userAgentUrl, boolean discordPermissions, long memberTtlMs,
+                        boolean membersIntent, SignInConfig signIn) {
     /** The gateway intents the streamed events need (contract section 1). */
     public int intents() {
-      int guilds = 1, voiceStates = 1 << 7, messages = 1 << 9, reactions = 1 << 10, typing = 1 << 11, content = 1 << 15;
-      return guilds | voiceStates | messages | reactions | typing | (messageContent ? content : 0);
+      int guilds = 1, members = 1 << 1, voiceStates = 1 << 7, messages = 1 << 9, reactions = 1 << 10, typing = 1 << 11,
+          content = 1 << 15;
+      return guilds | voiceStates | messages | reactions | typing | (messageContent ? content : 0)
+          | (membersIntent ? members : 0);
     }
 
     @Override
     public String toString() {
       return "Discord[apiBase=" + apiBase + ", gatewayUrl=" + gatewayUrl + ", compress=" + compress + ", shards="
           + (shards == null ? "auto" : shards) + ", messageContent=" + messageContent + ", userAgentUrl=" + userAgentUrl
+          + ", discordPermissions=" + discordPermissions + ", memberTtlMs=" + memberTtlMs + ", membersIntent=" + membersIntent
           + ", signIn=" + signIn + "]";
     }
   }
@@ -256,7 +265,8 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     var signIn = SignInConfig.parse(r, discord != null, auth);
     if (signIn != null) {
       discord = new Discord(discord.botToken(), discord.apiBase(), discord.gatewayUrl(), discord.compress(),
-          discord.shards(), discord.messageContent(), discord.userAgentUrl(), signIn);
+          discord.shards(), discord.messageContent(), discord.userAgentUrl(), discord.discordPermissions(),
+          discord.memberTtlMs(), discord.membersIntent(), signIn);
     }
     var http = http(r);
     var stream = new Stream(r.number("SSE_HEARTBEAT_MS", 50, 3_600_000), r.number("SSE_RETRY_MS", 100, 600_000),
@@ -310,8 +320,13 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     }
     String shards = r.string("DISCORD_SHARDS");
     Integer count = "auto".equalsIgnoreCase(shards) ? null : r.integer("DISCORD_SHARDS", 1, 4096);
+    String permissions = r.string("DISCORD_PERMISSIONS").toLowerCase(Locale.ROOT);
+    if (!Set.of("discord", "token").contains(permissions)) {
+      throw new ConfigException("DISCORD_PERMISSIONS must be discord or token, got \"" + ConfigReader.shown(permissions) + "\"");
+    }
     return new Discord(token, api, gateway, "zlib-stream".equals(compress), count, r.bool("DISCORD_MESSAGE_CONTENT"),
-        agentUrl, null);
+        agentUrl, "discord".equals(permissions), r.integer("DISCORD_MEMBER_TTL_MS", 1_000, 86_400_000),
+        r.bool("DISCORD_GUILD_MEMBERS_INTENT"), null);
   }
 
   /**

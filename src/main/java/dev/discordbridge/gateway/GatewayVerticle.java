@@ -102,7 +102,7 @@ public final class GatewayVerticle extends VerticleBase implements Upstream.List
     }
     metrics = new LinkMetrics(config.node().id(), () -> state, () -> upstream.status().pendingCommands());
     upstream = config.direct()
-        ? new DiscordUpstream(vertx, seen, this, DiscordRestCommands.create(vertx, config))
+        ? new DiscordUpstream(vertx, seen, this, DiscordRestCommands.create(vertx, config), config.discord())
         : new HubLink(vertx, config, metrics, seen, this);
     ingestion = new Ingestion(seen, config.link()::forwardsUnknown, metrics,
         (event, seq, receivedAt) -> publishEvent(event, seq, false, receivedAt));

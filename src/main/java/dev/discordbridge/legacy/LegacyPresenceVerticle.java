@@ -89,7 +89,7 @@ public final class LegacyPresenceVerticle extends VerticleBase {
       framesOut.increment(subscribers.count().get());
     }
     // Published even when no subscriber is known: the edges hold the authoritative subscriptions.
-    vertx.eventBus().publish(Addresses.LEGACY_BROADCAST, new LegacyBroadcast(e.guildId(), frame), LOCAL);
+    vertx.eventBus().publish(Addresses.LEGACY_BROADCAST, new LegacyBroadcast(e.guildId(), e.channelId(), frame), LOCAL);
   }
 
   // ---- connection bookkeeping, deprecation log and gauges ----

@@ -101,7 +101,7 @@ final class BusRelay {
       return null;
     }
     return new CommandRequest(traceId, ctx.pathParam("name"), caller.userId(), caller.guilds().stream().sorted().toList(),
-        caller.via().name().toLowerCase(), object, header(ctx, "idempotency-key"), header(ctx, "traceparent"));
+        caller.channels() == null ? null : caller.channels().stream().sorted().toList(), caller.via().name().toLowerCase(), object, header(ctx, "idempotency-key"), header(ctx, "traceparent"));
   }
 
   private static String header(RoutingContext ctx, String name) {

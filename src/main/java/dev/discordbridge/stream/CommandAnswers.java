@@ -78,6 +78,7 @@ public final class CommandAnswers {
     }
     putIfSet(e, "upstreamCode", r.upstreamCode());
     putIfSet(e, "reason", r.reason());
+    putIfSet(e, "permission", r.permission());
     return e;
   }
 

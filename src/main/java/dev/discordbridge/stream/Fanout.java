@@ -17,9 +17,15 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * The SSE fan-out of one router instance: its open streams, the replay window, voice presence,
@@ -184,7 +190,8 @@ final class Fanout {
     streams.beginFanout();
     for (int i = 0, n = targets.size(); i < n; i++) {
       SseConnection c = targets.get(i);
-      if (c.closed || c.replaying || id <= c.skipThrough || !c.filter.matchesChannelAndType(e)) {
+      if (c.closed || c.replaying || id <= c.skipThrough || !c.filter.matchesChannelAndType(e)
+          || !c.views(e.guildId(), e.channelId())) {
         continue;
       }
       c.pendingDeliveries++;
@@ -247,6 +254,12 @@ final class Fanout {
    */
   SseConnection open(HttpConnection connection, HttpServerResponse res, Caller caller, StreamFilter filter,
                      String lastEventId) {
+    return open(connection, res, caller, filter, lastEventId, null);
+  }
+
+  /** @param visible guild → channels the caller may view (Discord's permissions), or null: no such filter */
+  SseConnection open(HttpConnection connection, HttpServerResponse res, Caller caller, StreamFilter filter,
+                     String lastEventId, Map<String, Set<String>> visible) {
     long now = System.currentTimeMillis();
     res.setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -266,6 +279,7 @@ final class Fanout {
     }
     VertxInternals.dropWebSocketExtensions(connection);
     SseConnection c = new SseConnection(connection, res, caller.userId(), filter, caller.expiresAtMillis());
+    c.visible = visible;
     c.lastWriteAt = now;
     streams.attach(c);
     if (users != null && !ending) {
@@ -324,11 +338,45 @@ final class Fanout {
     }
   }
 
-  /** Voice snapshot and the id it is valid at, read atomically on this loop. */
-  JsonObject voiceSnapshot(String guildId) {
+  // ---- Discord's permissions: open streams follow changes without reconnecting ----
+
+  /**
+   * The permissions of a guild changed (roles, overwrites, channels, owner), or, with a user, that
+   * user's roles there: every open stream concerned gets its visible set of that guild recomputed.
+   * Events already written stay written; from the next event on, the new set applies.
+   */
+  void reviewViews(String guildId, String userId, BiFunction<String, String, Set<String>> view) {
+    List<SseConnection> targets = userId == null ? streams.ofGuild(guildId) : streams.ofUser(userId);
+    if (targets == null) {
+      return;
+    }
+    for (int i = 0, n = targets.size(); i < n; i++) {
+      SseConnection c = targets.get(i);
+      if (!c.closed && c.visible != null && c.filter.allowsGuild(guildId)) {
+        Map<String, Set<String>> next = new HashMap<>(c.visible);
+        next.put(guildId, view.apply(guildId, c.userId));
+        c.visible = next;
+      }
+    }
+  }
+
+  /** Every (guild, user) an open stream filters by Discord's permissions (for the periodic role refresh). */
+  void forEachViewed(BiConsumer<String, String> pair) {
+    for (int i = 0, n = streams.size(); i < n; i++) {
+      SseConnection c = streams.get(i);
+      if (!c.closed && c.visible != null) {
+        c.visible.keySet().forEach(g -> pair.accept(g, c.userId));
+      }
+    }
+  }
+
+  /** Voice snapshot of the channels the caller may view, and the id it is valid at, read atomically on this loop. */
+  JsonObject voiceSnapshot(String guildId, Predicate<String> mayView) {
     long head = window.head();
+    JsonObject channels = voice.channelsOf(guildId);
+    channels.fieldNames().removeIf(mayView.negate());
     return new JsonObject()
-        .put("channels", voice.channelsOf(guildId))
+        .put("channels", channels)
         .put("streamId", StreamIds.format(Math.max(0, head)));
   }
 

@@ -112,6 +112,15 @@ public final class LegacySocketEdge {
     return broadcasts.completion();
   }
 
+  /** Direct mode with Discord's permissions: what each caller may view; null otherwise. */
+  private ChannelViews views;
+
+  /** Voice events of a channel the caller may not view (Discord's permissions) are not sent to them. */
+  void viewsBy(ChannelViews views) {
+    this.views = views;
+    views.alsoWatch(pair -> connections.values().forEach(c -> c.guilds.forEach(g -> pair.accept(g, c.caller.userId()))));
+  }
+
   /** Sockets open on this edge instance (tests, diagnostics). */
   public int openSockets() {
     return connections.size();
@@ -258,6 +267,18 @@ public final class LegacySocketEdge {
       c.errors++;
     }
     String guild = answer.subscribe();
+    if (guild != null && views != null && c.caller.mayRead(guild) && !c.guilds.contains(guild)) {
+      // The caller's roles first (from the link holder), then the subscription and its answer.
+      views.viewsFor(c.caller.userId(), Set.of(guild)).onComplete(v -> subscribe(c, answer, guild));
+      return;
+    }
+    subscribe(c, answer, guild);
+  }
+
+  private void subscribe(Connection c, LegacyAnswer answer, String guild) {
+    if (c.closed) {
+      return;
+    }
     if (guild != null && c.caller.mayRead(guild) && c.guilds.add(guild)) {
       byGuild.computeIfAbsent(guild, g -> new LinkedHashSet<>()).add(c);
       vertx.eventBus().publish(Addresses.LEGACY_CONNECTIONS,
@@ -277,7 +298,12 @@ public final class LegacySocketEdge {
     if (subscribers == null) {
       return;
     }
+    String channelId = broadcast.channelId();
     for (Connection c : subscribers.toArray(Connection[]::new)) {
+      if (channelId != null && (!c.caller.mayView(channelId)
+          || views != null && !views.view(broadcast.guildId(), c.caller.userId()).contains(channelId))) {
+        continue; // a channel the caller may not see (the token's channels claim, or Discord's permissions)
+      }
       if (c.ws.writeQueueFull()) {
         c.close(CLOSE_TRY_LATER, "too slow: write queue full");
       } else {

@@ -57,6 +57,20 @@ final class SseConnection {
   long userKey = -1;
   /** Events (not control frames) among the pending bytes, for the delivered counter. */
   int pendingDeliveries;
+  /**
+   * Direct mode with Discord's permissions: guild → the channels this caller may view there,
+   * recomputed when the guild's permissions or the caller's roles change; null: no such filter.
+   */
+  java.util.Map<String, java.util.Set<String>> visible;
+
+  /** Whether the caller may view the channel (two hash lookups; always true without permission filtering). */
+  boolean views(String guildId, String channelId) {
+    if (visible == null) {
+      return true;
+    }
+    java.util.Set<String> channels = visible.get(guildId);
+    return channels != null && channels.contains(channelId);
+  }
 
   SseConnection(HttpConnection connection, HttpServerResponse response, String userId, StreamFilter filter, long expiresAtMillis) {
     this.connection = connection;

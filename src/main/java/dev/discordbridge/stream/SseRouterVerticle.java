@@ -90,6 +90,8 @@ public final class SseRouterVerticle extends VerticleBase {
   private SignInRoutes signIn;
   /** The routes this instance serves (read by the test that holds docs/openapi.yaml to them). */
   private Router router;
+  /** Direct mode with DISCORD_PERMISSIONS=discord: what each caller may view; null otherwise. */
+  private ChannelViews views;
 
   public SseRouterVerticle(BridgeConfig config, PortHolder portHolder) {
     this.config = config;
@@ -100,6 +102,7 @@ public final class SseRouterVerticle extends VerticleBase {
   public Future<?> start() {
     var authenticator = new Authenticator(vertx, config.auth());
     var origins = new OriginPolicy(config.http().allowedOrigins());
+    views = config.direct() && config.discord().discordPermissions() ? new ChannelViews(vertx) : null;
     var bus = vertx.eventBus();
     var local = new DeliveryOptions().setLocalOnly(true);
     fanout = new Fanout(vertx, context, config.stream(), SseMetrics.of(Metrics.registry()),
@@ -112,9 +115,14 @@ public final class SseRouterVerticle extends VerticleBase {
         m -> m.reply(instanceId.equals(m.body().from()) ? ReplaySnapshot.NONE : fanout.peerSnapshot()));
     MessageConsumer<StreamEviction> evictions = bus.localConsumer(Addresses.STREAM_EVICT, m -> fanout.evict(m.body()));
     var legacy = new LegacySocketEdge(vertx, config, authenticator, origins);
+    if (views != null) {
+      legacy.viewsBy(views);
+    }
     Router router = router(authenticator, origins);
+    Future<Void> following = views == null ? Future.succeededFuture()
+        : views.follow(fanout, Math.max(1_000, config.discord().memberTtlMs() / 2));
     return Future.all(List.of(events.completion(), statuses.completion(), ops.start(this::onLinkStatus), peers.completion(),
-            evictions.completion()))
+            evictions.completion(), following))
         .compose(v -> legacy.mount(router))
         .compose(v -> bootstrapFromPeer(3))
         .compose(v -> {
@@ -198,7 +206,7 @@ public final class SseRouterVerticle extends VerticleBase {
       ctx.next();
     });
     cors(router, origins);
-    var streams = new StreamRoutes(context, authenticator, fanout);
+    var streams = new StreamRoutes(context, authenticator, fanout, views);
     router.get("/api/stream").handler(streams::stream);
     router.get("/api/guilds/:guildId/voice").handler(streams::voice);
     router.get("/api/me").handler(streams::me);

@@ -10,16 +10,29 @@ import java.util.Set;
 /**
  * What one stream wants, computed once at connect time: the guilds (the requested ones, all
  * inside the token, or every guild of the token), and optional channel and event-name sets
- * ({@code null} = all). Matching is a few hash lookups.
+ * ({@code null} = all; a token's {@code channels} claim is the channel set when the request names
+ * none, and a requested channel outside it is refused). Matching is a few hash lookups.
  */
 public record StreamFilter(Set<String> guilds, Set<String> channels, Set<String> types) {
   static final int MAX_CHANNELS = 500;
   static final int MAX_TYPES = 64;
 
-  /** A filter the caller may not have (a guild outside the token). */
+  /**
+   * A filter the caller may not have: a guild outside the token ({@code GUILD_NOT_ALLOWED}), or a
+   * channel outside its {@code channels} claim ({@code MISSING_PERMISSION}, {@code VIEW_CHANNEL}).
+   */
   public static final class Forbidden extends RuntimeException {
+    public final String reason;
+    public final String permission;
+
     public Forbidden(String message) {
+      this(message, "GUILD_NOT_ALLOWED", null);
+    }
+
+    public Forbidden(String message, String reason, String permission) {
       super(message, null, false, false);
+      this.reason = reason;
+      this.permission = permission;
     }
   }
 
@@ -61,8 +74,13 @@ public record StreamFilter(Set<String> guilds, Set<String> channels, Set<String>
         if (!Ids.isSnowflake(c)) {
           throw new Invalid("channel", "must be a snowflake (17 to 20 digits)");
         }
+        if (!caller.mayView(c)) {
+          throw new Forbidden("the token does not allow channel " + c, "MISSING_PERMISSION", "VIEW_CHANNEL");
+        }
       }
       channels = Set.copyOf(channelParams);
+    } else if (caller.channels() != null) {
+      channels = caller.channels(); // the token's channels claim: nothing of another channel
     }
     Set<String> types = null;
     if (!typesParams.isEmpty()) {

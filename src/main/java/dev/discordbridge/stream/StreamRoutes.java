@@ -4,6 +4,7 @@ import dev.discordbridge.auth.AuthFailure;
 import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.Caller;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,11 +18,14 @@ final class StreamRoutes {
   private final Context context;
   private final Authenticator authenticator;
   private final Fanout fanout;
+  /** Direct mode with Discord's permissions: what each caller may view; null otherwise. */
+  private final ChannelViews views;
 
-  StreamRoutes(Context context, Authenticator authenticator, Fanout fanout) {
+  StreamRoutes(Context context, Authenticator authenticator, Fanout fanout, ChannelViews views) {
     this.context = context;
     this.authenticator = authenticator;
     this.fanout = fanout;
+    this.views = views;
   }
 
   void stream(RoutingContext ctx) {
@@ -40,7 +44,11 @@ final class StreamRoutes {
         filter = StreamFilter.of(caller, req.params().getAll("guild"), req.params().getAll("channel"),
             req.params().getAll("types"));
       } catch (StreamFilter.Forbidden e) {
-        HttpErrors.write(ctx.response(), 403, HttpErrors.error("FORBIDDEN", e.getMessage()).put("reason", GUILD_NOT_ALLOWED));
+        var error = HttpErrors.error("FORBIDDEN", e.getMessage()).put("reason", e.reason);
+        if (e.permission != null) {
+          error.put("permission", e.permission);
+        }
+        HttpErrors.write(ctx.response(), 403, error);
         return;
       } catch (StreamFilter.Invalid e) {
         HttpErrors.validation(ctx, e.field, e.getMessage());
@@ -50,7 +58,17 @@ final class StreamRoutes {
       if (last == null || last.isBlank()) {
         last = req.getParam("lastEventId");
       }
-      fanout.open(req.connection(), ctx.response(), caller, filter, last == null || last.isBlank() ? null : last);
+      String lastId = last == null || last.isBlank() ? null : last;
+      if (views == null) {
+        fanout.open(req.connection(), ctx.response(), caller, filter, lastId);
+        return;
+      }
+      // The caller's roles first (from the link holder): then the stream opens with its visible channels.
+      views.viewsFor(caller.userId(), filter.guilds()).onComplete(v -> onLoop(() -> {
+        if (!ctx.response().closed()) {
+          fanout.open(req.connection(), ctx.response(), caller, filter, lastId, v.result());
+        }
+      }));
     }));
   }
 
@@ -61,14 +79,20 @@ final class StreamRoutes {
         unauthenticated(ctx, ar.cause());
         return;
       }
-      if (!ar.result().mayRead(guildId)) {
+      Caller caller = ar.result();
+      if (!caller.mayRead(guildId)) {
         HttpErrors.write(ctx.response(), 403,
             HttpErrors.error("FORBIDDEN", "the token does not allow this guild").put("reason", GUILD_NOT_ALLOWED));
         return;
       }
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-          .end(HttpErrors.line(fanout.voiceSnapshot(guildId)));
+      Future<java.util.Set<String>> visible = views == null ? Future.succeededFuture(null)
+          : views.viewsFor(caller.userId(), java.util.Set.of(guildId)).map(m -> m.get(guildId));
+      visible.onComplete(v -> onLoop(() -> {
+        java.util.Set<String> seen = v.result();
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+            .end(HttpErrors.line(fanout.voiceSnapshot(guildId, c -> caller.mayView(c) && (seen == null || seen.contains(c)))));
+      }));
     }));
   }
 

@@ -193,7 +193,7 @@ final class StreamWriter {
     int n = window.size();
     while (i < n && c.pendingBytes < REPLAY_CHUNK_BYTES) {
       StreamEvent e = window.event(i);
-      if (c.filter.matches(e)) {
+      if (c.filter.matches(e) && c.views(e.guildId(), e.channelId())) {
         c.append(window.payload(i));
         c.pendingDeliveries++;
       }

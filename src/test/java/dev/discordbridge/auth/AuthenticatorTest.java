@@ -148,4 +148,28 @@ class AuthenticatorTest {
         .put("username", 42).put("name", "x".repeat(65)).put("avatar", "../../evil")), null, null)).await().profile();
     assertEquals(Profile.NONE, odd);
   }
+
+  @Test
+  void theOptionalChannelsClaimNarrowsTheCaller() {
+    String channel = "334455667788990011";
+    Caller narrowed = auth.verify(auth.mint(USER, List.of(GUILD), List.of(channel), 60), Caller.Via.HEADER).await();
+    assertEquals(Set.of(channel), narrowed.channels());
+    assertTrue(narrowed.mayView(channel));
+    assertTrue(!narrowed.mayView("334455667788990012"));
+    Caller whole = auth.verify(auth.mint(USER, List.of(GUILD), 60), Caller.Via.HEADER).await();
+    assertEquals(null, whole.channels());
+    assertTrue(whole.mayView("334455667788990012"));
+    assertEquals(narrowed, Caller.fromJson(narrowed.toJson()));
+    assertEquals(whole, Caller.fromJson(whole.toJson()));
+  }
+
+  @Test
+  void aMalformedChannelsClaimIsRefused() {
+    JWTOptions opts = new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(60);
+    JsonObject base = new JsonObject().put("sub", USER).put("guilds", new JsonArray().add(GUILD));
+    assertThrows(AuthFailure.class, () -> auth.verify(sign(SECRET, base.copy().put("channels", "334455667788990011"),
+        opts), Caller.Via.HEADER).await());
+    assertThrows(AuthFailure.class, () -> auth.verify(sign(SECRET, base.copy().put("channels", new JsonArray().add("general")),
+        opts), Caller.Via.HEADER).await());
+  }
 }

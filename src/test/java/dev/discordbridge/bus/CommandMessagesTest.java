@@ -28,7 +28,9 @@ class CommandMessagesTest {
         null, null, null, null, null);
     for (var o : List.of(CommandOutcome.delivered("cmd_1", new JsonObject().put("messageId", "1")),
         CommandOutcome.queued("cmd_2").asReplay(), CommandOutcome.refused(refusal),
-        CommandOutcome.refused(new Refusal(Code.RATE_LIMITED, "slow", null, null, "user", 1500L, null, null)))) {
+        CommandOutcome.refused(new Refusal(Code.RATE_LIMITED, "slow", null, null, "user", 1500L, null, null)),
+        CommandOutcome.refused(new Refusal(Code.FORBIDDEN, "no", null, null, null, null, null, "MISSING_PERMISSION",
+            "SEND_MESSAGES")))) {
       assertEquals(o, overTheWire(CommandOutcome.class, o));
       assertEquals(o, CommandOutcome.fromJson(o.toJson()));
     }
@@ -39,6 +41,9 @@ class CommandMessagesTest {
     var request = new CommandRequest("0af7651916cd43dd8448eb211c80319c", "sendMessage", "1", List.of("2", "3"),
         "cookie", new JsonObject().put("content", "hi"), "k-1", null);
     assertEquals(request, overTheWire(CommandRequest.class, request));
+    var narrowed = new CommandRequest("0af7651916cd43dd8448eb211c80319c", "sendMessage", "1", List.of("2"), List.of("4"),
+        "cookie", new JsonObject().put("content", "hi"), null, null);
+    assertEquals(narrowed, overTheWire(CommandRequest.class, narrowed));
     var status = new CommandStatus("cmd_1", "sendMessage", "1", "2", "3", "failed", 2, "t", "2026-01-01T00:00:00.000Z",
         new JsonObject().put("code", "TIMEOUT"));
     assertEquals(status, overTheWire(CommandStatus.class, status));

@@ -37,6 +37,7 @@ class EdgeRecordsWireTest {
     var open = new LegacyConnection(LegacyConnection.Event.OPEN, "ws_1", "u", "n", null, List.of(), "o", "ua");
     assertEquals(open, roundTrip(LegacyConnection.class, open));
     assertEquals(new LegacyBroadcast("g", "f"), roundTrip(LegacyBroadcast.class, new LegacyBroadcast("g", "f")));
+    assertEquals(new LegacyBroadcast("g", "c", "f"), roundTrip(LegacyBroadcast.class, new LegacyBroadcast("g", "c", "f")));
     assertEquals(new ReplayFetch("i"), roundTrip(ReplayFetch.class, new ReplayFetch("i")));
   }
 }

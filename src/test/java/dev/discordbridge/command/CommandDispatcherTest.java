@@ -195,6 +195,23 @@ class CommandDispatcherTest {
   }
 
   @Test
+  void aChannelOutsideTheTokensChannelsClaimIs403MissingViewChannelAndNothingIsSent(Vertx vertx) {
+    deploy(vertx, Map.of());
+    String elsewhere = "334455667788990099";
+    var narrowed = new CommandRequest(Ids.newTraceId(), "sendMessage", USER, List.of(GUILD), List.of(elsewhere), "header",
+        message("hi"), null, null);
+    var reply = submit(vertx, narrowed);
+    assertEquals(403, reply.getInteger("status"));
+    assertEquals("FORBIDDEN", error(reply).getString("code"));
+    assertEquals("MISSING_PERMISSION", error(reply).getString("reason"));
+    assertEquals("VIEW_CHANNEL", error(reply).getString("permission"));
+    assertEquals(0, gateway.frames.all().size());
+    var allowed = new CommandRequest(Ids.newTraceId(), "sendMessage", USER, List.of(GUILD), List.of(CHANNEL), "header",
+        message("hi"), null, null);
+    assertEquals(200, submit(vertx, allowed).getInteger("status"));
+  }
+
+  @Test
   void unknownCommandIs404(Vertx vertx) {
     deploy(vertx, Map.of());
     var reply = submit(vertx, "deleteGuild", new JsonObject().put("guildId", GUILD).put("channelId", CHANNEL));

@@ -109,4 +109,21 @@ class DiscordConfigTest {
     assertTrue(error(direct().put("DISCORD_USER_AGENT_URL", "https://x.example/a,b)")).startsWith("DISCORD_USER_AGENT_URL must be"),
         "a comma or parenthesis would break the DiscordBot (url, version) form");
   }
+
+  @Test
+  void permissionSettingsHaveTheirDefaultsAndBadValuesNameTheVariable() {
+    var d = BridgeConfig.parse(new io.vertx.core.json.JsonObject().put("DISCORD_BOT_TOKEN", "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.abcdef")
+        .put("AUTH_JWT_SECRET", "0123456789abcdef0123456789abcdef-discord")).discord();
+    org.junit.jupiter.api.Assertions.assertTrue(d.discordPermissions(), "DISCORD_PERMISSIONS=discord by default");
+    org.junit.jupiter.api.Assertions.assertEquals(60_000, d.memberTtlMs());
+    org.junit.jupiter.api.Assertions.assertEquals(0, d.intents() & (1 << 1), "the Server Members intent only when asked for");
+    var bad = assertThrows(ConfigException.class, () -> BridgeConfig.parse(new io.vertx.core.json.JsonObject()
+        .put("DISCORD_BOT_TOKEN", "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.abcdef")
+        .put("AUTH_JWT_SECRET", "0123456789abcdef0123456789abcdef-discord").put("DISCORD_PERMISSIONS", "roles")));
+    org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("DISCORD_PERMISSIONS"), bad.getMessage());
+    var ttl = assertThrows(ConfigException.class, () -> BridgeConfig.parse(new io.vertx.core.json.JsonObject()
+        .put("DISCORD_BOT_TOKEN", "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.abcdef")
+        .put("AUTH_JWT_SECRET", "0123456789abcdef0123456789abcdef-discord").put("DISCORD_MEMBER_TTL_MS", 5)));
+    org.junit.jupiter.api.Assertions.assertTrue(ttl.getMessage().contains("DISCORD_MEMBER_TTL_MS"), ttl.getMessage());
+  }
 }

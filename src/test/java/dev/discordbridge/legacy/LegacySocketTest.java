@@ -135,8 +135,12 @@ class LegacySocketTest {
   }
 
   void emit(String name, String guild, JsonObject data) {
+    emit(name, guild, VOICE, data);
+  }
+
+  void emit(String name, String guild, String channel, JsonObject data) {
     JsonObject raw = new JsonObject().put("id", Ids.newEventId()).put("name", name).put("guildId", guild)
-        .put("channelId", VOICE).put("occurredAt", "2026-11-25T19:00:00.000Z").put("data", data);
+        .put("channelId", channel).put("occurredAt", "2026-11-25T19:00:00.000Z").put("data", data);
     GatewayEvent e = GatewayEvent.fromJson(raw, n -> false);
     long now = System.currentTimeMillis();
     vertx.eventBus().publish(Addresses.EVENTS, StreamEvent.of(e, streamIds.incrementAndGet(), 1L, now, now));
@@ -177,6 +181,21 @@ class LegacySocketTest {
     assertEquals(1.0, registry.get("bridge_legacy_sockets").gauge().value());
     assertEquals(1.0, registry.get("bridge_legacy_sockets_by_guild").tag("guild", GUILD_A).gauge().value());
     assertTrue(registry.get("bridge_legacy_frames_total").tag("direction", "in").counter().count() >= 1);
+  }
+
+  @Test
+  void aTokensChannelsClaimKeepsOtherVoiceChannelsOffTheSocket() throws Exception {
+    start(true, new JsonObject());
+    String hidden = "556677889900112299";
+    Client c = connect(options(auth.mint(USER, List.of(GUILD_A), List.of(VOICE), 300)));
+    c.send(new JsonObject().put("type", "subscribe").put("guildId", GUILD_A));
+    assertEquals("subscribed", c.next().getString("type"));
+    emit("voice.joined", GUILD_A, hidden, new JsonObject().put("userId", "998877665544332211").put("username", "bea")
+        .put("channelId", hidden));
+    emit("voice.joined", GUILD_A, joined(USER, "ana"));
+    JsonObject first = c.next();
+    assertEquals(VOICE, first.getString("channelId"), "the hidden channel's event was never written: " + first);
+    assertTrue(c.frames.isEmpty(), "nothing of the hidden channel: " + c.frames);
   }
 
   @Test

@@ -50,4 +50,19 @@ class StreamFilterTest {
     assertThrows(StreamFilter.Invalid.class, () -> StreamFilter.of(CALLER, List.of(), List.of("abc"), List.of()));
     assertThrows(StreamFilter.Invalid.class, () -> StreamFilter.of(CALLER, List.of(), List.of(), List.of("a b")));
   }
+
+  @Test
+  void theTokensChannelsClaimNarrowsEveryStream() {
+    String hidden = "334455667788990099";
+    var narrowed = new Caller(TestEvents.USER, Set.of(GUILD), Set.of(CHANNEL), Long.MAX_VALUE / 1000, Caller.Via.HEADER);
+    var f = StreamFilter.of(narrowed, List.of(), List.of(), List.of());
+    assertEquals(Set.of(CHANNEL), f.channels());
+    assertTrue(f.matches(TestEvents.message(1)));
+    assertFalse(f.matches(TestEvents.message(2, GUILD, hidden, "x")));
+    assertEquals(Set.of(CHANNEL), StreamFilter.of(narrowed, List.of(GUILD), List.of(CHANNEL), List.of()).channels());
+    var refused = assertThrows(StreamFilter.Forbidden.class,
+        () -> StreamFilter.of(narrowed, List.of(), List.of(CHANNEL, hidden), List.of()));
+    assertEquals("MISSING_PERMISSION", refused.reason);
+    assertEquals("VIEW_CHANNEL", refused.permission);
+  }
 }

@@ -45,6 +45,7 @@ final class ChannelDirectory {
   private final LongSupplier clock;
   private final BooleanSupplier holder;
   private final ChannelIndex index = new ChannelIndex();
+  private final dev.discordbridge.access.GuildBook book = new dev.discordbridge.access.GuildBook();
   private final Map<Integer, Long> readySince = new HashMap<>();
   private final MessageConsumer<ChannelUpdate> updates;
   private final MessageConsumer<BotGuilds.Query> guildQueries;
@@ -99,6 +100,11 @@ final class ChannelDirectory {
 
   ChannelIndex index() {
     return index;
+  }
+
+  /** The guilds' permission state (owner, roles, overwrites) from the same updates. */
+  dev.discordbridge.access.GuildBook book() {
+    return book;
   }
 
   /** Shard readiness, for the grace after a shard's READY. */
@@ -160,15 +166,15 @@ final class ChannelDirectory {
   private void onUpdate(ChannelUpdate u) {
     if (u.kind() == ChannelUpdate.Kind.SYNC) {
       if (holder.getAsBoolean()) {
-        for (String guild : index.guilds()) {
-          vertx.eventBus().publish(Addresses.DISCORD_CHANNELS,
-              new ChannelUpdate(ChannelUpdate.Kind.SNAPSHOT, guild, index.snapshot(guild), null, null));
+        for (String guild : book.guilds()) {
+          vertx.eventBus().publish(Addresses.DISCORD_CHANNELS, ChannelUpdate.snapshotOf(book.guild(guild)));
         }
       }
       return;
     }
     heardSomething = true;
     index.apply(u);
+    u.applyTo(book);
   }
 
   /** Asks the link holder for every guild it knows, a few times while nothing arrives (subscriptions take a moment to spread). */

@@ -56,7 +56,7 @@ final class ChannelIndex {
         forgetGuild(u.guildId());
         complete.remove(u.guildId());
       }
-      case SYNC -> { }
+      case SYNC, ROLES, ROLE_REMOVE, GUILD_META -> { }
     }
   }
 

@@ -14,6 +14,19 @@ public interface DiscordCommands {
   /** The gateway's echo of a message the bot created (a retry of its command is then delivered, not resent). */
   default void observe(MessageEcho echo) {}
 
+  /**
+   * A member's role ids from {@code GET /guilds/{guild}/members/{user}} (null: not a member), through
+   * the REST rate limiter. Stand-ins without members fail, and permissions then count as unknown.
+   */
+  default Future<java.util.List<String>> memberRoles(String guildId, String userId) {
+    return Future.failedFuture(new UnsupportedOperationException("no member lookups here"));
+  }
+
+  /** The bot's own user id ({@code GET /users/@me}). */
+  default Future<String> selfId() {
+    return Future.failedFuture(new UnsupportedOperationException("no self lookup here"));
+  }
+
   /** Why no command can be sent until an operator acts (Discord refused the token), or null. */
   String refusal();
 

@@ -51,6 +51,12 @@ final class DiscordMetrics {
         .increment();
   }
 
+  /** A member lookup's outcome ({@code GET /guilds/{guild}/members/{user}}): member, not_member, failed. */
+  void memberLookup(String outcome) {
+    counter("bridge_discord_member_lookups_total", "outcome", outcome,
+        "Member lookups sent to Discord for callers' roles, by outcome").increment();
+  }
+
   void rateLimited(String scope) {
     String s = SCOPES.contains(scope) ? scope : "other";
     counter("bridge_discord_rest_429_total", "scope", s, "429 answers from Discord's REST API, by scope").increment();

@@ -137,6 +137,36 @@ public final class DiscordRest {
     }));
   }
 
+  /** Discord's error code for a user who is not a member of the guild. */
+  public static final int UNKNOWN_MEMBER = 10007;
+
+  /**
+   * {@code GET /guilds/{guild}/members/{user}} through the rate limiter: the member's role ids, or
+   * null when Discord answers 10007 Unknown Member (not a member). Fails on anything else.
+   */
+  public Future<java.util.List<String>> memberRoles(String guildId, String userId) {
+    return onContext(() -> call(RestRoute.of(HttpMethod.GET, "/guilds/" + guildId + "/members/" + userId), null)
+        .compose(r -> {
+          JsonObject body = RestRateLimiter.json(r);
+          if (r.statusCode() == 200 && body.getValue("roles") instanceof io.vertx.core.json.JsonArray roles) {
+            return Future.succeededFuture(roles.stream().filter(String.class::isInstance).map(String.class::cast).toList());
+          }
+          if (r.statusCode() == 404 && body.getValue("code") instanceof Number n && n.intValue() == UNKNOWN_MEMBER) {
+            return Future.succeededFuture(null);
+          }
+          return Future.failedFuture(new IllegalStateException("GET member: HTTP " + r.statusCode()));
+        }));
+  }
+
+  /** {@code GET /users/@me}: the bot's own user id. */
+  public Future<String> selfId() {
+    return onContext(() -> call(RestRoute.of(HttpMethod.GET, "/users/@me"), null).compose(r -> {
+      JsonObject body = RestRateLimiter.json(r);
+      return r.statusCode() == 200 && body.getValue("id") instanceof String id ? Future.succeededFuture(id)
+          : Future.failedFuture(new IllegalStateException("GET /users/@me: HTTP " + r.statusCode()));
+    }));
+  }
+
   /**
    * Carries out one command. The future completes with a delivered or refused ack, or fails with
    * {@link UpstreamException} LINK_DOWN when sending is stopped (after a 401) or paused (guard

@@ -49,6 +49,17 @@ public final class DiscordRestCommands implements DiscordCommands, DiscordRest.L
   }
 
   @Override
+  public Future<java.util.List<String>> memberRoles(String guildId, String userId) {
+    return rest.memberRoles(guildId, userId)
+        .andThen(ar -> metrics.memberLookup(ar.failed() ? "failed" : ar.result() == null ? "not_member" : "member"));
+  }
+
+  @Override
+  public Future<String> selfId() {
+    return rest.selfId();
+  }
+
+  @Override
   public void observe(MessageEcho echo) {
     rest.observe(echo);
   }

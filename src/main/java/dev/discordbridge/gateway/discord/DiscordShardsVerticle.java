@@ -335,6 +335,10 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     if (channels != null) {
       vertx.eventBus().publish(Addresses.DISCORD_CHANNELS, channels);
     }
+    var member = ChannelFacts.member(type, d);
+    if (member != null) {
+      vertx.eventBus().publish(Addresses.DISCORD_MEMBERS, member);
+    }
     var echo = SentMessages.echoOf(type, d);
     if (echo != null) {
       vertx.eventBus().publish(Addresses.DISCORD_ECHOES, echo);

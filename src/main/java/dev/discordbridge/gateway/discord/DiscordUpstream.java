@@ -2,10 +2,12 @@ package dev.discordbridge.gateway.discord;
 
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.BusFailure;
+import dev.discordbridge.bus.MemberRoles;
 import dev.discordbridge.bus.MessageEcho;
 import dev.discordbridge.bus.ShardEvents;
 import dev.discordbridge.bus.ShardStatus;
 import dev.discordbridge.bus.UpstreamAck;
+import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.GatewayEvent;
 import dev.discordbridge.gateway.EventIdWindow;
@@ -49,9 +51,13 @@ public final class DiscordUpstream implements Upstream {
   private final MessageConsumer<ShardStatus> statuses;
   private final MessageConsumer<MessageEcho> echoes;
   private final ChannelDirectory channels;
+  private final MemberDirectory members;
+  private final CommandPermissions permissions;
+  private final MessageConsumer<MemberRoles> memberUpdates;
   private final LogThrottle refusalLog = new LogThrottle(10);
   private final long timer;
   private MessageConsumer<ShardEvents> events;
+  private MessageConsumer<MemberRoles.Query> memberQueries;
   private boolean started;
   private int reconnects;
   private LinkState state = LinkState.STANDBY;
@@ -60,7 +66,8 @@ public final class DiscordUpstream implements Upstream {
   private record Seen(ShardStatus status, long at) {}
 
   /** Call on the holder's context. */
-  public DiscordUpstream(Vertx vertx, EventIdWindow seen, Listener listener, DiscordCommands commands) {
+  public DiscordUpstream(Vertx vertx, EventIdWindow seen, Listener listener, DiscordCommands commands,
+                         BridgeConfig.Discord settings) {
     this.vertx = vertx;
     this.seen = seen;
     this.listener = listener;
@@ -69,7 +76,17 @@ public final class DiscordUpstream implements Upstream {
     // Every node keeps the echoes, not only the holder: a node that takes the link over knows them too.
     this.echoes = vertx.eventBus().consumer(Addresses.DISCORD_ECHOES, m -> commands.observe(m.body()));
     this.channels = new ChannelDirectory(vertx, () -> started, System::currentTimeMillis);
-    this.timer = vertx.setPeriodic(EVALUATE_MS, id -> evaluate());
+    this.members = new MemberDirectory(commands::memberRoles, settings.memberTtlMs(), System::currentTimeMillis,
+        changed -> vertx.eventBus().publish(Addresses.DISCORD_MEMBERS, changed));
+    this.permissions = new CommandPermissions(channels.book(), members, commands, settings.discordPermissions());
+    // Every node follows GUILD_MEMBER_UPDATE: a node that takes the link over has current roles.
+    this.memberUpdates = vertx.eventBus().consumer(Addresses.DISCORD_MEMBERS, m -> members.learn(m.body()));
+    this.timer = vertx.setPeriodic(EVALUATE_MS, id -> {
+      evaluate();
+      if (started) {
+        members.sweep();
+      }
+    });
   }
 
   @Override
@@ -80,6 +97,9 @@ public final class DiscordUpstream implements Upstream {
     }
     started = true;
     events = vertx.eventBus().consumer(Addresses.DISCORD_SHARD_EVENTS, this::onBatch);
+    // The holder answers every node's "what are this user's roles?" (one cache, one request per pair).
+    memberQueries = vertx.eventBus().consumer(Addresses.DISCORD_MEMBER,
+        m -> members.roles(m.body().guildId(), m.body().userId()).onSuccess(m::reply));
     evaluate();
   }
 
@@ -91,6 +111,8 @@ public final class DiscordUpstream implements Upstream {
     started = false;
     events.unregister();
     events = null;
+    memberQueries.unregister();
+    memberQueries = null;
     setState(LinkState.STANDBY, null);
   }
 
@@ -98,7 +120,8 @@ public final class DiscordUpstream implements Upstream {
   public Future<Void> close() {
     stop();
     vertx.cancelTimer(timer);
-    return Future.all(statuses.unregister(), echoes.unregister(), channels.close(), commands.close()).mapEmpty();
+    return Future.all(statuses.unregister(), echoes.unregister(), memberUpdates.unregister(), channels.close(),
+        commands.close()).mapEmpty();
   }
 
   @Override
@@ -108,7 +131,8 @@ public final class DiscordUpstream implements Upstream {
     }
     // Nothing reaches Discord for a channel outside the command's guild (a DM, another guild's channel).
     return channels.check(command.guildId(), command.channelId()).compose(answer -> switch (answer) {
-      case IN_GUILD -> commands.execute(command);
+      case IN_GUILD -> permissions.check(command).compose(refusal -> refusal == null ? commands.execute(command)
+          : Future.succeededFuture(refusePermission(command, refusal)));
       case NOT_IN_GUILD -> Future.succeededFuture(refuseChannel(command));
       case NOT_YET -> Future.failedFuture(new UpstreamException(BusFailure.LINK_DOWN,
           "the channels of guild " + command.guildId() + " have not reached the bridge yet"));
@@ -123,6 +147,15 @@ public final class DiscordUpstream implements Upstream {
     }
     return UpstreamAck.refused(new UpstreamAck.UpstreamError(UpstreamAck.CHANNEL_NOT_IN_GUILD,
         "Channel " + c.channelId() + " is not a channel of guild " + c.guildId() + ".", false, null));
+  }
+
+  private UpstreamAck refusePermission(GatewayCommand c, UpstreamAck refusal) {
+    long suppressed = refusalLog.acquire(System.currentTimeMillis());
+    if (suppressed >= 0) {
+      log.info("[trace {}] command {} refused: {} {}{}", c.traceId(), c.id(), refusal.error().code(),
+          refusal.error().message(), suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
+    }
+    return refusal;
   }
 
   @Override

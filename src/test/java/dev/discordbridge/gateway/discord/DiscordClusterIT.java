@@ -33,14 +33,17 @@ import org.junit.jupiter.api.Timeout;
  * shards: each node holds one shard; killing the node that also holds the link (the sequencer),
  * kill -9, makes the other take its shard and the link over and resume the shard's session, and
  * every message reaches the surviving node's stream exactly once, in order, including those
- * Discord sent while nobody held the shard.
+ * Discord sent while nobody held the shard. Discord's permissions hold on either node, before and
+ * after the failover: a channel hidden by an overwrite on one node's shard is absent from the other
+ * node's stream, and commands there are refused by whichever node holds the link.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DiscordClusterIT {
   static final String TOKEN = "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.cluster-it-bot-token";
   static final String SECRET = "discord-cluster-it-secret-" + UUID.randomUUID();
-  static final String TEXT = "1181471853712130052";
+  /** A staff channel of the shard-0 guild, hidden from @everyone (created by the test). */
+  static final String STAFF = "1181471853712130063";
   static final String ANA = "1181471853712130101";
   /** A text channel of each guild ({@link #guilds}). */
   static final String[] CHANNELS = {"1181471853712130061", "1181471853712130062"};
@@ -79,6 +82,8 @@ class DiscordClusterIT {
       env.put("LINK_BACKOFF_BASE_MS", "100");
       env.put("LINK_BACKOFF_MAX_MS", "1000");
       env.put("VERTICLES_SSE_ROUTER_INSTANCES", "1");
+      env.put("RATE_LIMIT_USER", "1000/10s"); // the test's one user sends a few dozen commands
+      env.put("RATE_LIMIT_CHANNEL", "1000/10s");
       nodes.add(BridgeProcess.start("discord-node-" + i, BridgeProcess.freePort(), env, "--cluster"));
     }
     for (BridgeProcess n : nodes) {
@@ -132,7 +137,7 @@ class DiscordClusterIT {
   }
 
   JsonObject message(int shard, String id, String content) {
-    return new JsonObject().put("id", id).put("guild_id", guilds[shard]).put("channel_id", TEXT).put("content", content)
+    return new JsonObject().put("id", id).put("guild_id", guilds[shard]).put("channel_id", CHANNELS[shard]).put("content", content)
         .put("timestamp", "2026-12-02T12:00:00.000000+00:00")
         .put("author", new JsonObject().put("id", ANA).put("username", "ana"));
   }
@@ -163,6 +168,20 @@ class DiscordClusterIT {
       assertChannelsChecked(n, token);
     }
     assertEchoes(stream, 4);
+    // Permissions: a channel hidden on shard 0's guild (whichever node holds that shard) is absent
+    // from the survivor's stream, and commands there are refused before reaching Discord.
+    discord.gateway.dispatch(0, "CHANNEL_CREATE", new JsonObject().put("id", STAFF).put("guild_id", guilds[0]).put("type", 0)
+        .put("permission_overwrites", new io.vertx.core.json.JsonArray().add(new JsonObject().put("id", guilds[0])
+            .put("type", 0).put("allow", "0").put("deny", Long.toString(1L << 10))))).await();
+    await(10_000, "the hidden channel known to the link holder", () -> {
+      try {
+        return sendMessage(survivor, token, guilds[0], STAFF).statusCode() == 403;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    assertHidden(stream, token, id);
+    id += 2;
 
     long killedAt = System.currentTimeMillis();
     nodes.get(victim).kill();
@@ -187,6 +206,8 @@ class DiscordClusterIT {
     // The new link holder followed the index all along: no GUILD_CREATE came again, yet it knows.
     assertChannelsChecked(survivor, token);
     assertEchoes(stream, 2);
+    assertHidden(stream, token, id);
+    id += 2;
     stream.close();
     System.out.printf("FIGURES discord shard failover: kill -9 to all 20 replayed events on the survivor's stream: %d ms%n",
         firstReplayAt - killedAt);
@@ -201,6 +222,21 @@ class DiscordClusterIT {
       assertEquals(403, other.statusCode(), other.body());
       assertEquals("CHANNEL_NOT_IN_GUILD", new JsonObject(other.body()).getJsonObject("error").getString("reason"));
     }
+  }
+
+  /** A message in the staff channel never reaches the stream; a command there is 403 MISSING_PERMISSION on every live node. */
+  void assertHidden(SseClient stream, String token, long id) throws Exception {
+    discord.gateway.dispatch(0, "MESSAGE_CREATE", message(0, Long.toString(id), "staff only").put("channel_id", STAFF)).await();
+    discord.gateway.dispatch(0, "MESSAGE_CREATE", message(0, Long.toString(id + 1), "public")).await();
+    assertEquals(List.of("public"), contents(stream, 1), "the hidden channel's message is not written");
+    for (BridgeProcess n : nodes) {
+      if (n.alive()) {
+        HttpResponse<String> r = sendMessage(n, token, guilds[0], STAFF);
+        assertEquals(403, r.statusCode(), r.body());
+        assertEquals("MISSING_PERMISSION", new JsonObject(r.body()).getJsonObject("error").getString("reason"));
+      }
+    }
+    assertTrue(discord.rest.requests("POST", "/channels/" + STAFF).isEmpty(), "nothing reached Discord for the staff channel");
   }
 
   /** The bot's own messages come back on the stream like anyone's (Discord's MESSAGE_CREATE echo). */

@@ -24,6 +24,11 @@ final class FakeDiscord {
   private volatile boolean echoes = true;
   private volatile int shards = 1;
 
+  /** The owner of every fake guild (nobody the tests act as). */
+  static final String OWNER_ID = "1181471853712139999";
+  /** What {@code @everyone} may do in a fake guild unless a test says otherwise: read and chat. */
+  static final long EVERYONE = (1L << 10) | (1L << 11) | (1L << 16) | (1L << 6) | (1L << 38);
+
   private FakeDiscord(FakeDiscordGateway gateway, FakeDiscordRest rest) {
     this.gateway = gateway;
     this.rest = rest;
@@ -46,7 +51,9 @@ final class FakeDiscord {
       guildOfChannel.put(t[0], guildId);
     });
     gateway.guild(new JsonObject().put("id", guildId).put("name", "guild " + guildId).put("channels", cs)
-        .put("threads", ts).put("voice_states", new JsonArray()).put("members", new JsonArray()));
+        .put("threads", ts).put("voice_states", new JsonArray()).put("members", new JsonArray())
+        .put("owner_id", OWNER_ID).put("roles", new JsonArray().add(new JsonObject().put("id", guildId)
+            .put("name", "@everyone").put("permissions", Long.toString(EVERYONE)))));
     return this;
   }
 

@@ -10,9 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +29,8 @@ import java.util.function.Consumer;
  * {@link #onMessageCreated} listeners (the {@link FakeDiscord} echoes it on the gateway, nonce
  * included); {@code GET /channels/{id}/messages} lists a channel's messages without their nonce
  * (Discord returns it only on create and in the gateway's MESSAGE_CREATE); {@code GET /users/@me}
- * is the bot. It records every request.
+ * is the bot. {@code GET /guilds/{guild}/members/{user}} answers a member's roles and the bot's
+ * permissions are enforced on the channel routes ({@link FakeDiscordMembers}). It records every request.
  * Handlers run on the server's context; the test thread reads through synchronized methods.
  */
 final class FakeDiscordRest {
@@ -41,6 +40,7 @@ final class FakeDiscordRest {
   static final String GATEWAY = "gateway";
   static final String HISTORY = "history";
   static final String ME = "me";
+  static final String MEMBER = "member";
   /** Discord's own default: "a few minutes". */
   static final long DEFAULT_NONCE_WINDOW_MS = 180_000;
 
@@ -66,6 +66,7 @@ final class FakeDiscordRest {
   private final List<JsonObject> messages = new ArrayList<>();
   private final List<Reaction> reactions = new ArrayList<>();
   private final List<Forced> forced = new ArrayList<>();
+  final FakeDiscordMembers members = new FakeDiscordMembers();
   private Consumer<Recorded> onRequest = r -> {};
   private volatile FakeDiscordOAuth oauth; // Discord's OAuth2 endpoints and the user's bearer routes, when set
   private long nextId = 1_200_000_000_000_000_000L;
@@ -280,8 +281,12 @@ final class FakeDiscordRest {
     if (global != null) {
       return global;
     }
-    Forced f = forced.isEmpty() ? null : forced.remove(0);
+    Forced f = forced.isEmpty() || MEMBER.equals(route) || ME.equals(route) ? null : forced.remove(0);
     String major = GATEWAY.equals(route) || ME.equals(route) ? "" : s[1];
+    Answer denied = members.deniesBot(route, s[1], h);
+    if (denied != null) {
+      return denied;
+    }
     if (f != null && f.status == 429) {
       return limits.forced429(f.scope, f.retryAfterMs, route, major, now, h);
     }
@@ -298,6 +303,7 @@ final class FakeDiscordRest {
       case MESSAGES -> createMessage(s[1], body, h);
       case HISTORY -> history(s[1], req, h);
       case ME -> new Answer(200, h, botUser());
+      case MEMBER -> members.answer(s[1], s[3], h);
       case REACTIONS -> addReaction(s[1], s[3], s[5], h);
       default -> new Answer(204, h, null);
     };
@@ -310,6 +316,9 @@ final class FakeDiscordRest {
     }
     if ("GET".equals(method) && s.length == 2 && "users".equals(s[0]) && "@me".equals(s[1])) {
       return ME;
+    }
+    if (FakeDiscordMembers.isMemberRoute(method, s)) {
+      return MEMBER;
     }
     if (s.length < 3 || !"channels".equals(s[0]) || !s[1].matches("[0-9]{17,20}")) {
       return null;
@@ -401,7 +410,7 @@ final class FakeDiscordRest {
   private Answer addReaction(String channel, String message, String rawEmoji, MultiMap h) {
     String emoji;
     try {
-      emoji = percentDecode(rawEmoji);
+      emoji = FakeDiscordPaths.percentDecode(rawEmoji);
     } catch (IllegalArgumentException e) {
       return new Answer(400, h, error(10014, "Unknown Emoji"));
     }
@@ -413,26 +422,6 @@ final class FakeDiscordRest {
     }
     reactions.add(new Reaction(channel, message, emoji));
     return new Answer(204, h, null);
-  }
-
-  /** Strict percent-decoding of a path segment as UTF-8 ({@code +} stays a plus). */
-  static String percentDecode(String s) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= s.length()) {
-          throw new IllegalArgumentException("truncated escape");
-        }
-        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else if (c > 0x7f) {
-        throw new IllegalArgumentException("raw non-ASCII in a path");
-      } else {
-        out.write(c);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
   }
 
   static JsonObject error(int code, String message) {
