@@ -4,6 +4,7 @@ import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.ShardStatus;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.config.DiscordConfig;
 import dev.discordbridge.contract.EventName;
 import dev.discordbridge.contract.GatewayEvent;
 import dev.discordbridge.contract.StreamEvent;
@@ -155,7 +156,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
 
   /** One shard count for the cluster: the first node's; a node that would use another says so and uses it. */
   private void setUp(GatewayBot bot) {
-    BridgeConfig.Discord discord = config.discord();
+    DiscordConfig discord = config.discord();
     int proposed = discord.shards() != null ? discord.shards() : Math.max(1, bot.shards());
     wiring.shardCount(proposed).onComplete(ar -> {
       if (stopping) {
@@ -178,7 +179,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   }
 
   private void build(GatewayBot bot, int count) {
-    BridgeConfig.Discord discord = config.discord();
+    DiscordConfig discord = config.discord();
     gatewayUrl = discord.gatewayUrl() != null ? discord.gatewayUrl() : URI.create(bot.url());
     gate = wiring.identifyGate(bot.sessionStartLimit(), () -> rest.gatewayBot().map(GatewayBot::sessionStartLimit));
     log.info("direct Discord mode: {} shard(s), gateway {}, identify max_concurrency {}, {} of {} session starts left today",
@@ -283,7 +284,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   }
 
   private ShardOptions options(int shardId) {
-    BridgeConfig.Discord d = config.discord();
+    DiscordConfig d = config.discord();
     BridgeConfig.Link l = config.link();
     return ShardOptions.of(d.botToken(), gatewayUrl, shardId, slots.length, d.intents()).withCompress(d.compress())
         .withBackoff(l.backoffBaseMs(), l.backoffMaxMs()).withHelloTimeoutMs(l.helloTimeoutMs())

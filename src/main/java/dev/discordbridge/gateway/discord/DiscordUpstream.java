@@ -8,6 +8,7 @@ import dev.discordbridge.bus.ShardEvents;
 import dev.discordbridge.bus.ShardStatus;
 import dev.discordbridge.bus.UpstreamAck;
 import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.config.DiscordConfig;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.GatewayEvent;
 import dev.discordbridge.gateway.EventIdWindow;
@@ -67,7 +68,7 @@ public final class DiscordUpstream implements Upstream {
 
   /** Call on the holder's context. */
   public DiscordUpstream(Vertx vertx, EventIdWindow seen, Listener listener, DiscordCommands commands,
-                         BridgeConfig.Discord settings) {
+                         DiscordConfig settings) {
     this.vertx = vertx;
     this.seen = seen;
     this.listener = listener;
