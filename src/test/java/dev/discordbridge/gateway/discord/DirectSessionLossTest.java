@@ -52,7 +52,9 @@ class DirectSessionLossTest {
     JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
         .put("AUTH_JWT_SECRET", SECRET).put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "500")
         .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("loss-journal").toString())
-        .put("NODE_ID", "loss-" + System.nanoTime());
+        .put("NODE_ID", "loss-" + System.nanoTime())
+        // about sessions, not rights: its hand-made GUILD_CREATE lists no channels or roles to judge a viewer by
+        .put("DISCORD_PERMISSIONS", "token");
     discord.settings(TOKEN).forEach(settings::put);
     node = Node.start(Map.of(), settings).await();
   }
