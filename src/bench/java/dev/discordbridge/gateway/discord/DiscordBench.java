@@ -75,6 +75,8 @@ public final class DiscordBench {
     env.put("LOG_FORMAT", "text");
     env.put("SSE_CLIENT_BUFFER_EVENTS", "100000");
     env.put("SSE_CLIENT_BUFFER_BYTES", "67108864");
+    // every stream is the same user's: above the default cap (32) the oldest would be evicted
+    env.put("SSE_MAX_STREAMS_PER_USER", "100000");
     BridgeProcess bridge = BridgeProcess.start("discord-bench", BridgeProcess.freePort(), env);
     try {
       new ProcessBuilder("taskset", "-pc", "0", Long.toString(bridge.pid())).start().waitFor();
