@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar target/bridge.jar [--cluster]}: starts one node. Configuration comes from
+ * {@code bin/bridge [--cluster]} (or {@code java -jar target/bridge.jar [--cluster]}): starts one node. Configuration comes from
  * conf/ and the environment; a bad value stops start-up with a message naming the variable.
  * No logger is created before the log format is chosen (logging starts on first use).
  */
@@ -18,11 +18,11 @@ public final class Main {
       switch (arg) {
         case "--cluster" -> overrides.put("CLUSTER_ENABLED", "true");
         case "--help", "-h" -> {
-          System.out.println("usage: java -jar bridge.jar [--cluster]   (configuration: see README, conf/bridge.json, .env.example)");
+          System.out.println("usage: bin/bridge [--cluster]   (or java -jar target/bridge.jar [--cluster]; configuration: see README, conf/bridge.json, .env.example)");
           return;
         }
         default -> {
-          System.err.println("unknown argument: " + arg + " (usage: java -jar bridge.jar [--cluster])");
+          System.err.println("unknown argument: " + arg + " (usage: bin/bridge [--cluster])");
           System.exit(2);
         }
       }

@@ -321,13 +321,33 @@ public final class Node {
       return Future.all(rateLimiter, dispatcher, gateway, legacy, admin)
           .compose(v -> deploy(vertx, config, Role.SSE_ROUTER, () -> new SseRouterVerticle(config, router)))
           .map(routerDeployment -> {
-            log.info("bridge node {} listening on port {} ({}{}) (cluster: {}, roles: {}, legacy socket: {})",
+            log.info("bridge node {} listening on port {} ({}{}) (cluster: {}, roles: {}, legacy socket: {}): open {}",
                 config.node().id(), router.port(), config.listeners().tls() ? "https, h2 and http/1.1" : "http/1.1",
                 adminPort == null ? "" : "; /metrics, /health/*, /internal/events on admin port " + adminPort,
-                config.cluster().enabled(), config.instances(), config.legacy().enabled());
+                config.cluster().enabled(), deployedRoles(config), config.legacy().enabled(), pageUrl(config, router.port()));
             return new Node(vertx, config, hub, routerDeployment);
           });
     });
+  }
+
+  /** The roles this node runs, with their instances (the legacy bridge only while its socket is on). */
+  private static Map<Role, Integer> deployedRoles(BridgeConfig config) {
+    Map<Role, Integer> roles = new java.util.EnumMap<>(config.instances());
+    if (!config.legacy().enabled()) {
+      roles.remove(Role.LEGACY_BRIDGE);
+    }
+    return roles;
+  }
+
+  /** The page's URL as a person on this machine opens it (a wildcard host becomes localhost). */
+  private static String pageUrl(BridgeConfig config, int port) {
+    String host = config.http().host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = "localhost";
+    } else if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return (config.listeners().tls() ? "https" : "http") + "://" + host + ":" + port + "/";
   }
 
   /**
