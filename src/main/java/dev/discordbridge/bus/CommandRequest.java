@@ -16,9 +16,17 @@ import java.util.Objects;
  * @param body the JSON object the client posted (contract payload, validated by the dispatcher)
  * @param idempotencyKey the {@code Idempotency-Key} header, or null
  * @param traceparent the W3C {@code traceparent} header, or null
+ * @param displayName the caller's display name from the token's profile claims, or null
+ * @param avatarUrl the caller's avatar URL from the token's profile claims, or null
  */
 public record CommandRequest(String traceId, String name, String userId, List<String> guilds, String via,
-                             JsonObject body, String idempotencyKey, String traceparent) {
+                             JsonObject body, String idempotencyKey, String traceparent, String displayName,
+                             String avatarUrl) {
+  public CommandRequest(String traceId, String name, String userId, List<String> guilds, String via,
+                        JsonObject body, String idempotencyKey, String traceparent) {
+    this(traceId, name, userId, guilds, via, body, idempotencyKey, traceparent, null, null);
+  }
+
   public CommandRequest {
     Objects.requireNonNull(traceId, "traceId");
     guilds = guilds == null ? List.of() : List.copyOf(guilds);

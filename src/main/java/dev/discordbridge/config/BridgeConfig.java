@@ -146,9 +146,10 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    * @param messageContent {@code DISCORD_MESSAGE_CONTENT}: ask for the privileged Message Content intent
    * @param userAgentUrl {@code DISCORD_USER_AGENT_URL}: the URL in {@code User-Agent: DiscordBot (url, version)}
    * @param signIn Sign in with Discord ({@code DISCORD_CLIENT_ID} and {@code DISCORD_CLIENT_SECRET}), or null: off
+   * @param attribution {@code DISCORD_ATTRIBUTION}: how web messages show their sender in Discord
    */
   public record Discord(String botToken, URI apiBase, URI gatewayUrl, boolean compress, Integer shards,
-                        boolean messageContent, String userAgentUrl, SignInConfig signIn) {
+                        boolean messageContent, String userAgentUrl, SignInConfig signIn, Attribution attribution) {
     /** The gateway intents the streamed events need (contract section 1). */
     public int intents() {
       int guilds = 1, voiceStates = 1 << 7, messages = 1 << 9, reactions = 1 << 10, typing = 1 << 11, content = 1 << 15;
@@ -159,7 +160,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     public String toString() {
       return "Discord[apiBase=" + apiBase + ", gatewayUrl=" + gatewayUrl + ", compress=" + compress + ", shards="
           + (shards == null ? "auto" : shards) + ", messageContent=" + messageContent + ", userAgentUrl=" + userAgentUrl
-          + ", signIn=" + signIn + "]";
+          + ", signIn=" + signIn + ", attribution=" + attribution.wire() + "]";
     }
   }
 
@@ -256,7 +257,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     var signIn = SignInConfig.parse(r, discord != null, auth);
     if (signIn != null) {
       discord = new Discord(discord.botToken(), discord.apiBase(), discord.gatewayUrl(), discord.compress(),
-          discord.shards(), discord.messageContent(), discord.userAgentUrl(), signIn);
+          discord.shards(), discord.messageContent(), discord.userAgentUrl(), signIn, discord.attribution());
     }
     var http = http(r);
     var stream = new Stream(r.number("SSE_HEARTBEAT_MS", 50, 3_600_000), r.number("SSE_RETRY_MS", 100, 600_000),
@@ -311,7 +312,7 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
     String shards = r.string("DISCORD_SHARDS");
     Integer count = "auto".equalsIgnoreCase(shards) ? null : r.integer("DISCORD_SHARDS", 1, 4096);
     return new Discord(token, api, gateway, "zlib-stream".equals(compress), count, r.bool("DISCORD_MESSAGE_CONTENT"),
-        agentUrl, null);
+        agentUrl, null, Attribution.parse(r));
   }
 
   /**

@@ -14,6 +14,9 @@ public interface DiscordCommands {
   /** The gateway's echo of a message the bot created (a retry of its command is then delivered, not resent). */
   default void observe(MessageEcho echo) {}
 
+  /** Where a thread's parent channel is found (null for a channel that is not a thread). */
+  default void threadParents(java.util.function.UnaryOperator<String> parentOf) {}
+
   /** Why no command can be sent until an operator acts (Discord refused the token), or null. */
   String refusal();
 

@@ -69,6 +69,7 @@ public final class DiscordUpstream implements Upstream {
     // Every node keeps the echoes, not only the holder: a node that takes the link over knows them too.
     this.echoes = vertx.eventBus().consumer(Addresses.DISCORD_ECHOES, m -> commands.observe(m.body()));
     this.channels = new ChannelDirectory(vertx, () -> started, System::currentTimeMillis);
+    commands.threadParents(channels::threadParent);
     this.timer = vertx.setPeriodic(EVALUATE_MS, id -> evaluate());
   }
 

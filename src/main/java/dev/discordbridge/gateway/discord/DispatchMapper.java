@@ -28,6 +28,7 @@ public final class DispatchMapper {
 
   private final VoiceStates voice;
   private final RecentContents contents = new RecentContents(RecentContents.DEFAULT_ENTRIES);
+  private final WebhookAuthors webhookAuthors = new WebhookAuthors();
   private final LogThrottle dropLog = new LogThrottle(5);
 
   public DispatchMapper(VoiceStates voice) {
@@ -40,6 +41,11 @@ public final class DispatchMapper {
 
   public VoiceStates voiceStates() {
     return voice;
+  }
+
+  /** The bridge's webhook posts announced before execution: their messages are shown as the web user's. */
+  public void expectWebhookPost(dev.discordbridge.bus.WebhookPost post) {
+    webhookAuthors.expect(post, System.currentTimeMillis());
   }
 
   /**
@@ -146,10 +152,15 @@ public final class DispatchMapper {
     }
     long at = time(d.getValue("timestamp"), receivedAt);
     contents.put(d.getString("id"), content);
-    JsonObject out = new JsonObject().put("id", author.getString("id")).put("username", author.getString("username"));
-    Face face = Face.of(guildId, author, d.getJsonObject("member"));
-    if (face != null) {
-      face.putInto(out);
+    JsonObject out = d.getValue("webhook_id") instanceof String && author.getValue("username") instanceof String name
+        ? webhookAuthors.author(d.getString("id"), d.getString("channel_id"), name, content, System.currentTimeMillis())
+        : null;
+    if (out == null) {
+      out = new JsonObject().put("id", author.getString("id")).put("username", author.getString("username"));
+      Face face = Face.of(guildId, author, d.getJsonObject("member"));
+      if (face != null) {
+        face.putInto(out);
+      }
     }
     return List.of(event("messageCreate", guildId, d.getString("channel_id"), at, new JsonObject()
         .put("messageId", d.getString("id"))

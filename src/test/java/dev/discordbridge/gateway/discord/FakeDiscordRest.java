@@ -10,9 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +63,7 @@ final class FakeDiscordRest {
   private long dropAfterCommitMs = -1;
   private final List<JsonObject> messages = new ArrayList<>();
   private final List<Reaction> reactions = new ArrayList<>();
+  final FakeDiscordWebhooks webhooks = new FakeDiscordWebhooks();
   private final List<Forced> forced = new ArrayList<>();
   private Consumer<Recorded> onRequest = r -> {};
   private volatile FakeDiscordOAuth oauth; // Discord's OAuth2 endpoints and the user's bearer routes, when set
@@ -299,6 +298,8 @@ final class FakeDiscordRest {
       case HISTORY -> history(s[1], req, h);
       case ME -> new Answer(200, h, botUser());
       case REACTIONS -> addReaction(s[1], s[3], s[5], h);
+      case FakeDiscordWebhooks.LIST, FakeDiscordWebhooks.CREATE, FakeDiscordWebhooks.EXECUTE ->
+          webhooks.answer(route, s, req, body, h, this::snowflakeNow, messages::add);
       default -> new Answer(204, h, null);
     };
     return f != null && ok.status < 300 ? new Answer(f.status, h, error(f.code, f.message)) : ok;
@@ -310,6 +311,9 @@ final class FakeDiscordRest {
     }
     if ("GET".equals(method) && s.length == 2 && "users".equals(s[0]) && "@me".equals(s[1])) {
       return ME;
+    }
+    if (FakeDiscordWebhooks.route(method, s) != null) {
+      return FakeDiscordWebhooks.route(method, s);
     }
     if (s.length < 3 || !"channels".equals(s[0]) || !s[1].matches("[0-9]{17,20}")) {
       return null;
@@ -401,7 +405,7 @@ final class FakeDiscordRest {
   private Answer addReaction(String channel, String message, String rawEmoji, MultiMap h) {
     String emoji;
     try {
-      emoji = percentDecode(rawEmoji);
+      emoji = FakePaths.percentDecode(rawEmoji);
     } catch (IllegalArgumentException e) {
       return new Answer(400, h, error(10014, "Unknown Emoji"));
     }
@@ -413,26 +417,6 @@ final class FakeDiscordRest {
     }
     reactions.add(new Reaction(channel, message, emoji));
     return new Answer(204, h, null);
-  }
-
-  /** Strict percent-decoding of a path segment as UTF-8 ({@code +} stays a plus). */
-  static String percentDecode(String s) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= s.length()) {
-          throw new IllegalArgumentException("truncated escape");
-        }
-        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else if (c > 0x7f) {
-        throw new IllegalArgumentException("raw non-ASCII in a path");
-      } else {
-        out.write(c);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
   }
 
   static JsonObject error(int code, String message) {
