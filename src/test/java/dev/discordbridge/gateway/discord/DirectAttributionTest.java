@@ -173,6 +173,22 @@ class DirectAttributionTest {
   }
 
   @Test
+  void webhookRateLimitsAreLearntFromDiscordsHeaders() throws Exception {
+    discord.rest.limit(FakeDiscordWebhooks.EXECUTE, 2, 1_500, "webhook-bucket");
+    startNode("webhook", Map.of("COMMAND_ACK_WAIT_MS", "10000"));
+    long started = System.currentTimeMillis();
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r = send(TEXT, "burst " + i);
+      assertEquals(200, r.statusCode(), r.body());
+    }
+    long took = System.currentTimeMillis() - started;
+    assertEquals(5, executions().size());
+    assertEquals(0, discord.rest.rateLimited("webhook-bucket"), "the bridge ran into the webhook's 429");
+    assertTrue(took >= 2_500, "waited for the bucket to refill, took " + took + " ms");
+    System.out.println("5 webhook posts through a 2/1.5s bucket: " + took + " ms, 429s: 0");
+  }
+
+  @Test
   void prefixAndNoneModes() throws Exception {
     startNode("prefix", Map.of());
     assertEquals(200, send(TEXT, "hello").statusCode());
