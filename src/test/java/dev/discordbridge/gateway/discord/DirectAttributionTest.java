@@ -189,7 +189,7 @@ class DirectAttributionTest {
   }
 
   @Test
-  void prefixAndNoneModes() throws Exception {
+  void prefixModePostsTheNameInBoldByTheBot() throws Exception {
     startNode("prefix", Map.of());
     assertEquals(200, send(TEXT, "hello").statusCode());
     assertEquals("**Ana \\*B\\***: hello", discord.rest.messages().get(0).getString("content"));

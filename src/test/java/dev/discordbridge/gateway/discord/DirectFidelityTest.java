@@ -150,6 +150,17 @@ class DirectFidelityTest {
       replayed.add(e.name() + " " + e.json().getJsonObject("data").getString("messageId"));
     }
     assertEquals(List.of("messageUpdate " + MSG, "reactionRemove " + MSG, "messageDelete " + MSG), replayed);
+
+    // A bulk deletion: one messageDelete per id.
+    discord.gateway.dispatch(0, "MESSAGE_DELETE_BULK", new JsonObject().put("guild_id", GUILD).put("channel_id", TEXT)
+        .put("ids", new JsonArray().add("1181471853712139002").add("1181471853712139003"))).await();
+    List<String> bulk = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      SseClient.Event e = live.next("messageDelete", 10_000);
+      assertNotNull(e, "messageDelete " + i + " of the bulk deletion");
+      bulk.add(e.json().getJsonObject("data").getString("messageId"));
+    }
+    assertEquals(List.of("1181471853712139002", "1181471853712139003"), bulk);
   }
 
   @Test
