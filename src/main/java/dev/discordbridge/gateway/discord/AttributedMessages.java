@@ -109,7 +109,7 @@ final class AttributedMessages {
     }
     String parent = threadParent.apply(c.channelId());
     String hookChannel = parent != null ? parent : c.channelId();
-    return hooks.hookFor(hookChannel).transform(ar -> {
+    return hooks.hookFor(hookChannel, c.traceId()).transform(ar -> {
       if (ar.failed()) {
         return ar.cause() instanceof Webhooks.Failure f
             ? settle.apply(c, RestRoute.of(HttpMethod.GET, "/channels/" + hookChannel + "/webhooks"),
@@ -165,8 +165,9 @@ final class AttributedMessages {
             && RestRateLimiter.json(ar.result()).getInteger("code", 0) == 10015) {
           hooks.settled(key, nonce); // an unknown webhook posted nothing
           hooks.forget(hookChannel, hook);
-          LOG.info("the bridge's webhook {} in channel {} was deleted; making it again", hook.id(), hookChannel);
-          return mayRecreate ? hooks.hookFor(hookChannel).compose(again -> again == null
+          LOG.info("[trace {}] the bridge's webhook {} in channel {} was deleted; making it again", c.traceId(), hook.id(),
+              hookChannel);
+          return mayRecreate ? hooks.hookFor(hookChannel, c.traceId()).compose(again -> again == null
               ? Future.succeededFuture(UpstreamAck.refused(DiscordErrors.unavailable("the channel's webhook was deleted")))
               : execute(c, again, hookChannel, thread, content, nonce, false))
               : settle.apply(c, route, ar, m -> new JsonObject());

@@ -84,7 +84,7 @@ final class Webhooks {
    * null when Discord refused it (the channel falls back to prefix from now on). Fails with
    * {@link Failure} (not refused) when Discord could not answer as hoped (5xx, 404...).
    */
-  Future<Hook> hookFor(String channelId) {
+  Future<Hook> hookFor(String channelId, String traceId) {
     if (refused.containsKey(channelId)) {
       return Future.succeededFuture(null);
     }
@@ -92,10 +92,10 @@ final class Webhooks {
     if (known != null) {
       return known;
     }
-    Future<Hook> f = find(channelId).compose(found -> found != null ? Future.succeededFuture(found) : create(channelId))
+    Future<Hook> f = find(channelId).compose(found -> found != null ? Future.succeededFuture(found) : create(channelId, traceId))
         .recover(e -> {
           if (e instanceof Failure failure && failure.refused) {
-            refuse(channelId, failure.response);
+            refuse(channelId, failure.response, traceId);
             return Future.succeededFuture(null);
           }
           return Future.failedFuture(e);
@@ -134,7 +134,7 @@ final class Webhooks {
         }));
   }
 
-  private Future<Hook> create(String channelId) {
+  private Future<Hook> create(String channelId, String traceId) {
     return call.apply(RestRoute.of(HttpMethod.POST, "/channels/" + channelId + "/webhooks"), new JsonObject().put("name", NAME))
         .compose(r -> {
           checked(r);
@@ -142,7 +142,7 @@ final class Webhooks {
           if (!(w.getValue("id") instanceof String id) || !(w.getValue("token") instanceof String token)) {
             return Future.failedFuture(new Failure(r, false));
           }
-          LOG.info("created the bridge's webhook {} in channel {}", id, channelId);
+          LOG.info("[trace {}] created the bridge's webhook {} in channel {}", traceId, id, channelId);
           return Future.succeededFuture(new Hook(id, token));
         });
   }
@@ -157,11 +157,11 @@ final class Webhooks {
     throw new Failure(r, s == 403 || s == 400 || code == 30007);
   }
 
-  private void refuse(String channelId, HttpResponse<Buffer> r) {
+  private void refuse(String channelId, HttpResponse<Buffer> r, String traceId) {
     if (refused.put(channelId, Boolean.TRUE) == null) {
       JsonObject body = RestRateLimiter.json(r);
-      LOG.warn("no webhook in channel {} (Discord answered HTTP {} code {}: {}): web messages there are posted by the bot "
-          + "as **name**: content; grant the bot Manage Webhooks there to post under the senders' names", channelId,
+      LOG.warn("[trace {}] no webhook in channel {} (Discord answered HTTP {} code {}: {}): web messages there are posted by the bot "
+          + "as **name**: content; grant the bot Manage Webhooks there to post under the senders' names", traceId, channelId,
           r.statusCode(), body.getValue("code"), body.getValue("message"));
     }
   }
