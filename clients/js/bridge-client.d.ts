@@ -9,10 +9,11 @@ export interface Emoji { name: string; id: Snowflake | null }
 
 export interface EventData {
   messageCreate: { messageId: Snowflake; author: Author; content: string };
-  messageUpdate: { messageId: Snowflake; content: string; editedAt: string };
+  /** content: absent when the bridge does not know it; editedAt: null when Discord did not date the change. */
+  messageUpdate: { messageId: Snowflake; content?: string; editedAt: string | null };
   messageDelete: { messageId: Snowflake };
-  reactionAdd: { messageId: Snowflake; userId: Snowflake; emoji: Emoji };
-  reactionRemove: { messageId: Snowflake; userId: Snowflake; emoji: Emoji };
+  reactionAdd: { messageId: Snowflake; userId: Snowflake; emoji: Emoji; displayName?: string; avatarUrl?: string };
+  reactionRemove: { messageId: Snowflake; userId: Snowflake; emoji: Emoji; displayName?: string; avatarUrl?: string };
   typingStart: { userId: Snowflake };
   'voice.joined': { userId: Snowflake; username: string; channelId: Snowflake; displayName?: string; avatarUrl?: string };
   'voice.left': { userId: Snowflake; channelId: Snowflake; reason: 'left' | 'disconnected' | 'moved' | 'kicked' };

@@ -172,7 +172,10 @@ async function start() {
     if (CONNECTION_TEXT[s] && state.bridge === bridge) setConnection(s);
   });
   for (const name of ['messageCreate', 'reactionAdd', 'voice.joined', 'voice.left']) bridge.on(name, addToFeed);
-  bridge.on('messageCreate', (ev) => { if (ev.data?.author) state.names.set(ev.data.author.id, ev.data.author.username); });
+  bridge.on('messageCreate', (ev) => { if (ev.data?.author) state.names.set(ev.data.author.id, ev.data.author.displayName ?? ev.data.author.username); });
+  bridge.on('messageUpdate', onMessageUpdate);
+  bridge.on('messageDelete', onMessageDelete);
+  bridge.on('reactionRemove', onReactionRemove);
   bridge.on('typingStart', showTyping);
   try {
     await bridge.start();
@@ -254,7 +257,7 @@ function renderVoice() {
       for (const m of members.values()) {
         const name = m.displayName ?? m.username ?? state.names.get(m.userId) ?? m.userId;
         const li = el('li', { className: 'member', dataset: { userId: m.userId, testid: 'voice-member' } });
-        li.append(el('span', { className: 'avatar', textContent: initial(name), ariaHidden: 'true' }), el('span', { textContent: name }));
+        li.append(avatar(name, m.avatarUrl), el('span', { textContent: name }));
         if (m.userId === state.me?.id) li.append(el('span', { className: 'you', textContent: 'you' }));
         list.append(li);
       }
@@ -281,9 +284,11 @@ function addToFeed(ev) {
     case 'messageCreate': {
       li.dataset.messageId = d.messageId;
       li.dataset.testid = 'feed-message';
-      body.append(el('strong', { textContent: d.author?.username ?? 'someone' }), el('span', { className: 'content', textContent: d.content ?? '' }));
+      const author = d.author?.displayName ?? d.author?.username ?? 'someone';
+      body.append(avatar(author, d.author?.avatarUrl), el('strong', { textContent: author, title: d.author?.username ?? '' }),
+        el('span', { className: 'content', textContent: d.content ?? '' }));
       const react = el('button', { type: 'button', className: 'react', textContent: `${REACTION.name} React`,
-        ariaLabel: `React with a thumbs up to ${d.author?.username ?? 'this message'}`, dataset: { testid: 'react' } });
+        ariaLabel: `React with a thumbs up to ${author}`, dataset: { testid: 'react' } });
       react.addEventListener('click', () => send('addReaction',
         { guildId: ev.guildId, channelId: ev.channelId, messageId: d.messageId, emoji: REACTION }, `${REACTION.name} on a message`));
       body.append(react, el('span', { className: 'reactions', dataset: { testid: 'reactions' } }));
@@ -291,14 +296,14 @@ function addToFeed(ev) {
     }
     case 'reactionAdd': {
       li.dataset.testid = 'feed-reaction';
-      body.append(el('span', { textContent: `${nameOf(d.userId)} reacted` }), emoji(d.emoji));
+      body.append(el('span', { textContent: `${d.displayName ?? nameOf(d.userId)} reacted` }), emoji(d.emoji));
       const target = feed.querySelector(`li[data-message-id="${CSS.escape(d.messageId ?? '')}"] .reactions`);
-      if (target) target.append(emoji(d.emoji));
+      if (target) target.append(reactionOf(d, emoji(d.emoji)));
       break;
     }
     case 'voice.joined':
       li.dataset.testid = 'feed-voice';
-      body.append(el('span', { textContent: `${d.username ?? nameOf(d.userId)} joined ${channelName(ev.guildId, d.channelId)}` }));
+      body.append(el('span', { textContent: `${d.displayName ?? d.username ?? nameOf(d.userId)} joined ${channelName(ev.guildId, d.channelId)}` }));
       break;
     case 'voice.left':
       li.dataset.testid = 'feed-voice';
@@ -310,6 +315,55 @@ function addToFeed(ev) {
   li.append(time, where, body);
   feed.prepend(li);
   while (feed.children.length > FEED_LIMIT) feed.lastElementChild.remove();
+}
+
+/** The feed's entry of a message, or null when it is not (or no longer) shown. */
+function feedMessage(messageId) {
+  return $('feed').querySelector(`li[data-message-id="${CSS.escape(messageId ?? '')}"]`);
+}
+
+/** An edit in Discord: the new text, marked "(edited)". */
+function onMessageUpdate(ev) {
+  const li = feedMessage(ev.data?.messageId);
+  if (!li) return;
+  if (typeof ev.data.content === 'string') li.querySelector('.content').textContent = ev.data.content;
+  if (!li.querySelector('.edited')) {
+    li.querySelector('.content').after(el('span', { className: 'edited', textContent: ' (edited)',
+      title: fullTime(ev.data.editedAt ?? ev.occurredAt), dataset: { testid: 'edited' } }));
+  }
+}
+
+/** A deletion in Discord: the message leaves the page. */
+function onMessageDelete(ev) {
+  feedMessage(ev.data?.messageId)?.remove();
+}
+
+/** A reaction taken back: one of that user's emoji leaves the message. */
+function onReactionRemove(ev) {
+  const d = ev.data ?? {};
+  const box = feedMessage(d.messageId)?.querySelector('.reactions');
+  if (!box) return;
+  const mine = [...box.children].find((c) => c.dataset.userId === d.userId && c.dataset.emojiKey === emojiKey(d.emoji));
+  mine?.remove();
+}
+
+function emojiKey(e) {
+  return `${e?.id ?? ''}:${e?.name ?? ''}`;
+}
+
+function reactionOf(d, node) {
+  node.dataset.userId = d.userId ?? '';
+  node.dataset.emojiKey = emojiKey(d.emoji);
+  return node;
+}
+
+/** The person's picture from Discord's CDN where known, else their initial. */
+function avatar(name, url) {
+  if (typeof url === 'string' && url.startsWith('https://cdn.discordapp.com/')) {
+    return el('img', { className: 'avatar', src: url, alt: '', width: 24, height: 24, loading: 'lazy', decoding: 'async',
+      draggable: false, dataset: { testid: 'avatar' } });
+  }
+  return el('span', { className: 'avatar', textContent: initial(name), ariaHidden: 'true' });
 }
 
 const LEFT_TEXT = {

@@ -44,6 +44,13 @@ public final class Addresses {
   public static final String DISCORD_ECHOES = "bridge.discord.echoes";
 
   /**
+   * Published (direct Discord mode, webhook attribution) by the link holder before it posts a web
+   * user's message through a webhook: a {@link WebhookPost}. Shard holders show the webhook's
+   * message as that user's.
+   */
+  public static final String DISCORD_WEBHOOK_POSTS = "bridge.discord.webhook.posts";
+
+  /**
    * Published (direct Discord mode): a {@link ChannelUpdate}, from a shard's holder for each
    * dispatch that changes which channels a guild has, or from the link holder answering a node
    * that starts ({@code SYNC} query). Every node's gateway keeps the channel index from them.

@@ -24,6 +24,8 @@ public final class BusCodecs {
       ShardEvents.class, ShardEvents.Ack.class, ShardStatus.class,
       // direct Discord mode: bridge.discord.echoes, bridge.discord.channels
       MessageEcho.class, ChannelUpdate.class, MemberRoles.class, MemberRoles.Query.class,
+      // direct Discord mode: bridge.discord.webhook.posts
+      WebhookPost.class,
       // direct Discord mode: bridge.discord.guilds.query (request, reply)
       BotGuilds.Query.class, BotGuilds.class,
       // edge (stream/legacy/sim): replay fetch, legacy socket, demo

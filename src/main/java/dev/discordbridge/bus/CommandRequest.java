@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param body the JSON object the client posted (contract payload, validated by the dispatcher)
  * @param idempotencyKey the {@code Idempotency-Key} header, or null
  * @param traceparent the W3C {@code traceparent} header, or null
+ * @param displayName the caller's display name from the token's profile claims, or null
+ * @param avatarUrl the caller's avatar URL from the token's profile claims, or null
  */
 public record CommandRequest(String traceId, String name, String userId, List<String> guilds, List<String> channels,
-                             String via, JsonObject body, String idempotencyKey, String traceparent) {
+                             String via, JsonObject body, String idempotencyKey, String traceparent, String displayName,
+                             String avatarUrl) {
   @com.fasterxml.jackson.annotation.JsonCreator
   public CommandRequest {
     Objects.requireNonNull(traceId, "traceId");
@@ -28,9 +31,15 @@ public record CommandRequest(String traceId, String name, String userId, List<St
     body = body == null ? new JsonObject() : body;
   }
 
-  /** A request from a caller whose token has no {@code channels} claim. */
+  /** A request without profile claims. */
+  public CommandRequest(String traceId, String name, String userId, List<String> guilds, List<String> channels,
+                        String via, JsonObject body, String idempotencyKey, String traceparent) {
+    this(traceId, name, userId, guilds, channels, via, body, idempotencyKey, traceparent, null, null);
+  }
+
+  /** A request from a caller whose token has no {@code channels} claim and no profile claims. */
   public CommandRequest(String traceId, String name, String userId, List<String> guilds, String via,
                         JsonObject body, String idempotencyKey, String traceparent) {
-    this(traceId, name, userId, guilds, null, via, body, idempotencyKey, traceparent);
+    this(traceId, name, userId, guilds, null, via, body, idempotencyKey, traceparent, null, null);
   }
 }

@@ -12,8 +12,17 @@ import java.util.Objects;
  * @param guildId the message's guild, or null (a DM)
  * @param channelId the channel (or thread) it was created in
  * @param messageId the created message
+ * @param webhookId for a message a webhook created (no nonce then: {@code nonce} is
+ *     {@code webhook:<id>}), the webhook; else null
+ * @param username a webhook message's author name, else null
+ * @param content a webhook message's content, else null
  */
-public record MessageEcho(String nonce, String guildId, String channelId, String messageId) {
+public record MessageEcho(String nonce, String guildId, String channelId, String messageId, String webhookId,
+                          String username, String content) {
+  public MessageEcho(String nonce, String guildId, String channelId, String messageId) {
+    this(nonce, guildId, channelId, messageId, null, null, null);
+  }
+
   public MessageEcho {
     Objects.requireNonNull(nonce, "nonce");
     Objects.requireNonNull(channelId, "channelId");

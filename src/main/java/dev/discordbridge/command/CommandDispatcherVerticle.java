@@ -105,7 +105,7 @@ public final class CommandDispatcherVerticle extends VerticleBase {
       return Future.succeededFuture(Outcomes.missingPermission(channelId, "VIEW_CHANNEL"));
     }
     var command = new GatewayCommand(Ids.newCommandId(), name, guildId, channelId, userId,
-        validation.data(), traceId, receivedAt);
+        validation.data(), traceId, receivedAt, request.displayName(), request.avatarUrl());
     var options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(config.command().ackWaitMs() + ADMIT_MARGIN_MS);
     return vertx.eventBus().<CommandOutcome>request(Addresses.COMMAND_ADMIT, new CommandAdmission(command, key), options)
         .map(Message::body);

@@ -19,10 +19,11 @@ import java.util.Set;
  * @param membersIntent {@code DISCORD_GUILD_MEMBERS_INTENT}: ask for the privileged Server Members intent, so that
  *     GUILD_MEMBER_UPDATE refreshes a caller's roles at once (without it, the TTL does)
  * @param signIn Sign in with Discord ({@code DISCORD_CLIENT_ID} and {@code DISCORD_CLIENT_SECRET}), or null: off
+ * @param attribution {@code DISCORD_ATTRIBUTION}: how web messages show their sender in Discord
  */
 public record DiscordConfig(String botToken, URI apiBase, URI gatewayUrl, boolean compress, Integer shards,
-                      boolean messageContent, String userAgentUrl, boolean discordPermissions, long memberTtlMs,
-                      boolean membersIntent, SignInConfig signIn) {
+                            boolean messageContent, String userAgentUrl, boolean discordPermissions, long memberTtlMs,
+                            boolean membersIntent, SignInConfig signIn, Attribution attribution) {
   /** The gateway intents the streamed events need (contract section 1). */
   public int intents() {
     int guilds = 1, members = 1 << 1, voiceStates = 1 << 7, messages = 1 << 9, reactions = 1 << 10, typing = 1 << 11,
@@ -36,13 +37,13 @@ public record DiscordConfig(String botToken, URI apiBase, URI gatewayUrl, boolea
     return "Discord[apiBase=" + apiBase + ", gatewayUrl=" + gatewayUrl + ", compress=" + compress + ", shards="
         + (shards == null ? "auto" : shards) + ", messageContent=" + messageContent + ", userAgentUrl=" + userAgentUrl
         + ", discordPermissions=" + discordPermissions + ", memberTtlMs=" + memberTtlMs + ", membersIntent=" + membersIntent
-        + ", signIn=" + signIn + "]";
+        + ", signIn=" + signIn + ", attribution=" + attribution.wire() + "]";
   }
 
   /** The same settings with Sign in with Discord's. */
   public DiscordConfig withSignIn(SignInConfig s) {
     return new DiscordConfig(botToken, apiBase, gatewayUrl, compress, shards, messageContent, userAgentUrl,
-        discordPermissions, memberTtlMs, membersIntent, s);
+        discordPermissions, memberTtlMs, membersIntent, s, attribution);
   }
 
   /** Direct mode's settings, or null when no DISCORD_BOT_TOKEN is set (the others are then ignored). */
@@ -76,7 +77,7 @@ public record DiscordConfig(String botToken, URI apiBase, URI gatewayUrl, boolea
     }
     return new DiscordConfig(token, api, gateway, "zlib-stream".equals(compress), count, r.bool("DISCORD_MESSAGE_CONTENT"),
         agentUrl, "discord".equals(permissions), r.integer("DISCORD_MEMBER_TTL_MS", 1_000, 86_400_000),
-        r.bool("DISCORD_GUILD_MEMBERS_INTENT"), null);
+        r.bool("DISCORD_GUILD_MEMBERS_INTENT"), null, Attribution.parse(r));
   }
 
   /**

@@ -13,10 +13,16 @@ public enum EventName {
   REACTION_ADD("reactionAdd", false, EventName::reactionAdd),
   TYPING_START("typingStart", true, EventName::typingStart),
   VOICE_JOINED("voice.joined", false, EventName::voiceJoined),
-  VOICE_LEFT("voice.left", false, EventName::voiceLeft);
+  VOICE_LEFT("voice.left", false, EventName::voiceLeft),
+  // v1.2 (contract section 10)
+  MESSAGE_UPDATE("messageUpdate", false, EventName::messageUpdate),
+  MESSAGE_DELETE("messageDelete", false, EventName::messageDelete),
+  REACTION_REMOVE("reactionRemove", false, EventName::reactionRemove);
 
   public static final int MAX_CONTENT = 2000;
   public static final int MAX_NAME = 100;
+  /** The longest {@code avatarUrl} accepted (Discord's CDN URLs are about 120 characters). */
+  public static final int MAX_URL = 512;
   public static final Set<String> LEAVE_REASONS = Set.of("left", "disconnected", "moved", "kicked");
 
   private static final Map<String, EventName> BY_WIRE =
@@ -53,16 +59,58 @@ public enum EventName {
   private static JsonObject messageCreate(JsonObject d) {
     JsonObject author = object(d, "data.author");
     String content = text(d.getValue("content"), "data.content", 0, MAX_CONTENT, false);
+    JsonObject cleanAuthor = new JsonObject()
+        .put("id", snowflake(author.getValue("id"), "data.author.id"))
+        .put("username", name(author.getValue("username"), "data.author.username"));
     return snowflakes(d, "messageId")
-        .put("author", new JsonObject()
-            .put("id", snowflake(author.getValue("id"), "data.author.id"))
-            .put("username", name(author.getValue("username"), "data.author.username")))
+        .put("author", face(author, cleanAuthor, "data.author"))
         .put("content", content);
   }
 
   private static JsonObject reactionAdd(JsonObject d) {
-    return snowflakes(d, "messageId", "userId")
-        .put("emoji", emoji(d.getValue("emoji"), "data.emoji"));
+    return face(d, snowflakes(d, "messageId", "userId")
+        .put("emoji", emoji(d.getValue("emoji"), "data.emoji")), "data");
+  }
+
+  private static JsonObject reactionRemove(JsonObject d) {
+    return reactionAdd(d);
+  }
+
+  private static JsonObject messageUpdate(JsonObject d) {
+    JsonObject out = snowflakes(d, "messageId");
+    if (d.getValue("content") != null) {
+      out.put("content", text(d.getValue("content"), "data.content", 0, MAX_CONTENT, false));
+    }
+    Object editedAt = d.getValue("editedAt");
+    if (editedAt != null) {
+      out.put("editedAt", Times.format(Times.parse("data.editedAt", editedAt)));
+    } else {
+      out.putNull("editedAt");
+    }
+    return out;
+  }
+
+  private static JsonObject messageDelete(JsonObject d) {
+    return snowflakes(d, "messageId");
+  }
+
+  /**
+   * Copies the optional {@code displayName} and {@code avatarUrl} (v1.2) of {@code from} into
+   * {@code into}, checked: a display name by the name rules, an avatar as an https URL.
+   */
+  private static JsonObject face(JsonObject from, JsonObject into, String field) {
+    if (from.getValue("displayName") != null) {
+      into.put("displayName", name(from.getValue("displayName"), field + ".displayName"));
+    }
+    Object url = from.getValue("avatarUrl");
+    if (url != null) {
+      if (!(url instanceof String u) || !u.startsWith("https://") || u.length() > MAX_URL
+          || u.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '<' || c == '>' || c == '\\')) {
+        throw ContractViolation.field(field + ".avatarUrl", "must be an https URL of at most " + MAX_URL + " characters");
+      }
+      into.put("avatarUrl", u);
+    }
+    return into;
   }
 
   private static JsonObject typingStart(JsonObject d) {
@@ -70,9 +118,9 @@ public enum EventName {
   }
 
   private static JsonObject voiceJoined(JsonObject d) {
-    return snowflakes(d, "userId")
+    return face(d, snowflakes(d, "userId")
         .put("username", name(d.getValue("username"), "data.username"))
-        .put("channelId", snowflake(d.getValue("channelId"), "data.channelId"));
+        .put("channelId", snowflake(d.getValue("channelId"), "data.channelId")), "data");
   }
 
   private static JsonObject voiceLeft(JsonObject d) {

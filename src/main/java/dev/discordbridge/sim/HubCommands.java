@@ -103,6 +103,16 @@ final class HubCommands {
       case GatewayCommand.TYPING_START -> List.of(HubEvents.typingStart(guildId, channelId, userId));
       default -> throw new ContractViolation("bad_field", "name", "unknown command \"" + name + "\"");
     };
+    // A hub attributes as direct mode does (contract section 10): the sender's display name and avatar.
+    if (GatewayCommand.SEND_MESSAGE.equals(name)) {
+      JsonObject author = events.get(0).getJsonObject("data").getJsonObject("author");
+      if (actor.getValue("displayName") instanceof String shown && !shown.isBlank()) {
+        author.put("displayName", shown);
+      }
+      if (actor.getValue("avatarUrl") instanceof String url && url.startsWith("https://")) {
+        author.put("avatarUrl", url);
+      }
+    }
     // The echo continues the command's trace: a message is traced from the POST to the browser.
     if (command.getValue("trace") instanceof JsonObject trace && Ids.isTraceId(trace.getValue("traceId"))) {
       events.forEach(e -> e.put("trace", new JsonObject().put("traceId", trace.getString("traceId"))));

@@ -46,19 +46,20 @@ final class BusRelay {
   void command(RoutingContext ctx) {
     ctx.request().pause();
     String traceId = HttpErrors.traceId(ctx);
-    authenticator.authenticate(RequestCredentials.of(ctx.request()))
+    authenticator.identify(RequestCredentials.of(ctx.request()))
         .recover(err -> {
           BodyReader.discard(ctx.request());
           StreamRoutes.unauthenticated(ctx, err);
           return Future.failedFuture(new BodyReader.Answered());
         })
-        .compose(caller -> {
+        .compose(identity -> {
+          Caller caller = identity.caller();
           if (caller.via() == Caller.Via.COOKIE && origins.refusesCrossSite(RequestCredentials.site(ctx.request()))) {
             BodyReader.discard(ctx.request());
             HttpErrors.write(ctx, 403, "FORBIDDEN", "cross-site requests authenticated by cookie are refused");
             return Future.failedFuture(new BodyReader.Answered());
           }
-          return BodyReader.readJson(ctx, bodyLimit).map(body -> commandRequest(ctx, traceId, caller, body));
+          return BodyReader.readJson(ctx, bodyLimit).map(body -> commandRequest(ctx, traceId, identity, body));
         })
         .onSuccess(request -> {
           if (request != null) {
@@ -95,13 +96,18 @@ final class BusRelay {
   }
 
   /** The command request, or null after answering 400 for a body that is not an object. */
-  private static CommandRequest commandRequest(RoutingContext ctx, String traceId, Caller caller, Object body) {
+  private static CommandRequest commandRequest(RoutingContext ctx, String traceId, Authenticator.Identity identity,
+                                               Object body) {
     if (!(body instanceof JsonObject object)) {
       HttpErrors.validation(ctx, "body", "the body must be a JSON object");
       return null;
     }
+    Caller caller = identity.caller();
+    // Contract section 10: the sender's display name (the token's name claim, else its username) travels with the command.
     return new CommandRequest(traceId, ctx.pathParam("name"), caller.userId(), caller.guilds().stream().sorted().toList(),
-        caller.channels() == null ? null : caller.channels().stream().sorted().toList(), caller.via().name().toLowerCase(), object, header(ctx, "idempotency-key"), header(ctx, "traceparent"));
+        caller.channels() == null ? null : caller.channels().stream().sorted().toList(), caller.via().name().toLowerCase(),
+        object, header(ctx, "idempotency-key"), header(ctx, "traceparent"), identity.profile().displayName(),
+        identity.profile().avatarUrl());
   }
 
   private static String header(RoutingContext ctx, String name) {

@@ -16,10 +16,21 @@ import java.util.Map;
  * RESET clears everything (the state is unknown after lost events).
  */
 public final class VoicePresence {
-  /** One member of a voice channel. */
-  public record Member(String userId, String username, long joinedAt) {
+  /** One member of a voice channel; {@code displayName} and {@code avatarUrl} (contract v1.2) null where unknown. */
+  public record Member(String userId, String username, long joinedAt, String displayName, String avatarUrl) {
+    public Member(String userId, String username, long joinedAt) {
+      this(userId, username, joinedAt, null, null);
+    }
+
     JsonObject toJson() {
-      return new JsonObject().put("userId", userId).put("username", username).put("joinedAt", Times.format(joinedAt));
+      JsonObject out = new JsonObject().put("userId", userId).put("username", username).put("joinedAt", Times.format(joinedAt));
+      if (displayName != null) {
+        out.put("displayName", displayName);
+      }
+      if (avatarUrl != null) {
+        out.put("avatarUrl", avatarUrl);
+      }
+      return out;
     }
   }
 
@@ -46,7 +57,8 @@ public final class VoicePresence {
     if (EventName.VOICE_JOINED.wire().equals(e.name())) {
       channels.computeIfAbsent(e.guildId(), g -> new HashMap<>())
           .computeIfAbsent(channelId, c -> new LinkedHashMap<>())
-          .put(userId, new Member(userId, e.data().getString("username", ""), e.occurredAt()));
+          .put(userId, new Member(userId, e.data().getString("username", ""), e.occurredAt(),
+              e.data().getString("displayName"), e.data().getString("avatarUrl")));
       where.computeIfAbsent(e.guildId(), g -> new HashMap<>()).put(userId, channelId);
     }
   }
@@ -102,7 +114,8 @@ public final class VoicePresence {
           JsonObject m = (JsonObject) o;
           String user = m.getString("userId");
           channels.computeIfAbsent(guild, g -> new HashMap<>()).computeIfAbsent(channel, c -> new LinkedHashMap<>())
-              .put(user, new Member(user, m.getString("username"), Times.parse("joinedAt", m.getString("joinedAt"))));
+              .put(user, new Member(user, m.getString("username"), Times.parse("joinedAt", m.getString("joinedAt")),
+                  m.getString("displayName"), m.getString("avatarUrl")));
           where.computeIfAbsent(guild, g -> new HashMap<>()).put(user, channel);
         }
       }

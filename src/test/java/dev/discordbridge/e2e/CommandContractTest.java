@@ -92,6 +92,25 @@ class CommandContractTest {
   }
 
   @Test
+  void theHubSeesTheSendersDisplayNameInActor() {
+    String user = snowflake();
+    String named = new dev.discordbridge.auth.Authenticator(node.vertx(), node.config().auth()).mint(user, List.of(GUILD), 600,
+        dev.discordbridge.auth.Profile.claims("ana", "Ana B.", null));
+    JsonObject body = expect(E2e.command(node, "sendMessage", named, message(snowflake(), "who am I")), 200, null);
+    JsonObject actor = ((TestHub) node.simulatedHub()).received().stream().filter(f -> "command".equals(f.getString("type")))
+        .map(f -> f.getJsonObject("command")).filter(c -> body.getString("commandId").equals(c.getString("id")))
+        .findFirst().orElseThrow().getJsonObject("actor");
+    assertEquals(user, actor.getString("userId"));
+    assertEquals("Ana B.", actor.getString("displayName"), actor.encode());
+    // A token without profile claims: the actor is the user id alone.
+    JsonObject plain = expect(E2e.command(node, "sendMessage", token(user), message(snowflake(), "anonymous")), 200, null);
+    JsonObject bare = ((TestHub) node.simulatedHub()).received().stream().filter(f -> "command".equals(f.getString("type")))
+        .map(f -> f.getJsonObject("command")).filter(c -> plain.getString("commandId").equals(c.getString("id")))
+        .findFirst().orElseThrow().getJsonObject("actor");
+    assertEquals(new JsonObject().put("userId", user), bare);
+  }
+
+  @Test
   void deliveredIs200WithTheHubsResult() {
     String user = snowflake();
     JsonObject body = expect(E2e.command(node, "sendMessage", token(user), message(snowflake(), "two hundred")), 200, null);

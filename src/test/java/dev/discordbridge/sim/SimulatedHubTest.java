@@ -232,6 +232,20 @@ class SimulatedHubTest {
   }
 
   @Test
+  void theEchoOfAMessageCarriesTheActorsDisplayNameAndAvatar() throws Exception {
+    Client c = client();
+    c.next("hello");
+    var command = new GatewayCommand(Ids.newCommandId(), GatewayCommand.SEND_MESSAGE, GUILD, CHANNEL, USER,
+        new JsonObject().put("content", "named"), Ids.newTraceId(), System.currentTimeMillis(), "Bruno B.",
+        "https://cdn.discordapp.com/embed/avatars/2.png");
+    c.send(LinkFrames.command(command));
+    c.next("ack");
+    JsonObject author = c.next("event").getJsonObject("event").getJsonObject("data").getJsonObject("author");
+    assertEquals("Bruno B.", author.getString("displayName"));
+    assertEquals("https://cdn.discordapp.com/embed/avatars/2.png", author.getString("avatarUrl"));
+  }
+
+  @Test
   void answersTheRosterOnTheBus() {
     JsonObject roster = vertx.eventBus().<DemoRoster>request(Addresses.DEMO_ROSTER, null).await().body().roster();
     assertEquals(Roster.DEMO.toJson(), roster);

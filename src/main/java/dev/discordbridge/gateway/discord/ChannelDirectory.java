@@ -66,6 +66,11 @@ final class ChannelDirectory {
         m -> botGuilds(m.body().candidates()).onSuccess(in -> m.reply(new BotGuilds(in))));
   }
 
+  /** A thread's parent channel, or null for a channel that is not a known thread. */
+  String threadParent(String channelId) {
+    return index.threadParent(channelId);
+  }
+
   Future<Void> close() {
     vertx.cancelTimer(syncTimer);
     return Future.all(updates.unregister(), guildQueries.unregister()).mapEmpty();

@@ -37,6 +37,12 @@ final class ChannelIndex {
     return type == 10 || type == 11 || type == 12;
   }
 
+  /** A thread's parent channel, or null when {@code channelId} is not a known thread. */
+  String threadParent(String channelId) {
+    Entry e = channels.get(channelId);
+    return e != null && e.thread() ? e.parentId() : null;
+  }
+
   void apply(ChannelUpdate u) {
     switch (u.kind()) {
       case GUILD -> {

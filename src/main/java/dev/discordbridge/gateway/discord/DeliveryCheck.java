@@ -44,11 +44,23 @@ final class DeliveryCheck {
   }
 
   Future<String> find(String channelId, String nonce, String content, String replyTo, long requestedAtMs) {
-    return botUserId().compose(bot -> page(channelId, nonce, content, replyTo, bot,
+    return botUserId().compose(bot -> page(channelId, (m, id) -> matches(m, id, nonce, content, replyTo, bot),
         snowflake(requestedAtMs - CLOCK_SKEW_MS), 1));
   }
 
-  private Future<String> page(String channelId, String nonce, String content, String replyTo, String bot, long after,
+  /**
+   * As {@link #find}, for a webhook execution (no nonce): a message of webhook {@code webhookId}
+   * under {@code username} with the same content, not already known to belong to another command.
+   */
+  Future<String> findWebhook(String channelId, String webhookId, String nonce, String username, String content,
+                             long requestedAtMs) {
+    return page(channelId, (m, id) -> webhookId.equals(m.getValue("webhook_id"))
+        && m.getValue("author") instanceof JsonObject a && username.equals(a.getValue("username"))
+        && content.strip().equals(String.valueOf(m.getValue("content")).strip()) && !sent.claimedByOther(id, nonce),
+        snowflake(requestedAtMs - CLOCK_SKEW_MS), 1);
+  }
+
+  private Future<String> page(String channelId, java.util.function.BiPredicate<JsonObject, String> match, long after,
                               int number) {
     return get.apply("/channels/" + channelId + "/messages?limit=100&after=" + after).compose(r -> {
       JsonArray page = array(r);
@@ -58,7 +70,7 @@ final class DeliveryCheck {
           continue;
         }
         newest = Math.max(newest, parse(id));
-        if (matches(m, id, nonce, content, replyTo, bot)) {
+        if (match.test(m, id)) {
           return Future.succeededFuture(id);
         }
       }
@@ -69,7 +81,7 @@ final class DeliveryCheck {
         return Future.failedFuture(new Unknown("more than " + (MAX_PAGES * 100)
             + " messages in the channel since the command was requested", false));
       }
-      return page(channelId, nonce, content, replyTo, bot, newest, number + 1);
+      return page(channelId, match, newest, number + 1);
     });
   }
 
@@ -88,7 +100,8 @@ final class DeliveryCheck {
     return replyTo == null ? ref == null : replyTo.equals(ref);
   }
 
-  private Future<String> botUserId() {
+  /** The bot's own user id ({@code GET /users/@me}, asked once). */
+  Future<String> botUserId() {
     if (botUserId != null) {
       return Future.succeededFuture(botUserId);
     }

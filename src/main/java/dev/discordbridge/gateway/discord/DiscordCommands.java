@@ -27,6 +27,9 @@ public interface DiscordCommands {
     return Future.failedFuture(new UnsupportedOperationException("no self lookup here"));
   }
 
+  /** Where a thread's parent channel is found (null for a channel that is not a thread). */
+  default void threadParents(java.util.function.UnaryOperator<String> parentOf) {}
+
   /** Why no command can be sent until an operator acts (Discord refused the token), or null. */
   String refusal();
 

@@ -73,10 +73,13 @@ public final class DiscordRest {
   private final LogThrottle logThrottle = new LogThrottle(10);
   private final SentMessages sent = new SentMessages(SENT_MEMORY_MS, SENT_MEMORY_ENTRIES);
   private final DeliveryCheck deliveryCheck;
+  private final Vertx vertx;
+  private AttributedMessages attributed;
   private long nonceWindowMs = NONCE_WINDOW_MS;
 
   public DiscordRest(Vertx vertx, RestOptions options, Listener listener) {
     this.context = vertx.getOrCreateContext();
+    this.vertx = vertx;
     this.options = options;
     this.listener = listener;
     this.authorization = "Bot " + options.token();
@@ -102,6 +105,26 @@ public final class DiscordRest {
     });
     this.typing = new TypingDebounce(options.typingDebounceMs());
     this.deliveryCheck = new DeliveryCheck(path -> call(RestRoute.of(HttpMethod.GET, path), null), sent);
+    this.attributed = attribution(dev.discordbridge.config.Attribution.NONE);
+  }
+
+  private AttributedMessages attribution(dev.discordbridge.config.Attribution mode) {
+    return new AttributedMessages(vertx, mode, this::call, this::settle, sent, deliveryCheck);
+  }
+
+  /** How web messages show their sender ({@code DISCORD_ATTRIBUTION}); {@code none} unless set. */
+  DiscordRest withAttribution(dev.discordbridge.config.Attribution mode) {
+    this.attributed = attribution(mode);
+    return this;
+  }
+
+  /** Where a thread's parent channel is found (a thread posts through its parent's webhook); null for a channel. */
+  public void threadParents(java.util.function.UnaryOperator<String> parentOf) {
+    attributed.threadParents(parentOf);
+  }
+
+  AttributedMessages attributed() {
+    return attributed;
   }
 
   /** For tests: a shorter nonce window than {@link #NONCE_WINDOW_MS}. */
@@ -113,7 +136,11 @@ public final class DiscordRest {
   /** The gateway saw the bot's message with this nonce: a command that carries it is delivered. */
   public void observe(MessageEcho echo) {
     onContext(() -> {
-      sent.record(echo.nonce(), echo.channelId(), echo.messageId(), System.currentTimeMillis());
+      if (echo.webhookId() != null) {
+        attributed.observe(echo); // no nonce: matched to the execution it answers
+      } else {
+        sent.record(echo.nonce(), echo.channelId(), echo.messageId(), System.currentTimeMillis());
+      }
       return Future.<Void>succeededFuture();
     });
   }
@@ -216,17 +243,22 @@ public final class DiscordRest {
     if (content == null || content.isBlank()) {
       throw new IllegalArgumentException("sendMessage needs content");
     }
+    String replyTo = data.getString("replyTo");
+    if (replyTo != null && !Ids.isSnowflake(replyTo)) {
+      throw new IllegalArgumentException("replyTo must be a snowflake");
+    }
+    return attributed.send(c, content, replyTo, text -> botMessage(c, text, replyTo));
+  }
+
+  /** The bot posts {@code content} (with a nonce that Discord de-duplicates). */
+  private Future<UpstreamAck> botMessage(GatewayCommand c, String content, String replyTo) {
     String nonce = RestNonce.of(c.id());
     JsonObject body = new JsonObject()
         .put("content", content)
         .put("allowed_mentions", new JsonObject().put("parse", new JsonArray()))
         .put("nonce", nonce)
         .put("enforce_nonce", true);
-    String replyTo = data.getString("replyTo");
     if (replyTo != null) {
-      if (!Ids.isSnowflake(replyTo)) {
-        throw new IllegalArgumentException("replyTo must be a snowflake");
-      }
       body.put("message_reference", new JsonObject().put("message_id", replyTo).put("fail_if_not_exists", false));
     }
     SentMessages.Sent known = sent.byNonce(nonce, System.currentTimeMillis());
@@ -308,7 +340,7 @@ public final class DiscordRest {
   }
 
   /** Discord's answer (or the failure to get one) as the command's outcome. */
-  private Future<UpstreamAck> settle(GatewayCommand c, RestRoute route, AsyncResult<HttpResponse<Buffer>> ar,
+  Future<UpstreamAck> settle(GatewayCommand c, RestRoute route, AsyncResult<HttpResponse<Buffer>> ar,
                                      Function<JsonObject, JsonObject> result) {
     if (ar.failed()) {
       Throwable e = ar.cause();

@@ -18,7 +18,7 @@ public final class DiscordRestCommands implements DiscordCommands, DiscordRest.L
 
   private DiscordRestCommands(Vertx vertx, BridgeConfig config) {
     this.metrics = new DiscordMetrics(config.node().id());
-    this.rest = new DiscordRest(vertx, options(config), this);
+    this.rest = new DiscordRest(vertx, options(config), this).withAttribution(config.discord().attribution());
   }
 
   /** The link holder's client: create it on the holder's context. */
@@ -62,6 +62,11 @@ public final class DiscordRestCommands implements DiscordCommands, DiscordRest.L
   @Override
   public void observe(MessageEcho echo) {
     rest.observe(echo);
+  }
+
+  @Override
+  public void threadParents(java.util.function.UnaryOperator<String> parentOf) {
+    rest.threadParents(parentOf);
   }
 
   @Override

@@ -100,6 +100,8 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     metrics.shards(() -> heldGauge, () -> readyGauge);
     var statusConsumer = vertx.eventBus().<ShardStatus>consumer(Addresses.DISCORD_SHARD_STATUS, m -> remember(m.body()));
     var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> observe(m.body()));
+    var posts = vertx.eventBus().<dev.discordbridge.bus.WebhookPost>consumer(Addresses.DISCORD_WEBHOOK_POSTS,
+        m -> mapper.expectWebhookPost(m.body()));
     statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS, id -> {
       running.keySet().forEach(this::publishStatus);
       republishReleased();
@@ -108,7 +110,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     });
     botBackoff = new Backoff(config.link().backoffBaseMs(), config.link().backoffMaxMs());
     fetchGatewayBot();
-    return Future.all(statusConsumer.completion(), events.completion());
+    return Future.all(statusConsumer.completion(), events.completion(), posts.completion());
   }
 
   @Override

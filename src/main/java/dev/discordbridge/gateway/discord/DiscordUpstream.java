@@ -77,6 +77,7 @@ public final class DiscordUpstream implements Upstream {
     // Every node keeps the echoes, not only the holder: a node that takes the link over knows them too.
     this.echoes = vertx.eventBus().consumer(Addresses.DISCORD_ECHOES, m -> commands.observe(m.body()));
     this.channels = new ChannelDirectory(vertx, () -> started, System::currentTimeMillis);
+    commands.threadParents(channels::threadParent);
     this.members = new MemberDirectory(commands::memberRoles, settings.memberTtlMs(), System::currentTimeMillis,
         changed -> vertx.eventBus().publish(Addresses.DISCORD_MEMBERS, changed));
     this.permissions = new CommandPermissions(channels.book(), members, commands, settings.discordPermissions());

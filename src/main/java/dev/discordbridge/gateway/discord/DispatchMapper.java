@@ -27,6 +27,8 @@ public final class DispatchMapper {
   private static final Logger log = LoggerFactory.getLogger(DispatchMapper.class);
 
   private final VoiceStates voice;
+  private final RecentContents contents = new RecentContents(RecentContents.DEFAULT_ENTRIES);
+  private final WebhookAuthors webhookAuthors = new WebhookAuthors();
   private final LogThrottle dropLog = new LogThrottle(5);
 
   public DispatchMapper(VoiceStates voice) {
@@ -39,6 +41,11 @@ public final class DispatchMapper {
 
   public VoiceStates voiceStates() {
     return voice;
+  }
+
+  /** The bridge's webhook posts announced before execution: their messages are shown as the web user's. */
+  public void expectWebhookPost(dev.discordbridge.bus.WebhookPost post) {
+    webhookAuthors.expect(post, System.currentTimeMillis());
   }
 
   /**
@@ -73,7 +80,11 @@ public final class DispatchMapper {
   private List<JsonObject> build(String type, JsonObject d, long receivedAt) {
     return switch (type) {
       case "MESSAGE_CREATE" -> messageCreate(d, receivedAt);
-      case "MESSAGE_REACTION_ADD" -> reactionAdd(d, receivedAt);
+      case "MESSAGE_UPDATE" -> messageUpdate(d, receivedAt);
+      case "MESSAGE_DELETE" -> messageDelete(d, receivedAt);
+      case "MESSAGE_DELETE_BULK" -> messageDeleteBulk(d, receivedAt);
+      case "MESSAGE_REACTION_ADD" -> reaction("reactionAdd", d, receivedAt);
+      case "MESSAGE_REACTION_REMOVE" -> reaction("reactionRemove", d, receivedAt);
       case "TYPING_START" -> typingStart(d, receivedAt);
       case "VOICE_STATE_UPDATE" -> voiceStateUpdate(d, receivedAt);
       case "GUILD_CREATE" -> guildCreate(d, receivedAt);
@@ -140,24 +151,105 @@ public final class DispatchMapper {
       content = content.substring(0, content.offsetByCodePoints(0, EventName.MAX_CONTENT)); // Nitro allows 4000
     }
     long at = time(d.getValue("timestamp"), receivedAt);
+    contents.put(d.getString("id"), content);
+    JsonObject out = d.getValue("webhook_id") instanceof String && author.getValue("username") instanceof String name
+        ? webhookAuthors.author(d.getString("id"), d.getString("channel_id"), name, content, System.currentTimeMillis())
+        : null;
+    if (out == null) {
+      out = new JsonObject().put("id", author.getString("id")).put("username", author.getString("username"));
+      Face face = Face.of(guildId, author, d.getJsonObject("member"));
+      if (face != null) {
+        face.putInto(out);
+      }
+    }
     return List.of(event("messageCreate", guildId, d.getString("channel_id"), at, new JsonObject()
         .put("messageId", d.getString("id"))
-        .put("author", new JsonObject().put("id", author.getString("id")).put("username", author.getString("username")))
+        .put("author", out)
         .put("content", content)));
   }
 
-  private List<JsonObject> reactionAdd(JsonObject d, long receivedAt) {
+  /**
+   * An edit. MESSAGE_UPDATE may be partial: what it omits is kept (the content from the last
+   * create or update seen, where remembered). Forwarded only when the content changed or Discord
+   * dated an edit; embeds unfurling, pins and the like are not edits.
+   */
+  private List<JsonObject> messageUpdate(JsonObject d, long receivedAt) {
+    String guildId = d.getString("guild_id");
+    String id = d.getString("id");
+    if (guildId == null || id == null) {
+      return List.of();
+    }
+    String before = contents.get(id);
+    String content = d.getValue("content") instanceof String c ? truncate(c) : null;
+    Object editedAt = d.getValue("edited_timestamp");
+    boolean changed = content != null && !content.equals(before);
+    if (!changed && !(editedAt instanceof String)) {
+      return List.of();
+    }
+    if (content != null) {
+      contents.put(id, content);
+    } else {
+      content = before;
+    }
+    JsonObject data = new JsonObject().put("messageId", id);
+    if (content != null) {
+      data.put("content", content);
+    }
+    long at = editedAt instanceof String ? time(editedAt, receivedAt) : receivedAt;
+    data.put("editedAt", editedAt instanceof String ? Times.format(at) : null);
+    return List.of(event("messageUpdate", guildId, d.getString("channel_id"), at, data));
+  }
+
+  private List<JsonObject> messageDelete(JsonObject d, long receivedAt) {
+    String guildId = d.getString("guild_id");
+    if (guildId == null) {
+      return List.of();
+    }
+    contents.remove(d.getString("id"));
+    return List.of(event("messageDelete", guildId, d.getString("channel_id"), receivedAt,
+        new JsonObject().put("messageId", d.getString("id"))));
+  }
+
+  /** One {@code messageDelete} per id, in Discord's order. */
+  private List<JsonObject> messageDeleteBulk(JsonObject d, long receivedAt) {
+    String guildId = d.getString("guild_id");
+    if (guildId == null || !(d.getValue("ids") instanceof JsonArray ids)) {
+      return List.of();
+    }
+    List<JsonObject> out = new ArrayList<>(ids.size());
+    for (Object id : ids) {
+      contents.remove(String.valueOf(id));
+      out.add(event("messageDelete", guildId, d.getString("channel_id"), receivedAt,
+          new JsonObject().put("messageId", id)));
+    }
+    return out;
+  }
+
+  private List<JsonObject> reaction(String name, JsonObject d, long receivedAt) {
     String guildId = d.getString("guild_id");
     JsonObject emoji = d.getJsonObject("emoji");
     if (guildId == null || emoji == null) {
       return List.of();
     }
     String id = emoji.getString("id");
-    String name = emoji.getString("name");
-    return List.of(event("reactionAdd", guildId, d.getString("channel_id"), receivedAt, new JsonObject()
+    String emojiName = emoji.getString("name");
+    JsonObject data = new JsonObject()
         .put("messageId", d.getString("message_id"))
         .put("userId", d.getString("user_id"))
-        .put("emoji", new JsonObject().put("name", name != null ? name : id).put("id", id))));
+        .put("emoji", new JsonObject().put("name", emojiName != null ? emojiName : id).put("id", id));
+    Face face = Face.of(guildId, null, d.getJsonObject("member")); // ADD carries the member; REMOVE does not
+    if (face != null && d.getString("user_id") != null
+        && d.getString("user_id").equals(d.getJsonObject("member").getJsonObject("user").getString("id"))) {
+      face.putInto(data);
+    }
+    return List.of(event(name, guildId, d.getString("channel_id"), receivedAt, data));
+  }
+
+  private static String truncate(String content) {
+    if (content.codePointCount(0, content.length()) > EventName.MAX_CONTENT) {
+      return content.substring(0, content.offsetByCodePoints(0, EventName.MAX_CONTENT));
+    }
+    return content;
   }
 
   private List<JsonObject> typingStart(JsonObject d, long receivedAt) {
@@ -176,7 +268,7 @@ public final class DispatchMapper {
     if (guildId == null || userId == null) {
       return List.of();
     }
-    return voiceEvents(guildId, voice.update(guildId, userId, d.getString("channel_id"), usernameOf(d.getValue("member"))),
+    return voiceEvents(guildId, voice.update(guildId, userId, d.getString("channel_id"), faceOf(guildId, d.getValue("member"))),
         receivedAt);
   }
 
@@ -185,13 +277,13 @@ public final class DispatchMapper {
     if (guildId == null || Boolean.TRUE.equals(d.getValue("unavailable"))) {
       return List.of();
     }
-    Map<String, String> names = new LinkedHashMap<>();
+    Map<String, Face> names = new LinkedHashMap<>();
     if (d.getValue("members") instanceof JsonArray members) {
       for (Object m : members) {
         String id = m instanceof JsonObject o && o.getValue("user") instanceof JsonObject u ? u.getString("id") : null;
-        String name = usernameOf(m);
-        if (id != null && name != null) {
-          names.put(id, name);
+        Face face = faceOf(guildId, m);
+        if (id != null && face != null) {
+          names.put(id, face);
         }
       }
     }
@@ -200,9 +292,9 @@ public final class DispatchMapper {
       for (Object s : states) {
         if (s instanceof JsonObject v && v.getValue("user_id") instanceof String u && v.getValue("channel_id") instanceof String c) {
           channels.put(u, c);
-          String name = usernameOf(v.getValue("member"));
-          if (name != null) {
-            names.putIfAbsent(u, name);
+          Face face = faceOf(guildId, v.getValue("member"));
+          if (face != null) {
+            names.putIfAbsent(u, face);
           }
         }
       }
@@ -221,8 +313,8 @@ public final class DispatchMapper {
     List<JsonObject> out = new ArrayList<>(changes.size());
     for (VoiceStates.Change c : changes) {
       out.add(c.joined()
-          ? event("voice.joined", guildId, c.channelId(), at, new JsonObject()
-              .put("userId", c.userId()).put("username", c.username()).put("channelId", c.channelId()))
+          ? event("voice.joined", guildId, c.channelId(), at, withFace(c.face(), new JsonObject()
+              .put("userId", c.userId()).put("username", c.username()).put("channelId", c.channelId())))
           : event("voice.left", guildId, c.channelId(), at, new JsonObject()
               .put("userId", c.userId()).put("channelId", c.channelId()).put("reason", c.reason())));
     }
@@ -235,10 +327,13 @@ public final class DispatchMapper {
         .put("trace", new JsonObject().put("traceId", Ids.newTraceId()));
   }
 
-  /** {@code member.user.username}, or null. */
-  private static String usernameOf(Object member) {
-    return member instanceof JsonObject m && m.getValue("user") instanceof JsonObject u
-        && u.getValue("username") instanceof String name && !name.isBlank() ? name : null;
+  /** The face of a member object ({@code member.user} with the member's nick and guild avatar), or null. */
+  private static Face faceOf(String guildId, Object member) {
+    return member instanceof JsonObject m && m.getValue("user") instanceof JsonObject u ? Face.of(guildId, u, m) : null;
+  }
+
+  private static JsonObject withFace(Face face, JsonObject data) {
+    return face == null ? data : face.putInto(data);
   }
 
   private static long time(Object iso, long fallback) {

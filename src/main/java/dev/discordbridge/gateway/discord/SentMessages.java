@@ -80,9 +80,16 @@ final class SentMessages {
 
   /**
    * The echo in a dispatch: a MESSAGE_CREATE with a string {@code nonce} of the bridge's length
-   * (Discord clients use numeric nonces), or null.
+   * (Discord clients use numeric nonces), or a webhook's MESSAGE_CREATE, or null.
    */
   static MessageEcho echoOf(String type, JsonObject d) {
+    if ("MESSAGE_CREATE".equals(type) && d != null && d.getValue("webhook_id") instanceof String webhook
+        && d.getValue("id") instanceof String id && d.getValue("channel_id") instanceof String channel
+        && d.getValue("author") instanceof JsonObject author && author.getValue("username") instanceof String name) {
+      // A webhook execution has no nonce: the echo is matched by webhook, channel, username and content.
+      return new MessageEcho("webhook:" + webhook, d.getValue("guild_id") instanceof String g ? g : null, channel, id,
+          webhook, name, d.getValue("content") instanceof String c ? c : "");
+    }
     if (!"MESSAGE_CREATE".equals(type) || d == null || !(d.getValue("nonce") instanceof String nonce)
         || nonce.length() != RestNonce.LENGTH || !(d.getValue("id") instanceof String id)
         || !(d.getValue("channel_id") instanceof String channel)) {

@@ -19,23 +19,35 @@ import java.util.Map;
 public final class VoiceStates {
 
   /** One change to report: a join ({@code reason} null) or a leave. */
-  public record Change(String userId, String channelId, String username, String reason) {
+  public record Change(String userId, String channelId, String username, String reason, Face face) {
+    public Change(String userId, String channelId, String username, String reason) {
+      this(userId, channelId, username, reason, null);
+    }
+
     public boolean joined() {
       return reason == null;
     }
 
-    static Change joined(String userId, String channelId, String username) {
-      return new Change(userId, channelId, username, null);
+    static Change joined(String userId, String channelId, Face face) {
+      return new Change(userId, channelId, face == null ? userId : face.username(), null, face);
     }
 
     static Change left(String userId, String channelId, String reason) {
-      return new Change(userId, channelId, null, reason);
+      return new Change(userId, channelId, null, reason, null);
     }
   }
 
+  /** Faces are remembered per guild for members seen in voice, at most this many per guild (the oldest go first). */
+  static final int MAX_FACES_PER_GUILD = 10_000;
+
   private static final class Guild {
     final Map<String, String> channelOf = new HashMap<>();
-    final Map<String, String> usernames = new HashMap<>();
+    final Map<String, Face> faces = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Face> eldest) {
+        return size() > MAX_FACES_PER_GUILD && !channelOf.containsKey(eldest.getKey());
+      }
+    };
   }
 
   private final Map<String, Guild> guilds = new HashMap<>();
@@ -47,8 +59,13 @@ public final class VoiceStates {
    * @param username the username Discord sent with it, or null
    */
   public List<Change> update(String guildId, String userId, String channelId, String username) {
+    return update(guildId, userId, channelId, username == null ? null : new Face(username, username, null));
+  }
+
+  /** As {@link #update(String, String, String, String)}, with the member's face where the dispatch carried it. */
+  public List<Change> update(String guildId, String userId, String channelId, Face face) {
     Guild g = guilds.computeIfAbsent(guildId, k -> new Guild());
-    remember(g, userId, username);
+    remember(g, userId, face);
     String before = g.channelOf.get(userId);
     if (java.util.Objects.equals(before, channelId)) {
       return List.of(); // mute, deafen, video... or nothing new
@@ -60,7 +77,7 @@ public final class VoiceStates {
     }
     if (channelId != null) {
       g.channelOf.put(userId, channelId);
-      out.add(Change.joined(userId, channelId, nameOf(g, userId)));
+      out.add(Change.joined(userId, channelId, faceOf(g, userId)));
     }
     return out;
   }
@@ -70,18 +87,18 @@ public final class VoiceStates {
    * leaves for known members the snapshot no longer has.
    *
    * @param channelByUser user id to voice channel id
-   * @param usernames user id to username, for members the snapshot names
+   * @param faces user id to face, for members the snapshot names
    */
-  public List<Change> snapshot(String guildId, Map<String, String> channelByUser, Map<String, String> usernames) {
+  public List<Change> snapshot(String guildId, Map<String, String> channelByUser, Map<String, Face> faces) {
     Guild g = guilds.computeIfAbsent(guildId, k -> new Guild());
-    usernames.forEach((id, name) -> remember(g, id, name));
+    faces.forEach((id, face) -> remember(g, id, face));
     List<Change> out = new ArrayList<>();
     for (String userId : new ArrayList<>(g.channelOf.keySet())) {
       if (!channelByUser.containsKey(userId)) {
         out.add(Change.left(userId, g.channelOf.remove(userId), "left"));
       }
     }
-    channelByUser.forEach((userId, channelId) -> out.addAll(update(guildId, userId, channelId, null)));
+    channelByUser.forEach((userId, channelId) -> out.addAll(update(guildId, userId, channelId, (Face) null)));
     return out;
   }
 
@@ -93,7 +110,10 @@ public final class VoiceStates {
     if (EventName.VOICE_JOINED.wire().equals(e.name())) {
       Guild g = guilds.computeIfAbsent(e.guildId(), k -> new Guild());
       String userId = e.data().getString("userId");
-      remember(g, userId, e.data().getString("username"));
+      String username = e.data().getString("username");
+      if (username != null) {
+        remember(g, userId, new Face(username, e.data().getString("displayName", username), e.data().getString("avatarUrl")));
+      }
       g.channelOf.put(userId, e.data().getString("channelId"));
     } else if (EventName.VOICE_LEFT.wire().equals(e.name())) {
       Guild g = guilds.get(e.guildId());
@@ -120,7 +140,7 @@ public final class VoiceStates {
       return List.of();
     }
     List<Change> out = new ArrayList<>(g.channelOf.size());
-    g.channelOf.forEach((userId, channelId) -> out.add(Change.joined(userId, channelId, nameOf(g, userId))));
+    g.channelOf.forEach((userId, channelId) -> out.add(Change.joined(userId, channelId, faceOf(g, userId))));
     return out;
   }
 
@@ -141,13 +161,13 @@ public final class VoiceStates {
     return g == null ? Map.of() : Map.copyOf(g.channelOf);
   }
 
-  private static void remember(Guild g, String userId, String username) {
-    if (username != null && !username.isBlank()) {
-      g.usernames.put(userId, username);
+  private static void remember(Guild g, String userId, Face face) {
+    if (face != null && face.username() != null && !face.username().isBlank()) {
+      g.faces.put(userId, face);
     }
   }
 
-  private static String nameOf(Guild g, String userId) {
-    return g.usernames.getOrDefault(userId, userId);
+  private static Face faceOf(Guild g, String userId) {
+    return g.faces.get(userId);
   }
 }

@@ -161,7 +161,8 @@ class DirectModeTest {
     assertNotNull(m);
     JsonObject json = m.json();
     assertEquals("hello from discord", json.getJsonObject("data").getString("content"));
-    assertEquals(new JsonObject().put("id", ANA).put("username", "ana"), json.getJsonObject("data").getJsonObject("author"));
+    assertEquals(new JsonObject().put("id", ANA).put("username", "ana").put("displayName", "ana")
+        .put("avatarUrl", Face.defaultAvatar(ANA)), json.getJsonObject("data").getJsonObject("author"));
     assertEquals("2026-12-02T12:00:00.123Z", json.getString("occurredAt"));
     assertTrue(json.getJsonObject("trace").getString("traceId").matches("[0-9a-f]{32}"));
     discord.gateway.dispatch(0, "VOICE_STATE_UPDATE", voiceState(BOB, VOICE, "bob")).await();

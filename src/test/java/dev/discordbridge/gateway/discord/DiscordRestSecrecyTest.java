@@ -81,6 +81,47 @@ class DiscordRestSecrecyTest {
     }
   }
 
+  @Test
+  void aWebhooksTokenNeverLeaks(Vertx vertx) {
+    dev.discordbridge.bus.BusCodecs.register(vertx.eventBus()); // the WebhookPost it publishes
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    List<String> seen = new ArrayList<>();
+    FakeDiscordRest fake = RestFixtures.fake(vertx);
+    DiscordRest rest = new DiscordRest(vertx, options(fake).withTimeouts(1_000, 300), new RestFixtures.Heard())
+        .withAttribution(dev.discordbridge.config.Attribution.WEBHOOK);
+    try {
+      seen.add(outcome(rest.execute(message("a", CH1, "x"))));
+      fake.nextErrorAfterCommit(500);
+      seen.add(outcome(rest.execute(message("b", CH1, "y"))));
+      fake.next429("user", 50);
+      seen.add(outcome(rest.execute(message("c", CH1, "z"))));
+      fake.webhooks.hooks().forEach(h -> fake.webhooks.delete(h.id()));
+      seen.add(outcome(rest.execute(message("d", CH1, "w")))); // 10015, then a new webhook
+      fake.nextError(400, 50035, "Invalid Form Body");
+      seen.add(outcome(rest.execute(message("e", CH1, "v"))));
+      seen.add(rest.toString());
+      seen.add(rest.status().encode());
+    } finally {
+      root.detachAppender(logs);
+      rest.close().await();
+      fake.close().await();
+    }
+    for (ILoggingEvent e : logs.list) {
+      seen.add(e.getFormattedMessage());
+      for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+        seen.add(t.getClassName() + ": " + t.getMessage());
+      }
+    }
+    assertTrue(fake.webhooks.createdCount() >= 2, "the webhook was made again: " + seen);
+    assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("/webhooks/")), "executions were logged");
+    for (String s : seen) {
+      assertFalse(s.contains("-secret") || s.contains(TOKEN), "a token leaked: " + s);
+    }
+  }
+
   private static String outcome(Future<?> f) {
     try {
       Object r = f.await();

@@ -61,7 +61,8 @@ class DispatchMapperTest {
     assertEquals(TEXT, e.channelId());
     assertEquals(Times.parse("t", "2025-11-25T19:00:00.123Z"), e.occurredAt());
     assertEquals(new JsonObject().put("messageId", "500000000000000001")
-        .put("author", new JsonObject().put("id", ANA).put("username", "ana")).put("content", "hi there"), e.data());
+        .put("author", new JsonObject().put("id", ANA).put("username", "ana").put("displayName", "Ana B.")
+            .put("avatarUrl", "https://cdn.discordapp.com/embed/avatars/0.png")).put("content", "hi there"), e.data());
     assertTrue(Ids.isTraceId(e.traceId()));
   }
 
@@ -91,7 +92,8 @@ class DispatchMapperTest {
     assertEquals("reactionAdd", unicode.name());
     assertEquals(NOW, unicode.occurredAt());
     assertEquals(new JsonObject().put("messageId", "500000000000000001").put("userId", BOB)
-        .put("emoji", new JsonObject().put("name", "👍").putNull("id")), unicode.data());
+        .put("emoji", new JsonObject().put("name", "👍").putNull("id")).put("displayName", "Shown bob")
+        .put("avatarUrl", "https://cdn.discordapp.com/embed/avatars/0.png"), unicode.data());
     var custom = map("MESSAGE_REACTION_ADD", new JsonObject().put("guild_id", GUILD).put("channel_id", TEXT)
         .put("user_id", BOB).put("message_id", "500000000000000001")
         .put("emoji", new JsonObject().put("name", "party").put("id", "600000000000000001").put("animated", true))).get(0);

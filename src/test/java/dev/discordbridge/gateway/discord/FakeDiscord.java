@@ -94,6 +94,8 @@ final class FakeDiscord {
     Map<String, String> env = new HashMap<>();
     env.put("DISCORD_BOT_TOKEN", token);
     env.put("DISCORD_API_BASE", rest.apiBase());
+    // The bot posts as itself unless a test is about attribution (DirectAttributionTest sets webhook or prefix).
+    env.put("DISCORD_ATTRIBUTION", "none");
     return env;
   }
 

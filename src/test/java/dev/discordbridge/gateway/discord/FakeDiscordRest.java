@@ -65,6 +65,7 @@ final class FakeDiscordRest {
   private long dropAfterCommitMs = -1;
   private final List<JsonObject> messages = new ArrayList<>();
   private final List<Reaction> reactions = new ArrayList<>();
+  final FakeDiscordWebhooks webhooks = new FakeDiscordWebhooks();
   private final List<Forced> forced = new ArrayList<>();
   final FakeDiscordMembers members = new FakeDiscordMembers();
   private Consumer<Recorded> onRequest = r -> {};
@@ -305,6 +306,8 @@ final class FakeDiscordRest {
       case ME -> new Answer(200, h, botUser());
       case MEMBER -> members.answer(s[1], s[3], h);
       case REACTIONS -> addReaction(s[1], s[3], s[5], h);
+      case FakeDiscordWebhooks.LIST, FakeDiscordWebhooks.CREATE, FakeDiscordWebhooks.EXECUTE ->
+          webhooks.answer(route, s, req, body, h, this::snowflakeNow, messages::add);
       default -> new Answer(204, h, null);
     };
     return f != null && ok.status < 300 ? new Answer(f.status, h, error(f.code, f.message)) : ok;
@@ -319,6 +322,9 @@ final class FakeDiscordRest {
     }
     if (FakeDiscordMembers.isMemberRoute(method, s)) {
       return MEMBER;
+    }
+    if (FakeDiscordWebhooks.route(method, s) != null) {
+      return FakeDiscordWebhooks.route(method, s);
     }
     if (s.length < 3 || !"channels".equals(s[0]) || !s[1].matches("[0-9]{17,20}")) {
       return null;
