@@ -51,6 +51,19 @@ public final class Addresses {
   public static final String DISCORD_WEBHOOK_POSTS = "bridge.discord.webhook.posts";
 
   /**
+   * Request, local only (direct Discord mode, webhook attribution): the same {@link WebhookPost},
+   * first to this node's shard side, which stores it and answers with its instance id; only then
+   * does the post leave. Discord's echo can come back on this node's gateway socket before a
+   * published message is processed (an event loop may read a socket before it runs the queued
+   * delivery), so the local copy must be stored first. The cluster-wide publish that follows
+   * carries {@link #WEBHOOK_POST_ORIGIN_HEADER}, and that instance skips it.
+   */
+  public static final String DISCORD_WEBHOOK_POSTS_LOCAL = "bridge.discord.webhook.posts.local";
+
+  /** On {@link #DISCORD_WEBHOOK_POSTS}: the shard-side instance that already stored the post. */
+  public static final String WEBHOOK_POST_ORIGIN_HEADER = "bridge-webhook-post-origin";
+
+  /**
    * Published (direct Discord mode): a {@link ChannelUpdate}, from a shard's holder for each
    * dispatch that changes which channels a guild has, or from the link holder answering a node
    * that starts ({@code SYNC} query). Every node's gateway keeps the channel index from them.

@@ -9,6 +9,7 @@ import dev.discordbridge.contract.EventName;
 import dev.discordbridge.contract.GatewayCommand;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * instead of risking a second post. Not thread-safe: the owner's context.
  */
 final class AttributedMessages {
+  /** How long a post waits for this node's shard side to store its announcement (then it goes out anyway). */
+  static final long ANNOUNCE_TIMEOUT_MS = 2_000;
   private static final Logger LOG = LoggerFactory.getLogger(AttributedMessages.class);
   /** A command older than this may have been tried by another node: look before posting. */
   static final long FIRST_TRY_MS = 5_000;
@@ -150,45 +153,71 @@ final class AttributedMessages {
       }
       attempted.put(nonce, Boolean.TRUE);
       hooks.executing(key, nonce, c.channelId(), System.currentTimeMillis());
+      WebhookPost post = new WebhookPost(c.channelId(), username, content,
+          c.actorUserId() == null ? "0" : c.actorUserId(), c.actorDisplayName(), c.actorAvatarUrl());
       // Before the post: shard holders then show its echo as the web user's message.
-      vertx.eventBus().publish(Addresses.DISCORD_WEBHOOK_POSTS, new WebhookPost(c.channelId(), username, content,
-          c.actorUserId() == null ? "0" : c.actorUserId(), c.actorDisplayName(), c.actorAvatarUrl()));
-      JsonObject body = new JsonObject().put("content", content).put("username", username)
-          .put("allowed_mentions", new JsonObject().put("parse", new JsonArray()));
-      if (c.actorAvatarUrl() != null) {
-        body.put("avatar_url", c.actorAvatarUrl());
-      }
-      RestRoute route = RestRoute.of(HttpMethod.POST, "/webhooks/" + hook.id() + "/" + hook.token() + "?wait=true"
-          + (thread ? "&thread_id=" + c.channelId() : ""));
-      return call.apply(route, body).transform(ar -> {
-        if (ar.succeeded() && ar.result().statusCode() == 404
-            && RestRateLimiter.json(ar.result()).getInteger("code", 0) == 10015) {
-          hooks.settled(key, nonce); // an unknown webhook posted nothing
-          hooks.forget(hookChannel, hook);
-          LOG.info("[trace {}] the bridge's webhook {} in channel {} was deleted; making it again", c.traceId(), hook.id(),
-              hookChannel);
-          return mayRecreate ? hooks.hookFor(hookChannel, c.traceId()).compose(again -> again == null
-              ? Future.succeededFuture(UpstreamAck.refused(DiscordErrors.unavailable("the channel's webhook was deleted")))
-              : execute(c, again, hookChannel, thread, content, nonce, false))
-              : settle.apply(c, route, ar, m -> new JsonObject());
-        }
-        return settle.apply(c, route, ar, m -> new JsonObject().put("messageId", m.getString("id"))).map(ack -> {
-          long at = System.currentTimeMillis();
-          if (ack.ok()) {
-            sent.record(nonce, c.channelId(), ack.result().getString("messageId"), at);
-            hooks.settled(key, nonce);
-            return ack;
+      return announce(post).compose(v -> post(c, hook, hookChannel, thread, content, username, nonce, mayRecreate));
+    });
+  }
+
+  /**
+   * This node's shard side stores the post first (its answer means it will recognise the echo,
+   * whatever the order in which its event loop reads the gateway socket and the bus), then every
+   * other node hears of it. Never fails: without the local answer the post still goes out.
+   */
+  private Future<Void> announce(WebhookPost post) {
+    return vertx.eventBus().<String>request(Addresses.DISCORD_WEBHOOK_POSTS_LOCAL, post,
+            new DeliveryOptions().setLocalOnly(true).setSendTimeout(ANNOUNCE_TIMEOUT_MS))
+        .map(m -> m.body())
+        .otherwise((String) null)
+        .map(origin -> {
+          DeliveryOptions options = new DeliveryOptions();
+          if (origin != null) {
+            options.addHeader(Addresses.WEBHOOK_POST_ORIGIN_HEADER, origin);
           }
-          SentMessages.Sent seen = sent.byNonce(nonce, at);
-          if (seen != null) {
-            hooks.settled(key, nonce);
-            return UpstreamAck.delivered(new JsonObject().put("messageId", seen.messageId()));
-          }
-          if (!ack.error().retryable() || ar.succeeded() && ar.result().statusCode() < 500) {
-            hooks.settled(key, nonce); // Discord answered: nothing was posted
-          }
-          return ack;
+          vertx.eventBus().publish(Addresses.DISCORD_WEBHOOK_POSTS, post, options);
+          return null;
         });
+  }
+
+  private Future<UpstreamAck> post(GatewayCommand c, Webhooks.Hook hook, String hookChannel, boolean thread,
+                                   String content, String username, String nonce, boolean mayRecreate) {
+    String key = Webhooks.key(hook.id(), c.channelId(), username, content);
+    JsonObject body = new JsonObject().put("content", content).put("username", username)
+        .put("allowed_mentions", new JsonObject().put("parse", new JsonArray()));
+    if (c.actorAvatarUrl() != null) {
+      body.put("avatar_url", c.actorAvatarUrl());
+    }
+    RestRoute route = RestRoute.of(HttpMethod.POST, "/webhooks/" + hook.id() + "/" + hook.token() + "?wait=true"
+        + (thread ? "&thread_id=" + c.channelId() : ""));
+    return call.apply(route, body).transform(ar -> {
+      if (ar.succeeded() && ar.result().statusCode() == 404
+          && RestRateLimiter.json(ar.result()).getInteger("code", 0) == 10015) {
+        hooks.settled(key, nonce); // an unknown webhook posted nothing
+        hooks.forget(hookChannel, hook);
+        LOG.info("[trace {}] the bridge's webhook {} in channel {} was deleted; making it again", c.traceId(), hook.id(),
+            hookChannel);
+        return mayRecreate ? hooks.hookFor(hookChannel, c.traceId()).compose(again -> again == null
+            ? Future.succeededFuture(UpstreamAck.refused(DiscordErrors.unavailable("the channel's webhook was deleted")))
+            : execute(c, again, hookChannel, thread, content, nonce, false))
+            : settle.apply(c, route, ar, m -> new JsonObject());
+      }
+      return settle.apply(c, route, ar, m -> new JsonObject().put("messageId", m.getString("id"))).map(ack -> {
+        long at = System.currentTimeMillis();
+        if (ack.ok()) {
+          sent.record(nonce, c.channelId(), ack.result().getString("messageId"), at);
+          hooks.settled(key, nonce);
+          return ack;
+        }
+        SentMessages.Sent seen = sent.byNonce(nonce, at);
+        if (seen != null) {
+          hooks.settled(key, nonce);
+          return UpstreamAck.delivered(new JsonObject().put("messageId", seen.messageId()));
+        }
+        if (!ack.error().retryable() || ar.succeeded() && ar.result().statusCode() < 500) {
+          hooks.settled(key, nonce); // Discord answered: nothing was posted
+        }
+        return ack;
       });
     });
   }

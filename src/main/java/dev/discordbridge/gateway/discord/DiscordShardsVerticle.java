@@ -67,6 +67,8 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   private final ShardStatuses statuses = new ShardStatuses();
   private final Map<Integer, Running> running = new HashMap<>();
   private final DispatchMapper mapper = new DispatchMapper();
+  /** Names this instance on the webhook announcements it already stored (Addresses.DISCORD_WEBHOOK_POSTS_LOCAL). */
+  private final String instanceId = dev.discordbridge.contract.Ids.newTraceId();
   private DiscordMetrics metrics;
   private final LogThrottle unmappedLog = new LogThrottle(10);
   /** Copies for the metrics scrape (another thread), refreshed every second. */
@@ -100,8 +102,16 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     metrics.shards(() -> heldGauge, () -> readyGauge);
     var statusConsumer = vertx.eventBus().<ShardStatus>consumer(Addresses.DISCORD_SHARD_STATUS, m -> remember(m.body()));
     var events = vertx.eventBus().<StreamEvent>consumer(Addresses.EVENTS, m -> observe(m.body()));
-    var posts = vertx.eventBus().<dev.discordbridge.bus.WebhookPost>consumer(Addresses.DISCORD_WEBHOOK_POSTS,
-        m -> mapper.expectWebhookPost(m.body()));
+    var posts = vertx.eventBus().<dev.discordbridge.bus.WebhookPost>consumer(Addresses.DISCORD_WEBHOOK_POSTS, m -> {
+      if (!instanceId.equals(m.headers().get(Addresses.WEBHOOK_POST_ORIGIN_HEADER))) {
+        mapper.expectWebhookPost(m.body());
+      }
+    });
+    var localPosts = vertx.eventBus().<dev.discordbridge.bus.WebhookPost>localConsumer(Addresses.DISCORD_WEBHOOK_POSTS_LOCAL,
+        m -> {
+          mapper.expectWebhookPost(m.body());
+          m.reply(instanceId);
+        });
     statusTimer = vertx.setPeriodic(STATUS_PERIOD_MS, id -> {
       running.keySet().forEach(this::publishStatus);
       republishReleased();
@@ -110,7 +120,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     });
     botBackoff = new Backoff(config.link().backoffBaseMs(), config.link().backoffMaxMs());
     fetchGatewayBot();
-    return Future.all(statusConsumer.completion(), events.completion(), posts.completion());
+    return Future.all(statusConsumer.completion(), events.completion(), posts.completion(), localPosts.completion());
   }
 
   @Override
