@@ -93,7 +93,7 @@ public record SignInConfig(String clientId, String clientSecret, URI publicBaseU
       throw new ConfigException("PUBLIC_BASE_URL must be an origin like https://bridge.example.com (no path), got \""
           + ConfigReader.shown(s) + "\"");
     }
-    if ("http".equals(uri.getScheme()) && !loopback(uri.getHost())) {
+    if ("http".equals(uri.getScheme()) && !ConfigReader.isLoopback(uri.getHost())) {
       throw new ConfigException("PUBLIC_BASE_URL must be https (http only on loopback: localhost, 127.0.0.1, [::1]), got \""
           + ConfigReader.shown(s) + "\"");
     }
@@ -111,9 +111,5 @@ public record SignInConfig(String clientId, String clientSecret, URI publicBaseU
     }
     throw new ConfigException("DISCORD_OAUTH_AUTHORIZE_URL must be an http:// or https:// URL without a query, got \""
         + ConfigReader.shown(s) + "\"");
-  }
-
-  private static boolean loopback(String host) {
-    return "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || "[::1]".equals(host) || "::1".equals(host);
   }
 }
