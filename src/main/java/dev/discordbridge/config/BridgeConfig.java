@@ -174,6 +174,11 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
   }
 
   /** The packaged conf/bridge.json: every default, in the one place defaults live. */
+  /** A loopback host written literally (localhost, 127.0.0.0/8, ::1): where a secret may travel over plain http/ws. */
+  public static boolean isLoopback(String host) {
+    return ConfigReader.isLoopback(host);
+  }
+
   public static JsonObject defaults() {
     try (InputStream in = BridgeConfig.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
       if (in == null) {

@@ -1,5 +1,6 @@
 package dev.discordbridge.gateway.discord;
 
+import dev.discordbridge.config.BridgeConfig;
 import java.net.URI;
 
 /** How the shard checks and shows gateway URLs and failures in its logs (never with a query or a token). */
@@ -24,9 +25,7 @@ final class GatewayUrls {
     if ("wss".equalsIgnoreCase(u.getScheme())) {
       return true;
     }
-    String h = u.getHost() == null ? "" : u.getHost().replaceAll("^\\[|\\]$", "");
-    return h.equalsIgnoreCase("localhost") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") || h.equals("::1")
-        || h.matches("(0{0,4}:){2,7}0{0,3}1");
+    return BridgeConfig.isLoopback(u.getHost());
   }
 
   /** A URL as logs may show it: scheme, host, port and path (the query holds nothing secret, but is noise). */
