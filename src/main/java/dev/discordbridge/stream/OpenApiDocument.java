@@ -26,7 +26,20 @@ public final class OpenApiDocument {
   public static final String RESOURCE = "openapi/openapi.yaml";
   private static final Pattern SCHEMA_FILE = Pattern.compile("(?:.*/)?schemas/([A-Za-z]+)\\.json$");
 
+  /** The served answer, bundled once per process (the document is a resource of the jar: it never changes). */
+  private static volatile String served;
+
   private OpenApiDocument() {}
+
+  /** {@link #load()} encoded as the body of {@code GET /api/openapi.json}, built once for every router instance. */
+  static String served() {
+    String s = served;
+    if (s == null) {
+      s = load().encode() + "\n";
+      served = s;
+    }
+    return s;
+  }
 
   /** Reads and bundles the description; throws when it is missing or not valid YAML (a build error). */
   public static JsonObject load() {

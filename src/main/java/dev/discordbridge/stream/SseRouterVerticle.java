@@ -223,7 +223,7 @@ public final class SseRouterVerticle extends VerticleBase {
     } else {
       OpsRoutes.refuse(router);
     }
-    String openApi = OpenApiDocument.load().encode() + "\n";
+    String openApi = OpenApiDocument.served();
     router.get("/api/openapi.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .end(openApi));
