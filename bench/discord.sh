@@ -23,4 +23,4 @@ client_cpu=1
 (( $(nproc) < 2 )) && client_cpu=0
 exec taskset -c "$client_cpu" java -Xms256m -Xmx2g -Dvertx.disableDnsResolver=true ${BENCH_JAVA_OPTS:-} \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  dev.discordbridge.gateway.discord.DiscordBench "${args[@]}"
+  dev.discordbridge.discord.DiscordBench "${args[@]}"

@@ -1,19 +1,19 @@
 package dev.discordbridge.app;
 
-import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.HazelcastIdentifyBudget;
+import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.HazelcastPacer;
 import dev.discordbridge.cluster.HazelcastShardRecords;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
 import dev.discordbridge.config.BridgeConfig;
-import dev.discordbridge.gateway.discord.DiscordRest;
-import dev.discordbridge.gateway.discord.DiscordRestCommands;
-import dev.discordbridge.gateway.discord.DiscordShardsVerticle;
-import dev.discordbridge.gateway.discord.GatewayBot;
-import dev.discordbridge.gateway.discord.IdentifyGate;
-import dev.discordbridge.gateway.discord.LocalIdentifyGate;
-import dev.discordbridge.gateway.discord.PacedIdentifyGate;
+import dev.discordbridge.discord.DiscordRest;
+import dev.discordbridge.discord.DiscordRestCommands;
+import dev.discordbridge.discord.rest.GatewayBot;
+import dev.discordbridge.discord.shard.DiscordShardsVerticle;
+import dev.discordbridge.discord.shard.IdentifyGate;
+import dev.discordbridge.discord.shard.LocalIdentifyGate;
+import dev.discordbridge.discord.shard.PacedIdentifyGate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

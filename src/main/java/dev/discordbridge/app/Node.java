@@ -4,12 +4,12 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.BusCodecs;
 import dev.discordbridge.bus.ClusterStatus;
+import dev.discordbridge.bus.CommandDrain;
 import dev.discordbridge.bus.NodeShutdown;
 import dev.discordbridge.cluster.ClusterSetup;
 import dev.discordbridge.cluster.HazelcastLinkLease;
 import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
-import dev.discordbridge.bus.CommandDrain;
 import dev.discordbridge.command.CommandDispatcherVerticle;
 import dev.discordbridge.command.CommandJournal;
 import dev.discordbridge.command.CommandQueueVerticle;
@@ -20,10 +20,12 @@ import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.config.Role;
 import dev.discordbridge.contract.StreamEvent;
 import dev.discordbridge.contract.StreamEventCodec;
-import dev.discordbridge.gateway.GatewayVerticle;
-import dev.discordbridge.gateway.discord.DiscordShardsVerticle;
+import dev.discordbridge.discord.shard.DiscordShardsVerticle;
+import dev.discordbridge.edge.AdminVerticle;
+import dev.discordbridge.edge.EdgeVerticle;
 import dev.discordbridge.legacy.LegacyBridgeVerticle;
 import dev.discordbridge.legacy.LegacyPresenceVerticle;
+import dev.discordbridge.link.LinkVerticle;
 import dev.discordbridge.ops.JsonLimits;
 import dev.discordbridge.ops.Metrics;
 import dev.discordbridge.ratelimit.BucketStoreVerticle;
@@ -31,8 +33,6 @@ import dev.discordbridge.ratelimit.HazelcastBucketStore;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import dev.discordbridge.sim.SharedHubLog;
 import dev.discordbridge.sim.SimulatedHub;
-import dev.discordbridge.stream.AdminVerticle;
-import dev.discordbridge.stream.SseRouterVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -49,10 +49,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -306,7 +306,7 @@ public final class Node {
           cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandQueueVerticle.defaultBreaker(),
           journal(vertx, config, cluster, hub)))
           .compose(id -> deploy(vertx, config, Role.COMMAND_DISPATCHER, () -> new CommandDispatcherVerticle(config)));
-      Future<String> gateway = deploy(vertx, config, Role.GATEWAY, () -> new GatewayVerticle(config, lease))
+      Future<String> gateway = deploy(vertx, config, Role.GATEWAY, () -> new LinkVerticle(config, lease, Upstreams.of(config)))
           .compose(id -> config.direct() ? deployOne(vertx, "discord-shards",
               () -> new DiscordShardsVerticle(config, DirectWiring.of(vertx, config, cluster))) : Future.succeededFuture(id));
       // The legacy bridge answers frames in every instance; its node-wide state has one owner.
@@ -314,12 +314,12 @@ public final class Node {
           ? deploy(vertx, config, Role.LEGACY_BRIDGE, LegacyBridgeVerticle::new)
               .compose(id -> vertx.deployVerticle(new LegacyPresenceVerticle()))
           : Future.succeededFuture("legacy-bridge disabled");
-      var router = new SseRouterVerticle.PortHolder();
+      var router = new EdgeVerticle.PortHolder();
       Integer adminPort = config.listeners().adminPort();
       Future<String> admin = adminPort == null ? Future.succeededFuture("no admin port")
           : deployOne(vertx, "admin port", () -> new AdminVerticle(config));
       return Future.all(rateLimiter, dispatcher, gateway, legacy, admin)
-          .compose(v -> deploy(vertx, config, Role.SSE_ROUTER, () -> new SseRouterVerticle(config, router)))
+          .compose(v -> deploy(vertx, config, Role.SSE_ROUTER, () -> new EdgeVerticle(config, router)))
           .map(routerDeployment -> {
             log.info("bridge node {} listening on port {} ({}{}) (cluster: {}, roles: {}, legacy socket: {}): open {}",
                 config.node().id(), router.port(), config.listeners().tls() ? "https, h2 and http/1.1" : "http/1.1",

@@ -63,7 +63,7 @@ class JsonLogLinesTest {
   @Test
   void rolesComeFromThePackageAndLibrariesAreLib() throws Exception {
     var ctx = configured();
-    assertEquals("sse-router", line(ctx, event(ctx, "dev.discordbridge.stream.Fanout", null, Map.of())).getString("role"));
+    assertEquals("sse-router", line(ctx, event(ctx, "dev.discordbridge.edge.sse.Fanout", null, Map.of())).getString("role"));
     assertEquals("sim-hub", line(ctx, event(ctx, "dev.discordbridge.sim.SimulatedHub", null, Map.of())).getString("role"));
     assertEquals("app", line(ctx, event(ctx, "dev.discordbridge.app.Node", null, Map.of())).getString("role"));
     assertEquals("lib", line(ctx, event(ctx, "io.vertx.core.Vertx", null, Map.of())).getString("role"));

@@ -1,0 +1,294 @@
+package dev.discordbridge.discord.shard;
+
+import dev.discordbridge.discord.rest.GatewayUrls;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.zip.DataFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket of a {@link ShardSession}: waits for Hello, heartbeats (the first after
+ * {@code interval × random}, then every interval; a beat due with the previous one unacknowledged
+ * means a zombie link), sends Identify (once the gate allows) or Resume, inflates
+ * {@code zlib-stream} messages, paces its sends ({@link GatewaySendLimiter}) and turns each
+ * opcode into a call on its session. Once its session has moved on, it ignores everything.
+ */
+final class ShardConnection {
+  private static final Logger log = LoggerFactory.getLogger(ShardConnection.class);
+  private static final long MIN_HEARTBEAT_MS = 10;
+  /** Discord's limit on a payload sent to the gateway. */
+  static final int MAX_PAYLOAD_BYTES = 4096;
+
+  private record Outgoing(String text, Promise<Void> sent) {}
+
+  private final ShardSession session;
+  private final ShardOptions options;
+  private final WebSocket ws;
+  private final boolean resume;
+  private final GatewaySendLimiter limiter = new GatewaySendLimiter();
+  private final ZlibStreamInflater inflater;
+  private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+  private long helloTimer = -1;
+  private long heartbeatTimer = -1;
+  private long drainTimer = -1;
+  private long heartbeatMs;
+  private boolean helloSeen;
+  private boolean awaitingAck;
+  private boolean proven;
+  private boolean stopped;
+  private String lastError;
+  private Long previousSeq;
+
+  ShardConnection(ShardSession session, WebSocket ws, boolean resume) {
+    this.session = session;
+    this.options = session.options;
+    this.ws = ws;
+    this.resume = resume;
+    this.inflater = options.compress() ? new ZlibStreamInflater(options.maxMessageBytes()) : null;
+  }
+
+  void open() {
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(this::onBinary);
+    ws.exceptionHandler(err -> {
+      if (!(err instanceof io.vertx.core.http.HttpClosedException)) {
+        lastError = GatewayUrls.describe(err); // reported once, with the close that follows
+      }
+    });
+    ws.closeHandler(v -> onClosed());
+    long timeout = options.helloTimeoutMs();
+    helloTimer = session.vertx.setTimer(timeout, id -> abandon(ConnectionEnd.RECONNECT, "no Hello within " + timeout + " ms"));
+  }
+
+  /** A resume was sent here and neither RESUMED nor READY came. */
+  boolean resumeUnproven() {
+    return resume && !proven;
+  }
+
+  /** The seq of the last dispatch this connection delivered, or null. */
+  Long previousSeq() {
+    return previousSeq;
+  }
+
+  void previousSeq(long seq) {
+    previousSeq = seq;
+  }
+
+  void proven() {
+    proven = true;
+  }
+
+  /** Stops timers and pending sends; the socket itself is closed by {@link #close} or already gone. */
+  void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    session.vertx.cancelTimer(helloTimer);
+    session.vertx.cancelTimer(heartbeatTimer);
+    session.vertx.cancelTimer(drainTimer);
+    if (inflater != null) {
+      inflater.close();
+    }
+    Outgoing o;
+    while ((o = queue.poll()) != null) {
+      o.sent().tryFail("the gateway connection closed before the payload could be sent");
+    }
+  }
+
+  Future<Void> close(short code, String reason) {
+    return ws.isClosed() ? Future.succeededFuture() : ws.close(code, reason);
+  }
+
+  /**
+   * Sends a payload that is not a heartbeat, within the send limit (queued when over it). One over
+   * {@link #MAX_PAYLOAD_BYTES} is refused here: Discord would close the connection for it.
+   */
+  Future<Void> send(JsonObject payload) {
+    if (stopped) {
+      return Future.failedFuture("the gateway connection is closed");
+    }
+    String text = payload.encode();
+    int bytes = text.length() > MAX_PAYLOAD_BYTES / 4 ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length : 0;
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      return Future.failedFuture(new IllegalArgumentException("gateway payload (op " + payload.getValue("op") + ") of "
+          + bytes + " bytes not sent: Discord accepts at most " + MAX_PAYLOAD_BYTES + " bytes"));
+    }
+    var out = new Outgoing(text, Promise.promise());
+    queue.add(out);
+    drain();
+    return out.sent().future();
+  }
+
+  private void drain() {
+    drainTimer = -1;
+    while (!stopped && !queue.isEmpty()) {
+      long now = now();
+      if (!limiter.tryAcquire(now)) {
+        drainTimer = session.vertx.setTimer(limiter.waitMs(now), id -> drain());
+        return;
+      }
+      Outgoing o = queue.poll();
+      ws.writeTextMessage(o.text()).onComplete(o.sent());
+    }
+  }
+
+  // ---- heartbeats ----
+
+  private void beat() {
+    if (stopped) {
+      return;
+    }
+    if (awaitingAck) {
+      abandon(ConnectionEnd.RECONNECT, "no heartbeat ACK within " + heartbeatMs + " ms (zombie connection)");
+      return;
+    }
+    awaitingAck = true;
+    sendHeartbeat();
+    heartbeatTimer = session.vertx.setTimer(heartbeatMs, id -> beat());
+  }
+
+  private void sendHeartbeat() {
+    limiter.heartbeat(now());
+    ws.writeTextMessage(new JsonObject().put("op", 1).put("d", session.lastSeq()).encode());
+  }
+
+  // ---- from Discord ----
+
+  private void onBinary(Buffer data) {
+    if (stopped) {
+      return;
+    }
+    if (inflater == null) {
+      log.warn("shard {}: binary message without compression ignored", session.shardId());
+      return;
+    }
+    String text;
+    try {
+      text = inflater.push(data);
+    } catch (DataFormatException e) {
+      abandon(ConnectionEnd.RECONNECT, "unreadable zlib-stream: " + e.getMessage());
+      return;
+    }
+    if (text != null) {
+      onText(text);
+    }
+  }
+
+  private void onText(String text) {
+    if (stopped || !session.isCurrent(this)) {
+      return;
+    }
+    JsonObject payload;
+    try {
+      payload = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      log.warn("shard {}: a gateway payload that is not a JSON object ignored ({} chars)", session.shardId(), text.length());
+      return;
+    }
+    Integer op = payload.getValue("op") instanceof Number n ? n.intValue() : null;
+    if (op == null) {
+      log.warn("shard {}: a gateway payload without op ignored", session.shardId());
+      return;
+    }
+    switch (op) {
+      case 0 -> session.dispatch(this, payload.getString("t"), dispatchData(payload), payload.getValue("s"));
+      case 1 -> sendHeartbeat();
+      case 7 -> abandon(ConnectionEnd.RECONNECT_NOW, "Discord asked to reconnect (op 7)");
+      case 9 -> abandon(Boolean.TRUE.equals(payload.getValue("d")) ? ConnectionEnd.RECONNECT_NOW
+          : ConnectionEnd.IDENTIFY_LATER, "invalid session (op 9, resumable " + payload.getValue("d") + ")");
+      case 10 -> onHello(payload.getValue("d") instanceof JsonObject d ? d : new JsonObject());
+      case 11 -> awaitingAck = false;
+      default -> log.debug("shard {}: op {} ignored", session.shardId(), op);
+    }
+  }
+
+  private static JsonObject dispatchData(JsonObject payload) {
+    return payload.getValue("d") instanceof JsonObject d ? d : new JsonObject();
+  }
+
+  private void onHello(JsonObject d) {
+    if (helloSeen) {
+      return;
+    }
+    helloSeen = true;
+    session.vertx.cancelTimer(helloTimer);
+    long interval = d.getValue("heartbeat_interval") instanceof Number n ? n.longValue() : 41_250;
+    heartbeatMs = Math.max(MIN_HEARTBEAT_MS, interval);
+    long first = (long) Math.floor(heartbeatMs * options.nextRandom());
+    heartbeatTimer = first <= 0 ? -1 : session.vertx.setTimer(first, id -> beat());
+    if (first <= 0) {
+      beat();
+    }
+    if (resume) {
+      session.setState(ShardState.RESUMING, "resuming session " + session.sessionId());
+      send(new JsonObject().put("op", 6).put("d", new JsonObject()
+          .put("token", options.token())
+          .put("session_id", session.sessionId())
+          .put("seq", session.lastSeq())));
+    } else {
+      session.setState(ShardState.IDENTIFYING, "waiting to identify");
+      session.gate.acquire(options.shardId()).onComplete(ar -> session.context.runOnContext(v -> identify(ar)));
+    }
+  }
+
+  private void identify(AsyncResult<Void> granted) {
+    if (stopped || !session.isCurrent(this)) {
+      return;
+    }
+    if (granted.failed()) {
+      abandon(ConnectionEnd.REFUSED, "Identify not allowed: " + granted.cause().getMessage());
+      return;
+    }
+    session.setState(ShardState.IDENTIFYING, "identify sent");
+    send(new JsonObject().put("op", 2).put("d", new JsonObject()
+        .put("token", options.token())
+        .put("intents", options.intents())
+        .put("properties", new JsonObject()
+            .put("os", System.getProperty("os.name", "linux").toLowerCase(java.util.Locale.ROOT))
+            .put("browser", "discord-bridge")
+            .put("device", "discord-bridge"))
+        .put("shard", new io.vertx.core.json.JsonArray().add(options.shardId()).add(options.shardCount()))));
+  }
+
+  private void onClosed() {
+    if (stopped || !session.isCurrent(this)) {
+      return;
+    }
+    Short code = ws.closeStatusCode();
+    Integer c = code == null ? null : code.intValue();
+    String reason = ws.closeReason();
+    String why = CloseCodes.describe(c) + (reason == null || reason.isBlank() ? "" : " \"" + clip(reason) + "\"")
+        + (lastError == null ? "" : " after " + lastError);
+    session.ended(this, switch (CloseCodes.action(c)) {
+      case FATAL -> ConnectionEnd.FATAL;
+      case NEW_SESSION -> ConnectionEnd.NEW_SESSION;
+      case RESUME -> ConnectionEnd.RECONNECT;
+    }, why);
+  }
+
+  /** The bridge ends this socket (zombie, op 7, op 9, no Hello); the session is kept resumable unless Discord said otherwise. */
+  private void abandon(ConnectionEnd end, String why) {
+    if (stopped || !session.isCurrent(this)) {
+      return;
+    }
+    session.ended(this, end, why);
+    close(CloseCodes.RESUME_LATER, "reconnecting");
+  }
+
+  private static String clip(String s) {
+    String clean = s.replaceAll("\\p{Cntrl}", " ");
+    return clean.length() > 120 ? clean.substring(0, 120) : clean;
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+}
