@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what the tests need, then runs every test.
 #   unit + integration tests (surefire), browser and multi-JVM cluster tests (failsafe),
-#   a smoke-size run of the fan-out benchmark so it cannot rot, and the deployment tests
+#   smoke-size runs of the fan-out benchmarks (hub mode, and direct mode with permissions on and off)
+#   so they cannot rot, and the deployment tests
 #   (scripts/deploy-test.sh: the Dockerfile built and run with podman, compose, Kubernetes manifests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,8 @@ mvn -B -ntp verify
 if [ -f bench/run.sh ]; then
   echo "== benchmark smoke run"
   bash bench/run.sh --smoke
+  echo "== direct-mode fan-out smoke run (permissions on and off)"
+  bash bench/discord.sh --fanout --smoke --no-build
 fi
 
 # The image, compose and Kubernetes checks (docs/deploy.md): podman, debootstrap and the rest are

@@ -9,14 +9,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Small blocking helpers for the benchmark's main thread (never called on an event loop). */
-final class Bench {
+public final class Bench {
   private Bench() {}
 
-  static <T> T await(Future<T> f, long seconds) throws Exception {
+  public static <T> T await(Future<T> f, long seconds) throws Exception {
     return await(f.toCompletionStage().toCompletableFuture(), seconds);
   }
 
-  static <T> T await(java.util.concurrent.CompletableFuture<T> f, long seconds) throws Exception {
+  public static <T> T await(java.util.concurrent.CompletableFuture<T> f, long seconds) throws Exception {
     try {
       return f.get(seconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -36,13 +36,13 @@ final class Bench {
   }
 
   /** A port free on 127.0.0.1 right now (the server binds it a moment later). */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (var s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
     }
   }
 
-  static void sleepUntil(long benchNanos) {
+  public static void sleepUntil(long benchNanos) {
     long wait;
     while ((wait = benchNanos - BenchEvents.now()) > 0) {
       java.util.concurrent.locks.LockSupport.parkNanos(wait);

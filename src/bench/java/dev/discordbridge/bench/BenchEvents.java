@@ -8,7 +8,7 @@ import java.time.format.DateTimeFormatter;
  * section 1) whose 100-character content carries a marker {@code bench#<seq>#<sentNanos>#}, so a
  * client can tell which event arrived and when it was sent without any per-event map.
  */
-final class BenchEvents {
+public final class BenchEvents {
   private BenchEvents() {}
 
   static final int CONTENT_LENGTH = 100;
@@ -26,21 +26,27 @@ final class BenchEvents {
   private static final long ORIGIN = System.nanoTime();
 
   /** Monotonic nanoseconds since this JVM started the benchmark; never negative. */
-  static long now() {
+  public static long now() {
     return System.nanoTime() - ORIGIN;
   }
 
   /** The event as a hub sends it (the {@code event} object of an {@code event} frame). */
   static String eventJson(long seq, long sentNanos) {
-    var content = new StringBuilder(CONTENT_LENGTH).append("bench#").append(seq).append('#').append(sentNanos).append('#');
-    while (content.length() < CONTENT_LENGTH) {
-      content.append('x');
-    }
+    String content = content(seq, sentNanos);
     return "{\"id\":\"evt_bench_" + seq + "\",\"name\":\"messageCreate\",\"guildId\":\"" + GUILD_ID
         + "\",\"channelId\":\"" + CHANNEL_ID + "\",\"occurredAt\":\"" + ISO_MILLIS.format(java.time.Instant.now())
         + "\",\"data\":{\"messageId\":\"" + (MESSAGE_ID_BASE + seq) + "\",\"author\":{\"id\":\"" + AUTHOR_ID
         + "\",\"username\":\"bench\"},\"content\":\"" + content + "\"},\"trace\":{\"traceId\":\""
         + String.format("%016x%016x", 0xbe0cL, seq + 1) + "\"}}";
+  }
+
+  /** The {@value #CONTENT_LENGTH}-character content with the marker {@code bench#<seq>#<sentNanos>#}. */
+  public static String content(long seq, long sentNanos) {
+    var content = new StringBuilder(CONTENT_LENGTH).append("bench#").append(seq).append('#').append(sentNanos).append('#');
+    while (content.length() < CONTENT_LENGTH) {
+      content.append('x');
+    }
+    return content.toString();
   }
 
   /**

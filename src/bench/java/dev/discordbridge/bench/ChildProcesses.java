@@ -12,25 +12,25 @@ import java.util.concurrent.TimeUnit;
  * after a grace period), on a normal stop and from a shutdown hook; their ids are also written to
  * a file so that bench/run.sh can end them should this JVM itself be killed.
  */
-final class ChildProcesses {
+public final class ChildProcesses {
   private static final List<ProcessHandle> started = new ArrayList<>();
   private static Path pidFile;
 
   private ChildProcesses() {}
 
-  static synchronized void install(Path file) {
+  public static synchronized void install(Path file) {
     pidFile = file;
     write();
     Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::stopAll, "bench-cleanup"));
   }
 
-  static synchronized void add(Process p) {
+  public static synchronized void add(Process p) {
     started.add(p.toHandle());
     write();
   }
 
   /** Ends {@code p} and its descendants: TERM, then KILL after {@code graceSeconds}. */
-  static void stop(Process p, int graceSeconds) {
+  public static void stop(Process p, int graceSeconds) {
     ProcessHandle h = p.toHandle();
     List<ProcessHandle> children = h.descendants().toList();
     h.destroy();
@@ -54,7 +54,7 @@ final class ChildProcesses {
     }
   }
 
-  static synchronized void stopAll() {
+  public static synchronized void stopAll() {
     for (ProcessHandle h : List.copyOf(started)) {
       List<ProcessHandle> children = h.descendants().toList();
       h.destroy();

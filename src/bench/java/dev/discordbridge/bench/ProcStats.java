@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** CPU time and resident memory of a process, read from Linux's /proc. */
-final class ProcStats {
+public final class ProcStats {
   private ProcStats() {}
 
   private static final long CLOCK_TICKS = clockTicks();
 
   /** utime + stime of {@code pid} in microseconds (resolution: one clock tick, usually 10 ms). */
-  static long cpuMicros(long pid) {
+  public static long cpuMicros(long pid) {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
     // The command name (field 2) is in parentheses and may hold spaces: split after the last ')'.
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
@@ -71,7 +71,7 @@ final class ProcStats {
   }
 
   /** VmRSS of {@code pid} in KiB. */
-  static long rssKb(long pid) {
+  public static long rssKb(long pid) {
     for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
       if (line.startsWith("VmRSS:")) {
         return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);

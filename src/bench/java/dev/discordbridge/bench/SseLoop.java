@@ -28,21 +28,21 @@ import org.HdrHistogram.Histogram;
  * records the receipt. All stream state is touched on the loop thread only; the counters read by
  * other threads are volatile, and everything else is handed over through tasks.
  */
-final class SseLoop implements Runnable, AutoCloseable {
+public final class SseLoop implements Runnable, AutoCloseable {
 
   /** How stream {@code i} is requested (the full request bytes), and when it counts as open. */
-  record StreamSpec(InetSocketAddress address, IntFunction<byte[]> request, boolean readyOnEvent) {}
+  public record StreamSpec(InetSocketAddress address, IntFunction<byte[]> request, boolean readyOnEvent) {}
 
   /**
    * @param got per measured event, how many streams received it
    * @param lastNanos per measured event, when the last of those streams received it
    * @param streamsShort streams that missed at least one measured event
    */
-  record Result(Histogram latencyMicros, int[] got, long[] lastNanos, int streamsAlive, int streamsShort,
+  public record Result(Histogram latencyMicros, int[] got, long[] lastNanos, int streamsAlive, int streamsShort,
                 int disconnects, int resets) {}
 
   /** Every loop thread's name starts with this (the load generator's CPU split reads it). */
-  static final String THREAD_PREFIX = "sse-loop-";
+  public static final String THREAD_PREFIX = "sse-loop-";
 
   private static final int EVT_NONE = 0;
   private static final int EVT_READY = 1;
@@ -90,7 +90,17 @@ final class SseLoop implements Runnable, AutoCloseable {
 
   private final long batchNanos;
 
-  SseLoop(String name, long batchMicros) throws IOException {
+  /** {@link #delivered}, for callers outside the package. */
+  public long deliveredSoFar() {
+    return delivered;
+  }
+
+  /** {@link #measuredReceived}, for callers outside the package. */
+  public long measuredReceivedSoFar() {
+    return measuredReceived;
+  }
+
+  public SseLoop(String name, long batchMicros) throws IOException {
     this.batchNanos = batchMicros * 1000;
     selector = Selector.open();
     thread = new Thread(this, name);
@@ -160,7 +170,7 @@ final class SseLoop implements Runnable, AutoCloseable {
   }
 
   /** Opens one stream per index, at most {@code window} connecting at a time; completes when all are open. */
-  CompletableFuture<Void> open(int[] indices, StreamSpec spec, int window) {
+  public CompletableFuture<Void> open(int[] indices, StreamSpec spec, int window) {
     var p = new CompletableFuture<Void>();
     onLoop(() -> {
       this.opening = p;
@@ -472,7 +482,7 @@ final class SseLoop implements Runnable, AutoCloseable {
   // ---- Runs
 
   /** Starts a measured run: events {@code from .. from+count-1} are tracked per event and per stream. */
-  CompletableFuture<Void> beginRun(long from, int count) {
+  public CompletableFuture<Void> beginRun(long from, int count) {
     return onLoop(() -> {
       measuredFrom = from;
       measuredCount = count;
@@ -488,7 +498,7 @@ final class SseLoop implements Runnable, AutoCloseable {
   }
 
   /** Ends the run and hands its figures over (after which late receipts are not tracked). */
-  CompletableFuture<Result> endRun() {
+  public CompletableFuture<Result> endRun() {
     return onLoop(() -> {
       int alive = 0;
       int shortOf = 0;
@@ -511,7 +521,7 @@ final class SseLoop implements Runnable, AutoCloseable {
   }
 
   /** How many streams have received at least one event with seq {@code >= seq}. */
-  CompletableFuture<Integer> streamsReached(long seq) {
+  public CompletableFuture<Integer> streamsReached(long seq) {
     return onLoop(() -> {
       int n = 0;
       for (Stream s : streams) {
@@ -523,7 +533,7 @@ final class SseLoop implements Runnable, AutoCloseable {
     });
   }
 
-  static Histogram newHistogram() {
+  public static Histogram newHistogram() {
     return new Histogram(60_000_000L, 3);
   }
 

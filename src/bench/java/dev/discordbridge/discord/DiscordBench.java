@@ -79,7 +79,7 @@ public final class DiscordBench {
     env.put("SSE_MAX_STREAMS_PER_USER", "100000");
     BridgeProcess bridge = BridgeProcess.start("discord-bench", BridgeProcess.freePort(), env);
     try {
-      new ProcessBuilder("taskset", "-pc", "0", Long.toString(bridge.pid())).start().waitFor();
+      new ProcessBuilder("taskset", "-a", "-pc", "0", Long.toString(bridge.pid())).start().waitFor();
       bridge.awaitLine("listening on port").get(120, TimeUnit.SECONDS);
       awaitReady(bridge);
       String token = new Authenticator(vertx, new BridgeConfig.Auth(SECRET, null, "HS256", false, false))
