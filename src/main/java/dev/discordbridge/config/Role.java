@@ -1,5 +1,6 @@
 package dev.discordbridge.config;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -8,17 +9,17 @@ import java.util.Locale;
  * log under the role, and how many instances a node may run.
  */
 public enum Role {
-  GATEWAY("gateway", 1),
-  SSE_ROUTER("stream", 64),
-  COMMAND_DISPATCHER("command", 64),
-  RATE_LIMITER("ratelimit", 64),
-  LEGACY_BRIDGE("legacy", 64);
+  GATEWAY(1, "link", "discord"),
+  SSE_ROUTER(64, "edge"),
+  COMMAND_DISPATCHER(64, "command"),
+  RATE_LIMITER(64, "ratelimit"),
+  LEGACY_BRIDGE(64, "legacy");
 
-  private final String packageName;
+  private final List<String> packageNames;
   private final int maxInstances;
 
-  Role(String packageName, int maxInstances) {
-    this.packageName = packageName;
+  Role(int maxInstances, String... packageNames) {
+    this.packageNames = List.of(packageNames);
     this.maxInstances = maxInstances;
   }
 
@@ -36,10 +37,14 @@ public enum Role {
     return "VERTICLES_" + name() + "_INSTANCES";
   }
 
-  /** The role whose classes live in {@code packageName} (the segment after dev.discordbridge), or null. */
+  /**
+   * The role whose classes live in {@code packageName} (the segment after dev.discordbridge), or
+   * null: the link holder and direct mode's Discord classes log as {@code gateway}, the public
+   * port's as {@code sse-router}, so log filters keep working across the package names.
+   */
   public static Role ofPackage(String packageName) {
     for (Role r : values()) {
-      if (r.packageName.equals(packageName)) {
+      if (r.packageNames.contains(packageName)) {
         return r;
       }
     }
