@@ -3,6 +3,7 @@ package dev.discordbridge.discord.shard;
 import dev.discordbridge.discord.rest.GatewayUrls;
 import dev.discordbridge.link.Backoff;
 import dev.discordbridge.link.ResumeAttempts;
+import dev.discordbridge.link.UpstreamUrl;
 import dev.discordbridge.ops.LogThrottle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -11,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
@@ -176,15 +176,8 @@ public final class ShardSession {
     URI base = resume && !resumeViaBase ? URI.create(resumeUrl) : options.gatewayUrl();
     URI url = options.connectUrl(base);
     setState(ShardState.CONNECTING, GatewayUrls.shown(url));
-    boolean ssl = "wss".equalsIgnoreCase(url.getScheme());
-    var connectOptions = new WebSocketConnectOptions()
-        .setHost(url.getHost())
-        .setPort(url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80)
-        .setSsl(ssl)
-        .setURI(url.getRawPath() + "?" + url.getRawQuery())
-        .setTimeout(options.helloTimeoutMs());
     int attempt = ++generation;
-    client.connect(connectOptions).onComplete(ar -> {
+    client.connect(UpstreamUrl.connectOptions(url, options.helloTimeoutMs())).onComplete(ar -> {
       if (attempt != generation || !running) {
         if (ar.succeeded()) {
           ar.result().close(CloseCodes.RESUME_LATER, "superseded");

@@ -12,6 +12,7 @@ import dev.discordbridge.link.LinkMetrics;
 import dev.discordbridge.link.LinkState;
 import dev.discordbridge.link.SessionPosition;
 import dev.discordbridge.link.Upstream;
+import dev.discordbridge.link.UpstreamUrl;
 import dev.discordbridge.ops.LogThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +20,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,14 +134,7 @@ public final class HubLink implements Upstream {
     attempted = true;
     setState(LinkState.CONNECTING);
     URI url = settings.gatewayUrl();
-    boolean ssl = "wss".equalsIgnoreCase(url.getScheme());
-    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-    var options = new WebSocketConnectOptions()
-        .setHost(url.getHost())
-        .setPort(url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80)
-        .setSsl(ssl)
-        .setURI(url.getRawQuery() == null ? path : path + "?" + url.getRawQuery())
-        .setTimeout(settings.helloTimeoutMs())
+    var options = UpstreamUrl.connectOptions(url, settings.helloTimeoutMs())
         .addHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + settings.linkToken());
     int attempt = ++generation;
     client.connect(options).onComplete(ar -> {
