@@ -40,8 +40,13 @@ final class ShardConnection {
     /** Completes, on the session's context, when this shard may Identify (fails when it may not). */
     Future<Void> identifyTurn();
 
-    /** One op 0 from {@code c}, with its raw {@code s}. */
-    void dispatch(ShardConnection c, String type, JsonObject d, Object s);
+    /**
+     * One op 0 from {@code c}, with its raw {@code s} and the seq of the last dispatch {@code c}
+     * delivered (null before the first).
+     *
+     * @return the seq of this dispatch when it was delivered, else null
+     */
+    Long dispatch(ShardConnection c, String type, JsonObject d, Object s, Long previousSeq);
 
     /** {@code c} ended (closed by Discord, or by the bridge just after this call). */
     void ended(ShardConnection c, ConnectionEnd end, String why);
@@ -64,6 +69,7 @@ final class ShardConnection {
   private boolean helloSeen;
   private boolean stopped;
   private String lastError;
+  /** The seq of the last dispatch this connection delivered, or null. */
   private Long previousSeq;
 
   ShardConnection(Vertx vertx, ShardOptions options, WebSocket ws, String resumeSession, Owner owner) {
@@ -88,15 +94,6 @@ final class ShardConnection {
     ws.closeHandler(v -> onClosed());
     long timeout = options.helloTimeoutMs();
     helloTimer = vertx.setTimer(timeout, id -> abandon(ConnectionEnd.RECONNECT, "no Hello within " + timeout + " ms"));
-  }
-
-  /** The seq of the last dispatch this connection delivered, or null. */
-  Long previousSeq() {
-    return previousSeq;
-  }
-
-  void previousSeq(long seq) {
-    previousSeq = seq;
   }
 
   /** Stops timers and pending sends; the socket itself is closed by {@link #close} or already gone. */
@@ -200,7 +197,10 @@ final class ShardConnection {
       return;
     }
     switch (op) {
-      case 0 -> owner.dispatch(this, payload.getString("t"), dispatchData(payload), payload.getValue("s"));
+      case 0 -> {
+        Long delivered = owner.dispatch(this, payload.getString("t"), dispatchData(payload), payload.getValue("s"), previousSeq);
+        previousSeq = delivered == null ? previousSeq : delivered;
+      }
       case 1 -> sendHeartbeat();
       case 7 -> abandon(ConnectionEnd.RECONNECT_NOW, "Discord asked to reconnect (op 7)");
       case 9 -> abandon(Boolean.TRUE.equals(payload.getValue("d")) ? ConnectionEnd.RECONNECT_NOW

@@ -324,8 +324,8 @@ public final class ShardSession {
     }
 
     @Override
-    public void dispatch(ShardConnection c, String type, JsonObject d, Object s) {
-      ShardSession.this.dispatch(c, type, d, s);
+    public Long dispatch(ShardConnection c, String type, JsonObject d, Object s, Long previousSeq) {
+      return c == connection ? ShardSession.this.dispatch(type, d, s, previousSeq) : null;
     }
 
     @Override
@@ -335,16 +335,16 @@ public final class ShardSession {
   };
 
   /**
-   * One op 0 from {@code c}: READY and RESUMED change the state; a repeat is skipped; an {@code s}
-   * that cannot be a position ({@link DispatchSeq}) never becomes one.
+   * One op 0 from the current connection: READY and RESUMED change the state; a repeat is skipped;
+   * an {@code s} that cannot be a position ({@link DispatchSeq}) never becomes one.
+   *
+   * @param previous the seq of the connection's last delivered dispatch, or null
+   * @return the seq to remember as the connection's last delivered dispatch, or null
    */
-  private void dispatch(ShardConnection c, String type, JsonObject d, Object s) {
-    if (c != connection) {
-      return;
-    }
+  private Long dispatch(String type, JsonObject d, Object s, Long previous) {
     boolean ready = "READY".equals(type);
     boolean newSession = ready && (sessionId == null || !sessionId.equals(d.getString("session_id")));
-    DispatchSeq.Verdict verdict = DispatchSeq.judge(s, newSession ? null : lastSeq, c.previousSeq());
+    DispatchSeq.Verdict verdict = DispatchSeq.judge(s, newSession ? null : lastSeq, previous);
     Long seq = DispatchSeq.safe(s);
     switch (verdict) {
       case UNSAFE -> {
@@ -353,15 +353,15 @@ public final class ShardSession {
         if (sessionId != null) {
           listener.onReset(shardId(), "a " + type + " dispatch with an unusable seq was dropped: events may have been missed");
         }
-        return;
+        return null;
       }
       case REPEAT -> {
         log.debug("shard {}: dispatch {} seq {} already delivered (last {}), skipped", shardId(), type, seq, lastSeq);
-        return;
+        return null;
       }
       case BACK -> {
         listener.onSeqAnomaly(shardId(), "back");
-        seqLog(type, "seq went back from " + c.previousSeq() + " to " + seq
+        seqLog(type, "seq went back from " + previous + " to " + seq
             + ": delivered; resuming from " + seq + " from now on");
       }
       default -> { }
@@ -370,13 +370,10 @@ public final class ShardSession {
       ready(d, seq);
     } else if (sessionId == null) {
       log.warn("shard {}: dispatch {} before READY ignored", shardId(), type);
-      return;
+      return null;
     } else if (seq != null) {
       lastSeq = seq;
       publish();
-    }
-    if (seq != null) {
-      c.previousSeq(seq);
     }
     if ("RESUMED".equals(type)) {
       attempts.proven();
@@ -385,6 +382,7 @@ public final class ShardSession {
       setState(ShardState.READY, "resumed session " + sessionId);
     }
     listener.onDispatch(shardId(), type, d, seq == null ? -1 : seq, sessionId);
+    return seq;
   }
 
   private void seqLog(String type, String what) {
