@@ -43,6 +43,15 @@ public final class Backoff {
     }
   }
 
+  /**
+   * The delay after a refusal that waiting will not fix soon (a rejected token, an Identify not
+   * allowed): from the cap, and never below the base.
+   */
+  public long afterRefusal() {
+    saturate();
+    return Math.max(jitter.baseMs(), next());
+  }
+
   /** After a stable connection the next failure starts from the base again. */
   public void reset() {
     attempt = 0;

@@ -2,15 +2,14 @@ package dev.discordbridge.link;
 
 /**
  * The hub session the link resumes, across sockets: its id, the seq of the last accepted event
- * (the resume position), the seq of the last event frame (valid or not: what a gap or a step
- * back is measured against; an invalid event must not move the position), and how many resumes
- * in a row failed.
+ * (the resume position), and the seq of the last event frame (valid or not: what a gap or a step
+ * back is measured against; an invalid event must not move the position). How many resumes in a
+ * row failed is {@link ResumeAttempts}.
  */
 public final class ResumePoint {
   private String sessionId;
   private Long lastSeq;
   private Long lastFrameSeq;
-  private int failedResumes;
 
   public String sessionId() {
     return sessionId;
@@ -40,7 +39,6 @@ public final class ResumePoint {
     sessionId = id;
     lastSeq = null;
     lastFrameSeq = null;
-    failedResumes = 0;
   }
 
   public void forget() {
@@ -54,17 +52,8 @@ public final class ResumePoint {
     return previous;
   }
 
-  /** An event was accepted at {@code seq}: the resume position, and a resume proven. */
+  /** An event was accepted at {@code seq}: the resume position. */
   public void accepted(long seq) {
     lastSeq = seq;
-    failedResumes = 0;
-  }
-
-  public void resumeProven() {
-    failedResumes = 0;
-  }
-
-  public int resumeFailed() {
-    return ++failedResumes;
   }
 }

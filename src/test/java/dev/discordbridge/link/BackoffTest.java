@@ -77,6 +77,14 @@ class BackoffTest {
   }
 
   @Test
+  void afterARefusalTheDelayComesFromTheCapAndNeverFallsBelowTheBase() {
+    assertEquals(5_000, new Backoff(100, 5_000, () -> 0.999_999_999).afterRefusal());
+    var low = new Backoff(100, 5_000, () -> 0.0);
+    assertEquals(100, low.afterRefusal(), "a zero draw still waits the base");
+    assertEquals(100, low.afterRefusal());
+  }
+
+  @Test
   void rejectsNonsenseBounds() {
     assertThrows(IllegalArgumentException.class, () -> new Backoff(0, 10));
     assertThrows(IllegalArgumentException.class, () -> new Backoff(100, 10));

@@ -15,7 +15,6 @@ import dev.discordbridge.discord.DispatchMapper;
 import dev.discordbridge.discord.SentMessages;
 import dev.discordbridge.discord.rest.GatewayBot;
 import dev.discordbridge.link.Backoff;
-import dev.discordbridge.link.UpstreamException;
 import dev.discordbridge.ops.LogThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -87,8 +86,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   private long startedAt;
   private long roundTimer = -1;
   private long statusTimer = -1;
-  private long botTimer = -1;
-  private Backoff botBackoff;
+  private GatewayBotStart startUp;
   private boolean stopping;
 
   /** A shard this node runs: its session and the pipe to the link holder. */
@@ -124,8 +122,9 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
       heldGauge = running.size();
       readyGauge = (int) running.values().stream().filter(r -> r.session().state() == ShardState.READY).count();
     });
-    botBackoff = new Backoff(config.link().backoffBaseMs(), config.link().backoffMaxMs());
-    fetchGatewayBot();
+    startUp = new GatewayBotStart(vertx, rest, config.discord(),
+        new Backoff(config.link().backoffBaseMs(), config.link().backoffMaxMs()), nodeId, wiring::shardCount, this::build);
+    startUp.run();
     return Future.all(statusConsumer.completion(), events.completion(), posts.completion(), localPosts.completion());
   }
 
@@ -134,66 +133,14 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
     stopping = true;
     vertx.cancelTimer(roundTimer);
     vertx.cancelTimer(statusTimer);
-    vertx.cancelTimer(botTimer);
+    if (startUp != null) {
+      startUp.cancel();
+    }
     List<Future<Void>> released = new java.util.ArrayList<>();
     for (ShardSlot slot : slots) {
       released.add(slot.release(0));
     }
     return Future.all(released).transform(v -> rest.close());
-  }
-
-  // ---- start-up: what Discord says about the bot ----
-
-  private void fetchGatewayBot() {
-    rest.gatewayBot().onComplete(ar -> {
-      if (stopping) {
-        return;
-      }
-      if (ar.succeeded()) {
-        setUp(ar.result());
-        return;
-      }
-      boolean refused = ar.cause() instanceof UpstreamException;
-      long delay = refused ? botBackoff.ceiling(Integer.MAX_VALUE) : botBackoff.next();
-      if (refused) {
-        // Nothing works without a valid token: say so where operators look (the link status, /health/ready).
-        vertx.eventBus().publish(Addresses.DISCORD_SHARD_STATUS, new ShardStatus(0, 1, nodeId, "failed",
-            "Discord refused the bot token (HTTP 401 on /gateway/bot): reset it on the Bot page of the Developer "
-                + "Portal, set DISCORD_BOT_TOKEN and restart", null, null, null, false));
-      }
-      String why = refused ? ar.cause().getMessage() : Unreachable.describe(ar.cause());
-      if (!refused) {
-        // Say where operators look why nothing connects (DNS, refused, TLS, timeout) until it does.
-        vertx.eventBus().publish(Addresses.DISCORD_SHARD_STATUS, new ShardStatus(0, 1, nodeId, "backoff",
-            "Discord cannot be reached: GET /gateway/bot: " + why, null, null, null, false));
-      }
-      log.warn("GET /gateway/bot failed: {}; retrying in {} ms", why, delay);
-      botTimer = vertx.setTimer(delay, id -> fetchGatewayBot());
-    });
-  }
-
-  /** One shard count for the cluster: the first node's; a node that would use another says so and uses it. */
-  private void setUp(GatewayBot bot) {
-    DiscordConfig discord = config.discord();
-    int proposed = discord.shards() != null ? discord.shards() : Math.max(1, bot.shards());
-    wiring.shardCount(proposed).onComplete(ar -> {
-      if (stopping) {
-        return;
-      }
-      if (ar.failed()) {
-        long delay = botBackoff.next();
-        log.warn("could not read the cluster's Discord shard count ({}); retrying in {} ms", ar.cause().getMessage(), delay);
-        botTimer = vertx.setTimer(delay, id -> setUp(bot));
-        return;
-      }
-      int count = ar.result();
-      if (count != proposed) {
-        log.warn("the cluster runs {} Discord shard(s); this node would have used {} ({}): using the cluster's. "
-                + "The count changes only when every node has stopped", count, proposed,
-            discord.shards() != null ? "DISCORD_SHARDS" : "Discord's recommendation now");
-      }
-      build(bot, count);
-    });
   }
 
   private void build(GatewayBot bot, int count) {

@@ -1,9 +1,11 @@
 package dev.discordbridge.discord.shard;
 
 import dev.discordbridge.discord.rest.GatewayUrls;
+import dev.discordbridge.link.Heartbeat;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.DecodeException;
@@ -14,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket of a {@link ShardSession}: waits for Hello, heartbeats (the first after
- * {@code interval × random}, then every interval; a beat due with the previous one unacknowledged
- * means a zombie link), sends Identify (once the gate allows) or Resume, inflates
+ * One WebSocket of a {@link ShardSession}: waits for Hello, heartbeats ({@link Heartbeat}: the
+ * first after {@code interval × random}, then every interval; a beat due with the previous one
+ * unacknowledged means a zombie link), sends Identify (once the gate allows) or Resume, inflates
  * {@code zlib-stream} messages, paces its sends ({@link GatewaySendLimiter}) and turns each
- * opcode into a call on its session. Once its session has moved on, it ignores everything.
+ * opcode into a call on its {@link Owner}. Once its session has moved on, it ignores everything.
  */
 final class ShardConnection {
   private static final Logger log = LoggerFactory.getLogger(ShardConnection.class);
@@ -26,32 +28,59 @@ final class ShardConnection {
   /** Discord's limit on a payload sent to the gateway. */
   static final int MAX_PAYLOAD_BYTES = 4096;
 
+  /** The session that holds the socket, as the socket sees it (implemented by {@link ShardSession}). */
+  interface Owner {
+    boolean isCurrent(ShardConnection c);
+
+    /** The last sequence number received in the session (heartbeat {@code d}, Resume {@code seq}). */
+    Long lastSeq();
+
+    void state(ShardState next, String why);
+
+    /** Completes, on the session's context, when this shard may Identify (fails when it may not). */
+    Future<Void> identifyTurn();
+
+    /**
+     * One op 0 from {@code c}, with its raw {@code s} and the seq of the last dispatch {@code c}
+     * delivered (null before the first).
+     *
+     * @return the seq of this dispatch when it was delivered, else null
+     */
+    Long dispatch(ShardConnection c, String type, JsonObject d, Object s, Long previousSeq);
+
+    /** {@code c} ended (closed by Discord, or by the bridge just after this call). */
+    void ended(ShardConnection c, ConnectionEnd end, String why);
+  }
+
   private record Outgoing(String text, Promise<Void> sent) {}
 
-  private final ShardSession session;
+  private final Vertx vertx;
   private final ShardOptions options;
   private final WebSocket ws;
-  private final boolean resume;
+  private final Owner owner;
+  /** The session this socket resumes, or null when it Identifies. */
+  private final String resumeSession;
   private final GatewaySendLimiter limiter = new GatewaySendLimiter();
   private final ZlibStreamInflater inflater;
   private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+  private final Heartbeat heartbeat;
   private long helloTimer = -1;
-  private long heartbeatTimer = -1;
   private long drainTimer = -1;
-  private long heartbeatMs;
   private boolean helloSeen;
-  private boolean awaitingAck;
-  private boolean proven;
   private boolean stopped;
   private String lastError;
+  /** The seq of the last dispatch this connection delivered, or null. */
   private Long previousSeq;
 
-  ShardConnection(ShardSession session, WebSocket ws, boolean resume) {
-    this.session = session;
-    this.options = session.options;
+  ShardConnection(Vertx vertx, ShardOptions options, WebSocket ws, String resumeSession, Owner owner) {
+    this.vertx = vertx;
+    this.options = options;
     this.ws = ws;
-    this.resume = resume;
+    this.resumeSession = resumeSession;
+    this.owner = owner;
     this.inflater = options.compress() ? new ZlibStreamInflater(options.maxMessageBytes()) : null;
+    this.heartbeat = new Heartbeat(Heartbeat.Timers.of(vertx), this::sendHeartbeat,
+        ms -> abandon(ConnectionEnd.RECONNECT, "no heartbeat ACK within " + ms + " ms (zombie connection)"));
   }
 
   void open() {
@@ -64,25 +93,7 @@ final class ShardConnection {
     });
     ws.closeHandler(v -> onClosed());
     long timeout = options.helloTimeoutMs();
-    helloTimer = session.vertx.setTimer(timeout, id -> abandon(ConnectionEnd.RECONNECT, "no Hello within " + timeout + " ms"));
-  }
-
-  /** A resume was sent here and neither RESUMED nor READY came. */
-  boolean resumeUnproven() {
-    return resume && !proven;
-  }
-
-  /** The seq of the last dispatch this connection delivered, or null. */
-  Long previousSeq() {
-    return previousSeq;
-  }
-
-  void previousSeq(long seq) {
-    previousSeq = seq;
-  }
-
-  void proven() {
-    proven = true;
+    helloTimer = vertx.setTimer(timeout, id -> abandon(ConnectionEnd.RECONNECT, "no Hello within " + timeout + " ms"));
   }
 
   /** Stops timers and pending sends; the socket itself is closed by {@link #close} or already gone. */
@@ -91,9 +102,9 @@ final class ShardConnection {
       return;
     }
     stopped = true;
-    session.vertx.cancelTimer(helloTimer);
-    session.vertx.cancelTimer(heartbeatTimer);
-    session.vertx.cancelTimer(drainTimer);
+    vertx.cancelTimer(helloTimer);
+    heartbeat.stop();
+    vertx.cancelTimer(drainTimer);
     if (inflater != null) {
       inflater.close();
     }
@@ -132,7 +143,7 @@ final class ShardConnection {
     while (!stopped && !queue.isEmpty()) {
       long now = now();
       if (!limiter.tryAcquire(now)) {
-        drainTimer = session.vertx.setTimer(limiter.waitMs(now), id -> drain());
+        drainTimer = vertx.setTimer(limiter.waitMs(now), id -> drain());
         return;
       }
       Outgoing o = queue.poll();
@@ -142,22 +153,9 @@ final class ShardConnection {
 
   // ---- heartbeats ----
 
-  private void beat() {
-    if (stopped) {
-      return;
-    }
-    if (awaitingAck) {
-      abandon(ConnectionEnd.RECONNECT, "no heartbeat ACK within " + heartbeatMs + " ms (zombie connection)");
-      return;
-    }
-    awaitingAck = true;
-    sendHeartbeat();
-    heartbeatTimer = session.vertx.setTimer(heartbeatMs, id -> beat());
-  }
-
   private void sendHeartbeat() {
     limiter.heartbeat(now());
-    ws.writeTextMessage(new JsonObject().put("op", 1).put("d", session.lastSeq()).encode());
+    ws.writeTextMessage(new JsonObject().put("op", 1).put("d", owner.lastSeq()).encode());
   }
 
   // ---- from Discord ----
@@ -167,7 +165,7 @@ final class ShardConnection {
       return;
     }
     if (inflater == null) {
-      log.warn("shard {}: binary message without compression ignored", session.shardId());
+      log.warn("shard {}: binary message without compression ignored", options.shardId());
       return;
     }
     String text;
@@ -183,30 +181,33 @@ final class ShardConnection {
   }
 
   private void onText(String text) {
-    if (stopped || !session.isCurrent(this)) {
+    if (stopped || !owner.isCurrent(this)) {
       return;
     }
     JsonObject payload;
     try {
       payload = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      log.warn("shard {}: a gateway payload that is not a JSON object ignored ({} chars)", session.shardId(), text.length());
+      log.warn("shard {}: a gateway payload that is not a JSON object ignored ({} chars)", options.shardId(), text.length());
       return;
     }
     Integer op = payload.getValue("op") instanceof Number n ? n.intValue() : null;
     if (op == null) {
-      log.warn("shard {}: a gateway payload without op ignored", session.shardId());
+      log.warn("shard {}: a gateway payload without op ignored", options.shardId());
       return;
     }
     switch (op) {
-      case 0 -> session.dispatch(this, payload.getString("t"), dispatchData(payload), payload.getValue("s"));
+      case 0 -> {
+        Long delivered = owner.dispatch(this, payload.getString("t"), dispatchData(payload), payload.getValue("s"), previousSeq);
+        previousSeq = delivered == null ? previousSeq : delivered;
+      }
       case 1 -> sendHeartbeat();
       case 7 -> abandon(ConnectionEnd.RECONNECT_NOW, "Discord asked to reconnect (op 7)");
       case 9 -> abandon(Boolean.TRUE.equals(payload.getValue("d")) ? ConnectionEnd.RECONNECT_NOW
           : ConnectionEnd.IDENTIFY_LATER, "invalid session (op 9, resumable " + payload.getValue("d") + ")");
       case 10 -> onHello(payload.getValue("d") instanceof JsonObject d ? d : new JsonObject());
-      case 11 -> awaitingAck = false;
-      default -> log.debug("shard {}: op {} ignored", session.shardId(), op);
+      case 11 -> heartbeat.acked();
+      default -> log.debug("shard {}: op {} ignored", options.shardId(), op);
     }
   }
 
@@ -219,35 +220,31 @@ final class ShardConnection {
       return;
     }
     helloSeen = true;
-    session.vertx.cancelTimer(helloTimer);
+    vertx.cancelTimer(helloTimer);
     long interval = d.getValue("heartbeat_interval") instanceof Number n ? n.longValue() : 41_250;
-    heartbeatMs = Math.max(MIN_HEARTBEAT_MS, interval);
-    long first = (long) Math.floor(heartbeatMs * options.nextRandom());
-    heartbeatTimer = first <= 0 ? -1 : session.vertx.setTimer(first, id -> beat());
-    if (first <= 0) {
-      beat();
-    }
-    if (resume) {
-      session.setState(ShardState.RESUMING, "resuming session " + session.sessionId());
+    long heartbeatMs = Math.max(MIN_HEARTBEAT_MS, interval);
+    heartbeat.start(heartbeatMs, (long) Math.floor(heartbeatMs * options.nextRandom()));
+    if (resumeSession != null) {
+      owner.state(ShardState.RESUMING, "resuming session " + resumeSession);
       send(new JsonObject().put("op", 6).put("d", new JsonObject()
           .put("token", options.token())
-          .put("session_id", session.sessionId())
-          .put("seq", session.lastSeq())));
+          .put("session_id", resumeSession)
+          .put("seq", owner.lastSeq())));
     } else {
-      session.setState(ShardState.IDENTIFYING, "waiting to identify");
-      session.gate.acquire(options.shardId()).onComplete(ar -> session.context.runOnContext(v -> identify(ar)));
+      owner.state(ShardState.IDENTIFYING, "waiting to identify");
+      owner.identifyTurn().onComplete(this::identify);
     }
   }
 
   private void identify(AsyncResult<Void> granted) {
-    if (stopped || !session.isCurrent(this)) {
+    if (stopped || !owner.isCurrent(this)) {
       return;
     }
     if (granted.failed()) {
       abandon(ConnectionEnd.REFUSED, "Identify not allowed: " + granted.cause().getMessage());
       return;
     }
-    session.setState(ShardState.IDENTIFYING, "identify sent");
+    owner.state(ShardState.IDENTIFYING, "identify sent");
     send(new JsonObject().put("op", 2).put("d", new JsonObject()
         .put("token", options.token())
         .put("intents", options.intents())
@@ -259,7 +256,7 @@ final class ShardConnection {
   }
 
   private void onClosed() {
-    if (stopped || !session.isCurrent(this)) {
+    if (stopped || !owner.isCurrent(this)) {
       return;
     }
     Short code = ws.closeStatusCode();
@@ -267,7 +264,7 @@ final class ShardConnection {
     String reason = ws.closeReason();
     String why = CloseCodes.describe(c) + (reason == null || reason.isBlank() ? "" : " \"" + clip(reason) + "\"")
         + (lastError == null ? "" : " after " + lastError);
-    session.ended(this, switch (CloseCodes.action(c)) {
+    owner.ended(this, switch (CloseCodes.action(c)) {
       case FATAL -> ConnectionEnd.FATAL;
       case NEW_SESSION -> ConnectionEnd.NEW_SESSION;
       case RESUME -> ConnectionEnd.RECONNECT;
@@ -276,10 +273,10 @@ final class ShardConnection {
 
   /** The bridge ends this socket (zombie, op 7, op 9, no Hello); the session is kept resumable unless Discord said otherwise. */
   private void abandon(ConnectionEnd end, String why) {
-    if (stopped || !session.isCurrent(this)) {
+    if (stopped || !owner.isCurrent(this)) {
       return;
     }
-    session.ended(this, end, why);
+    owner.ended(this, end, why);
     close(CloseCodes.RESUME_LATER, "reconnecting");
   }
 

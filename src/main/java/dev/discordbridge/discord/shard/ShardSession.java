@@ -2,6 +2,8 @@ package dev.discordbridge.discord.shard;
 
 import dev.discordbridge.discord.rest.GatewayUrls;
 import dev.discordbridge.link.Backoff;
+import dev.discordbridge.link.ResumeAttempts;
+import dev.discordbridge.link.UpstreamUrl;
 import dev.discordbridge.ops.LogThrottle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * (through the {@link IdentifyGate}) or Resumes, reconnects with jittered backoff, falls back
  * from the resume URL to the gateway URL, starts a new session when Discord refuses the old one
  * (telling the listener: events may have been lost), and stops for good on the fatal close codes.
- * Each socket is a {@link ShardConnection} (Hello, heartbeats, opcodes). The listener sees every
+ * Each socket is a {@link ShardConnection} (Hello, heartbeats, opcodes), which sees the session
+ * through {@link ShardConnection.Owner} only. The listener sees every
  * dispatch of a session once, in order, even across a replay.
  *
  * <p>All state lives on the context that created the session; public methods may be called from
@@ -48,13 +50,14 @@ public final class ShardSession {
     void onState(int shardId, ShardState state, String detail);
   }
 
-  final Vertx vertx;
-  final Context context;
-  final ShardOptions options;
-  final IdentifyGate gate;
+  private final Vertx vertx;
+  private final Context context;
+  private final ShardOptions options;
+  private final IdentifyGate gate;
   private final Listener listener;
   private final WebSocketClient client;
   private final Backoff backoff;
+  private final ResumeAttempts attempts;
   private final LogThrottle seqLog = new LogThrottle(5);
 
   private volatile ShardState state = ShardState.STOPPED;
@@ -64,7 +67,6 @@ public final class ShardSession {
   private Long lastSeq;
   private String resumeUrl;
   private boolean resumeViaBase;
-  private int failedResumes;
   private boolean running;
   private int generation;
   private long reconnectTimer = -1;
@@ -78,6 +80,7 @@ public final class ShardSession {
     this.gate = gate;
     this.listener = listener;
     this.backoff = new Backoff(options.backoffBaseMs(), options.backoffMaxMs(), options::nextRandom);
+    this.attempts = new ResumeAttempts(options.maxFailedResumes());
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(options.maxMessageBytes())
         .setMaxMessageSize(options.maxMessageBytes())
@@ -173,15 +176,8 @@ public final class ShardSession {
     URI base = resume && !resumeViaBase ? URI.create(resumeUrl) : options.gatewayUrl();
     URI url = options.connectUrl(base);
     setState(ShardState.CONNECTING, GatewayUrls.shown(url));
-    boolean ssl = "wss".equalsIgnoreCase(url.getScheme());
-    var connectOptions = new WebSocketConnectOptions()
-        .setHost(url.getHost())
-        .setPort(url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80)
-        .setSsl(ssl)
-        .setURI(url.getRawPath() + "?" + url.getRawQuery())
-        .setTimeout(options.helloTimeoutMs());
     int attempt = ++generation;
-    client.connect(connectOptions).onComplete(ar -> {
+    client.connect(UpstreamUrl.connectOptions(url, options.helloTimeoutMs())).onComplete(ar -> {
       if (attempt != generation || !running) {
         if (ar.succeeded()) {
           ar.result().close(CloseCodes.RESUME_LATER, "superseded");
@@ -189,7 +185,8 @@ public final class ShardSession {
       } else if (ar.failed()) {
         connectFailed(resume, url, ar.cause());
       } else {
-        connection = new ShardConnection(this, ar.result(), resume);
+        attempts.begin(resume);
+        connection = new ShardConnection(vertx, options, ar.result(), resume ? sessionId : null, owner);
         connection.open();
       }
     });
@@ -210,7 +207,7 @@ public final class ShardSession {
   }
 
   /** {@code c} ended (closed by Discord, or by the bridge just after this call): decide what comes next. */
-  void ended(ShardConnection c, ConnectionEnd end, String why) {
+  private void ended(ShardConnection c, ConnectionEnd end, String why) {
     if (c != connection) {
       return;
     }
@@ -219,7 +216,8 @@ public final class ShardSession {
     if (!running) {
       return;
     }
-    if ((end == ConnectionEnd.RECONNECT || end == ConnectionEnd.RECONNECT_NOW) && c.resumeUnproven()) {
+    // A resume that neither RESUMED nor READY proved counts as failed.
+    if (attempts.ended(end == ConnectionEnd.RECONNECT || end == ConnectionEnd.RECONNECT_NOW)) {
       resumeFailed();
     }
     switch (end) {
@@ -238,8 +236,7 @@ public final class ShardSession {
         delayed(min + (long) (options.nextRandom() * (options.invalidSessionMaxMs() - min)), why);
       }
       case REFUSED -> {
-        backoff.saturate();
-        delayed(Math.max(options.backoffBaseMs(), backoff.next()), why);
+        delayed(backoff.afterRefusal(), why);
       }
       case RECONNECT_NOW -> {
         log.info("shard {}: {}; reconnecting now", shardId(), why);
@@ -260,10 +257,9 @@ public final class ShardSession {
   }
 
   private void resumeFailed() {
-    failedResumes++;
-    if (failedResumes >= options.maxFailedResumes() && sessionId != null) {
-      log.warn("shard {}: giving up session {} after {} failed resumes in a row", shardId(), sessionId, failedResumes);
-      forget(failedResumes + " resumes in a row failed");
+    if (attempts.exhausted() && sessionId != null) {
+      log.warn("shard {}: giving up session {} after {} failed resumes in a row", shardId(), sessionId, attempts.failed());
+      forget(attempts.failed() + " resumes in a row failed");
     }
   }
 
@@ -274,7 +270,7 @@ public final class ShardSession {
     lastSeq = null;
     resumeUrl = null;
     resumeViaBase = false;
-    failedResumes = 0;
+    attempts.reset();
     publish();
     if (lost != null) {
       listener.onSessionLost(shardId());
@@ -304,30 +300,51 @@ public final class ShardSession {
 
   // ---- what a connection reports ----
 
-  boolean isCurrent(ShardConnection c) {
-    return c == connection;
-  }
+  private final ShardConnection.Owner owner = new ShardConnection.Owner() {
+    @Override
+    public boolean isCurrent(ShardConnection c) {
+      return c == connection;
+    }
 
-  /** The last sequence number received in this session (heartbeat {@code d}, Resume {@code seq}). */
-  Long lastSeq() {
-    return lastSeq;
-  }
+    @Override
+    public Long lastSeq() {
+      return lastSeq;
+    }
 
-  String sessionId() {
-    return sessionId;
-  }
+    @Override
+    public void state(ShardState next, String why) {
+      setState(next, why);
+    }
+
+    @Override
+    public Future<Void> identifyTurn() {
+      Promise<Void> turn = Promise.promise();
+      gate.acquire(shardId()).onComplete(ar -> context.runOnContext(v -> turn.handle(ar)));
+      return turn.future();
+    }
+
+    @Override
+    public Long dispatch(ShardConnection c, String type, JsonObject d, Object s, Long previousSeq) {
+      return c == connection ? ShardSession.this.dispatch(type, d, s, previousSeq) : null;
+    }
+
+    @Override
+    public void ended(ShardConnection c, ConnectionEnd end, String why) {
+      ShardSession.this.ended(c, end, why);
+    }
+  };
 
   /**
-   * One op 0 from {@code c}: READY and RESUMED change the state; a repeat is skipped; an {@code s}
-   * that cannot be a position ({@link DispatchSeq}) never becomes one.
+   * One op 0 from the current connection: READY and RESUMED change the state; a repeat is skipped;
+   * an {@code s} that cannot be a position ({@link DispatchSeq}) never becomes one.
+   *
+   * @param previous the seq of the connection's last delivered dispatch, or null
+   * @return the seq to remember as the connection's last delivered dispatch, or null
    */
-  void dispatch(ShardConnection c, String type, JsonObject d, Object s) {
-    if (c != connection) {
-      return;
-    }
+  private Long dispatch(String type, JsonObject d, Object s, Long previous) {
     boolean ready = "READY".equals(type);
     boolean newSession = ready && (sessionId == null || !sessionId.equals(d.getString("session_id")));
-    DispatchSeq.Verdict verdict = DispatchSeq.judge(s, newSession ? null : lastSeq, c.previousSeq());
+    DispatchSeq.Verdict verdict = DispatchSeq.judge(s, newSession ? null : lastSeq, previous);
     Long seq = DispatchSeq.safe(s);
     switch (verdict) {
       case UNSAFE -> {
@@ -336,39 +353,36 @@ public final class ShardSession {
         if (sessionId != null) {
           listener.onReset(shardId(), "a " + type + " dispatch with an unusable seq was dropped: events may have been missed");
         }
-        return;
+        return null;
       }
       case REPEAT -> {
         log.debug("shard {}: dispatch {} seq {} already delivered (last {}), skipped", shardId(), type, seq, lastSeq);
-        return;
+        return null;
       }
       case BACK -> {
         listener.onSeqAnomaly(shardId(), "back");
-        seqLog(type, "seq went back from " + c.previousSeq() + " to " + seq
+        seqLog(type, "seq went back from " + previous + " to " + seq
             + ": delivered; resuming from " + seq + " from now on");
       }
       default -> { }
     }
     if (ready) {
-      ready(c, d, seq);
+      ready(d, seq);
     } else if (sessionId == null) {
       log.warn("shard {}: dispatch {} before READY ignored", shardId(), type);
-      return;
+      return null;
     } else if (seq != null) {
       lastSeq = seq;
       publish();
     }
-    if (seq != null) {
-      c.previousSeq(seq);
-    }
     if ("RESUMED".equals(type)) {
-      c.proven();
-      failedResumes = 0;
+      attempts.proven();
       backoff.reset();
       log.info("shard {}: session {} resumed at seq {}", shardId(), sessionId, lastSeq);
       setState(ShardState.READY, "resumed session " + sessionId);
     }
     listener.onDispatch(shardId(), type, d, seq == null ? -1 : seq, sessionId);
+    return seq;
   }
 
   private void seqLog(String type, String what) {
@@ -382,21 +396,20 @@ public final class ShardSession {
     return v.length() > 40 ? v.substring(0, 40) + "..." : v;
   }
 
-  private void ready(ShardConnection c, JsonObject d, Long seq) {
+  private void ready(JsonObject d, Long seq) {
     sessionId = d.getString("session_id");
     String url = d.getString("resume_gateway_url");
     resumeUrl = GatewayUrls.validResumeUrl(url) ? url : options.gatewayUrl().toString();
     lastSeq = seq == null ? 0 : seq;
     resumeViaBase = false;
-    failedResumes = 0;
+    attempts.proven();
     backoff.reset();
-    c.proven();
     publish();
     log.info("shard {}/{}: session {} ready", shardId(), options.shardCount(), sessionId);
     setState(ShardState.READY, "session " + sessionId);
   }
 
-  void setState(ShardState next, String why) {
+  private void setState(ShardState next, String why) {
     if (next == state && java.util.Objects.equals(why, detail)) {
       return;
     }

@@ -3,45 +3,43 @@ package dev.discordbridge.link.hub;
 import dev.discordbridge.bus.UpstreamAck;
 import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.GatewayCommand;
+import dev.discordbridge.contract.LinkFrame;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.contract.Text;
 import dev.discordbridge.link.Backoff;
 import dev.discordbridge.link.EventIdWindow;
 import dev.discordbridge.link.LinkMetrics;
 import dev.discordbridge.link.LinkState;
-import dev.discordbridge.link.ResumePoint;
 import dev.discordbridge.link.SessionPosition;
 import dev.discordbridge.link.Upstream;
+import dev.discordbridge.link.UpstreamUrl;
 import dev.discordbridge.ops.LogThrottle;
-import dev.discordbridge.ops.TraceLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub link (CONTRACT section 1, the bridge's side) as an {@link Upstream}: connection
- * attempts with backoff, the resume position across sockets, failed resumes, pending acks.
- * Each socket is one {@link HubSession} (handshake, heartbeats, zombie detection, frames).
+ * The hub link (CONTRACT section 1, the bridge's side) as an {@link Upstream}: its state,
+ * connection attempts with backoff, and pending acks. Each socket is one {@link HubSession}
+ * (handshake, heartbeats, zombie detection, frames), which sees the link through
+ * {@link HubSession.Owner}; the session across sockets (resume position, failed resumes, events
+ * accepted) is the {@link HubInbound}.
  */
 public final class HubLink implements Upstream {
   private static final Logger log = LoggerFactory.getLogger(HubLink.class);
 
-  final Vertx vertx;
-  final BridgeConfig.Link settings;
-  final LinkMetrics metrics;
-  final EventIdWindow seen;
-  final Listener listener;
-  final ResumePoint position = new ResumePoint();
-  final PendingAcks pending;
-  private final LogThrottle dropLog = new LogThrottle(5);
-  private final LogThrottle noteLog = new LogThrottle(5);
+  private final Vertx vertx;
+  private final BridgeConfig.Link settings;
+  private final LinkMetrics metrics;
+  private final Listener listener;
+  private final HubInbound inbound;
+  private final PendingAcks pending;
   private final Backoff backoff;
   private final WebSocketClient client;
 
@@ -57,9 +55,10 @@ public final class HubLink implements Upstream {
     this.vertx = vertx;
     this.settings = config.link();
     this.metrics = metrics;
-    this.seen = seen;
     this.listener = listener;
     this.backoff = new Backoff(settings.backoffBaseMs(), settings.backoffMaxMs());
+    LogThrottle noteLog = new LogThrottle(5);
+    this.inbound = new HubInbound(metrics, seen, listener, settings::forwardsUnknown, settings.maxFailedResumes(), noteLog);
     this.pending = new PendingAcks(vertx, config.command().attemptTimeoutMs(), noteLog);
     // Above LINK_MAX_FRAME_BYTES Vert.x drops a (fragmented) message and reports it, but Netty
     // closes the socket (1009) on one frame that large: the failed-resume limit breaks that loop.
@@ -76,7 +75,7 @@ public final class HubLink implements Upstream {
     }
     running = true;
     if (resumeFrom != null) {
-      position.resumeAt(resumeFrom);
+      inbound.resumeAt(resumeFrom);
     }
     backoff.reset();
     connect();
@@ -118,11 +117,7 @@ public final class HubLink implements Upstream {
 
   @Override
   public Status status() {
-    return new Status(state, position.snapshot(), reconnects, pending.size(), null);
-  }
-
-  LinkState state() {
-    return state;
+    return new Status(state, inbound.snapshot(), reconnects, pending.size(), null);
   }
 
   // ---- connection life cycle ----
@@ -139,14 +134,7 @@ public final class HubLink implements Upstream {
     attempted = true;
     setState(LinkState.CONNECTING);
     URI url = settings.gatewayUrl();
-    boolean ssl = "wss".equalsIgnoreCase(url.getScheme());
-    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-    var options = new WebSocketConnectOptions()
-        .setHost(url.getHost())
-        .setPort(url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80)
-        .setSsl(ssl)
-        .setURI(url.getRawQuery() == null ? path : path + "?" + url.getRawQuery())
-        .setTimeout(settings.helloTimeoutMs())
+    var options = UpstreamUrl.connectOptions(url, settings.helloTimeoutMs())
         .addHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + settings.linkToken());
     int attempt = ++generation;
     client.connect(options).onComplete(ar -> {
@@ -157,7 +145,7 @@ public final class HubLink implements Upstream {
       } else if (ar.failed()) {
         onConnectFailed(ar.cause());
       } else {
-        session = new HubSession(this, ar.result());
+        session = new HubSession(vertx, settings, ar.result(), inbound, owner);
         session.open();
       }
     });
@@ -176,9 +164,40 @@ public final class HubLink implements Upstream {
     }
   }
 
-  boolean isCurrent(HubSession s) {
-    return s == session;
-  }
+  // ---- what a socket reports ----
+
+  private final HubSession.Owner owner = new HubSession.Owner() {
+    @Override
+    public boolean isCurrent(HubSession s) {
+      return s == session;
+    }
+
+    @Override
+    public LinkState state() {
+      return state;
+    }
+
+    @Override
+    public void state(LinkState next) {
+      setState(next);
+    }
+
+    @Override
+    public long lost(HubSession s, String why) {
+      return sessionLost(s, why);
+    }
+
+    @Override
+    public void stable() {
+      backoff.reset();
+      inbound.stable();
+    }
+
+    @Override
+    public void acked(LinkFrame.Ack ack) {
+      pending.settle(ack);
+    }
+  };
 
   /**
    * The socket of {@code s} is gone (or being closed): stop its timers, fail the commands waiting
@@ -186,92 +205,37 @@ public final class HubLink implements Upstream {
    *
    * @return the delay before the reconnect, or -1 when none is scheduled
    */
-  long sessionLost(HubSession s, String why) {
+  private long sessionLost(HubSession s, String why) {
     if (s != null && s != session) {
       return -1;
     }
     session = null;
-    boolean unproven = s != null && s.stop();
-    pending.failAll();
-    if (unproven && why != null) {
-      resumeFailed();
+    if (s != null) {
+      s.stop();
     }
+    pending.failAll();
+    inbound.socketLost(s != null && why != null);
     if (why != null && running) {
       return scheduleReconnect("auth".equals(why));
     }
     return -1;
   }
 
-  /**
-   * A resume ended before any event was accepted: the hub may replay a frame this bridge cannot
-   * read (one above LINK_MAX_FRAME_BYTES closes the socket). After LINK_MAX_FAILED_RESUMES in a
-   * row the session is given up: the next hello starts a fresh one, and every stream refetches.
-   */
-  private void resumeFailed() {
-    metrics.resumeFailed();
-    int failed = position.resumeFailed();
-    if (failed < settings.maxFailedResumes() || position.sessionId() == null) {
-      return;
-    }
-    String lost = position.sessionId();
-    log.warn("giving up upstream session {} after {} failed resumes in a row (last seq {}); the next connection starts a fresh session",
-        lost, failed, position.lastSeq());
-    metrics.sessionAbandoned("failed_resumes");
-    listener.onReset("upstream session " + lost + " abandoned after " + failed + " failed resumes");
-    position.forget();
-  }
-
   /** @return the delay before the next attempt */
   private long scheduleReconnect(boolean authFailure) {
-    if (authFailure) {
-      // A rejected token will not fix itself in milliseconds: wait as if many tries had failed.
-      backoff.saturate();
-    }
-    long delay = backoff.next();
-    if (authFailure) {
-      delay = Math.max(delay, settings.backoffBaseMs());
-    }
+    // A rejected token will not fix itself in milliseconds: wait as if many tries had failed.
+    long delay = authFailure ? backoff.afterRefusal() : backoff.next();
     setState(LinkState.BACKOFF);
     delay = Math.max(1, delay);
     reconnectTimer = vertx.setTimer(delay, id -> connect());
     return delay;
   }
 
-  /** The link stayed connected long enough: the next failure starts the backoff from the beginning. */
-  void stable() {
-    backoff.reset();
-    position.resumeProven();
-  }
-
-  void setState(LinkState next) {
+  private void setState(LinkState next) {
     if (next != state) {
       state = next;
       listener.onState(next);
     }
-  }
-
-  // ---- reporting ----
-
-  void drop(String reason, String message, String traceId) {
-    metrics.dropped(reason);
-    long suppressed = dropLog.acquire(System.currentTimeMillis());
-    if (suppressed >= 0) {
-      TraceLog.warn(log, traceId == null ? "-" : traceId, "dropped a frame from the hub ({}): {}{}", reason, message,
-          suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
-    }
-  }
-
-  void seqAnomaly(LinkMetrics.SeqAnomaly kind, long now, String format, Object... args) {
-    metrics.seqAnomaly(kind);
-    long suppressed = noteLog.acquire(now);
-    if (suppressed >= 0) {
-      log.warn(format + (suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : ""), args);
-    }
-  }
-
-  /** Whether a rare, repeatable note may be logged now. */
-  boolean mayNote() {
-    return noteLog.acquire(System.currentTimeMillis()) >= 0;
   }
 
   static String retrying(long delay) {
