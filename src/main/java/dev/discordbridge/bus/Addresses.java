@@ -5,7 +5,8 @@ package dev.discordbridge.bus;
  * {@code "bridge."} literal elsewhere in src/main). Capability packages never import each other;
  * they meet here. Every body is a record of this package (or {@code contract.StreamEvent} /
  * {@code contract.GatewayCommand}) with its codec registered once per Vert.x instance
- * ({@link BusCodecs}); none is a bare {@code JsonObject}.
+ * ({@link BusCodecs}), or empty where a line says "no body" or "without a body"; none is a bare
+ * {@code JsonObject}.
  */
 public final class Addresses {
   private Addresses() {}
@@ -18,7 +19,7 @@ public final class Addresses {
   /** Published on every link state change and periodically: a {@link LinkStatus}. */
   public static final String LINK_STATUS = "bridge.link.status";
 
-  /** Request: current link status of the node-local {@code LinkVerticle} (reply: a {@link LinkStatus}). */
+  /** Request without a body: current link status of the node-local {@code LinkVerticle} (reply: a {@link LinkStatus}). */
   public static final String LINK_STATUS_QUERY = "bridge.link.status.query";
 
   /**

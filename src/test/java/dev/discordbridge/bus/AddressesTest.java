@@ -37,7 +37,7 @@ class AddressesTest {
     List<String> found = new ArrayList<>();
     try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
       files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("bus/Addresses.java")).forEach(p -> {
-        // Hazelcast structures are named in their own namespace; a map may share an address's spelling.
+        // Hazelcast structures are named in their own namespace: a map may share an address's spelling.
         boolean hazelcastNames = p.getFileName().toString().startsWith("Hazelcast")
             || p.getFileName().toString().equals("ClusterSetup.java");
         List<String> lines = read(p);
@@ -47,7 +47,8 @@ class AddressesTest {
             found.add(p + ":" + (i + 1) + " bus call with a literal address: " + line.trim());
           }
           for (String v : values) {
-            if (!hazelcastNames && line.contains('"' + v + '"')) {
+            // A meter name may share an address's spelling (ops.Metrics matches them by prefix).
+            if (!hazelcastNames && line.replace("startsWith(\"" + v + '"', "").contains('"' + v + '"')) {
               found.add(p + ":" + (i + 1) + " repeats " + v);
             }
           }
