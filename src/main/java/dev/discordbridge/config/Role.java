@@ -5,11 +5,11 @@ import java.util.Locale;
 /**
  * The roles a node deploys, the one table of their names: the key under {@code verticles} in
  * conf/bridge.json, the {@code VERTICLES_<ROLE>_INSTANCES} variable, the package whose classes
- * log under the role, and how many instances a node may run.
+ * log under the role (its subpackages too), and how many instances a node may run.
  */
 public enum Role {
-  GATEWAY("gateway", 1),
-  SSE_ROUTER("stream", 64),
+  GATEWAY("link", 1),
+  SSE_ROUTER("edge", 64),
   COMMAND_DISPATCHER("command", 64),
   RATE_LIMITER("ratelimit", 64),
   LEGACY_BRIDGE("legacy", 64);
