@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,21 @@ class ArchitectureTest {
       }
     });
     assertEquals(Map.of(), servers, "HTTP servers or routes outside edge/ (and sim/, the demo hub)");
+  }
+
+  /** A bus consumer or request typed as a bare JsonObject, or a JsonObject sent to an address. */
+  static final Pattern BARE_JSON = Pattern.compile(
+      "<JsonObject>(consumer|localConsumer|request)\\(|(publish|send|request)\\(Addresses\\.[A-Z_]+, *new JsonObject");
+
+  @Test
+  void noBareJsonObjectTravelsOnTheBus() throws IOException {
+    Set<String> found = new TreeSet<>();
+    sources().forEach((file, text) -> {
+      if (BARE_JSON.matcher(text).find()) {
+        found.add(file.toString());
+      }
+    });
+    assertEquals(Set.of(), found, "bus messages that are a bare JsonObject instead of a bus record");
   }
 
   @Test
