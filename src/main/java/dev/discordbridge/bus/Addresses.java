@@ -1,13 +1,17 @@
 package dev.discordbridge.bus;
 
 /**
- * Every EventBus address the bridge uses, in one place. Capability packages never import each
- * other; they meet here. Bodies are JSON ({@code JsonObject}) unless a line says otherwise.
+ * Every EventBus address the bridge uses, in one place ({@code AddressesTest} fails on a
+ * {@code "bridge."} literal elsewhere in src/main). Capability packages never import each other;
+ * they meet here. Every body is a record of this package (or {@code contract.StreamEvent} /
+ * {@code contract.GatewayCommand}) with its codec registered once per Vert.x instance
+ * ({@link BusCodecs}), or empty where a line says "no body" or "without a body"; none is a bare
+ * {@code JsonObject}.
  */
 public final class Addresses {
   private Addresses() {}
 
-  // ---- events: gateway -> stream routers, legacy bridge, presence (publish) ----
+  // ---- events: the link holder -> the edges (EdgeVerticle instances), legacy presence, standbys (publish) ----
 
   /** Published by the link holder: a {@link dev.discordbridge.contract.StreamEvent} (own codec). */
   public static final String EVENTS = "bridge.events";
@@ -15,7 +19,7 @@ public final class Addresses {
   /** Published on every link state change and periodically: a {@link LinkStatus}. */
   public static final String LINK_STATUS = "bridge.link.status";
 
-  /** Request: current link status of the node-local gateway verticle (reply: a {@link LinkStatus}). */
+  /** Request without a body: current link status of the node-local {@code LinkVerticle} (reply: a {@link LinkStatus}). */
   public static final String LINK_STATUS_QUERY = "bridge.link.status.query";
 
   /**
@@ -39,7 +43,7 @@ public final class Addresses {
 
   /**
    * Published (direct Discord mode) by a shard's holder for each MESSAGE_CREATE with a nonce: a
-   * {@link MessageEcho}. Every node's gateway keeps them, so a retry is answered from the echo.
+   * {@link MessageEcho}. Every node's {@code DiscordUpstream} keeps them, so a retry is answered from the echo.
    */
   public static final String DISCORD_ECHOES = "bridge.discord.echoes";
 
@@ -53,7 +57,7 @@ public final class Addresses {
   /**
    * Request, local only (direct Discord mode, webhook attribution): the same {@link WebhookPost},
    * first to this node's shard side, which stores it and answers with its instance id; only then
-   * does the post leave. Discord's echo can come back on this node's gateway socket before a
+   * does the post leave. Discord's echo can come back on this node's shard socket before a
    * published message is processed (an event loop may read a socket before it runs the queued
    * delivery), so the local copy must be stored first. The cluster-wide publish that follows
    * carries {@link #WEBHOOK_POST_ORIGIN_HEADER}, and that instance skips it.
@@ -66,7 +70,7 @@ public final class Addresses {
   /**
    * Published (direct Discord mode): a {@link ChannelUpdate}, from a shard's holder for each
    * dispatch that changes which channels a guild has, or from the link holder answering a node
-   * that starts ({@code SYNC} query). Every node's gateway keeps the channel index from them.
+   * that starts ({@code SYNC} query). Every node's channel directory (and every edge instance's {@code ChannelViews}) keeps the channel index from them.
    */
   public static final String DISCORD_CHANNELS = "bridge.discord.channels";
 
@@ -93,14 +97,14 @@ public final class Addresses {
 
   /**
    * Published by a new link holder before it publishes anything: a {@link Handover.Query}; every
-   * other node's gateway answers on {@link #HANDOVER_REPORT}.
+   * other node's {@code LinkVerticle} answers on {@link #HANDOVER_REPORT}.
    */
   public static final String HANDOVER_QUERY = "bridge.gateway.handover.query";
 
-  /** Published by every gateway in answer to a {@link Handover.Query}: a {@link Handover.Report}. */
+  /** Published by every other {@code LinkVerticle} in answer to a {@link Handover.Query}: a {@link Handover.Report}. */
   public static final String HANDOVER_REPORT = "bridge.gateway.handover.report";
 
-  /** Request to one gateway (this prefix + a per-instance id): a {@link Handover.Fetch} → {@link Handover.Events}. */
+  /** Request to one {@code LinkVerticle} (this prefix + its node id + a random id): a {@link Handover.Fetch} → {@link Handover.Events}. */
   public static final String HANDOVER_FETCH_PREFIX = "bridge.gateway.handover.fetch.";
 
   /**
@@ -109,7 +113,7 @@ public final class Addresses {
    */
   public static final String REPAIR_HEADER = "bridge-repair";
 
-  /** Request (local only): {@link ReplayFetch} → {@link ReplaySnapshot}, a sibling router's window for a late starter. */
+  /** Request (local only): {@link ReplayFetch} → {@link ReplaySnapshot}, a sibling edge instance's replay window for a late starter. */
   public static final String REPLAY_FETCH = "bridge.replay.fetch";
 
   // ---- commands ----
@@ -164,7 +168,7 @@ public final class Addresses {
   public static final String NODE_SHUTDOWN = "bridge.node.shutdown";
 
   /**
-   * Publish, local: a router instance → every router instance of the node ({@link StreamEviction}):
+   * Publish, local: an edge instance → every edge instance of the node ({@link StreamEviction}):
    * a user opened more than SSE_MAX_STREAMS_PER_USER streams on this node; the holder of the oldest
    * ends it.
    */

@@ -28,7 +28,7 @@ public final class BusCodecs {
       WebhookPost.class,
       // direct Discord mode: bridge.discord.guilds.query (request, reply)
       BotGuilds.Query.class, BotGuilds.class,
-      // edge (stream/legacy/sim): replay fetch, legacy socket, demo
+      // edge (edge/legacy/sim): replay fetch, legacy socket, demo
       ReplayFetch.class, ReplaySnapshot.class, StreamEviction.class,
       LegacyInbound.class, LegacyAnswer.class, LegacyBroadcast.class, LegacyConnection.class,
       DemoRoster.class, DemoDropout.class, DemoDropoutOutcome.class,

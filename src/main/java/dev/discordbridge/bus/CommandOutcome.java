@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The answer of {@link Addresses#COMMAND_SUBMIT}: delivered (with the hub's result), queued, or a
- * typed {@link Refusal}. Domain terms only: the edge maps it to HTTP (stream/CommandAnswers).
+ * typed {@link Refusal}. Domain terms only: the edge maps it to HTTP (edge/CommandAnswers).
  * Also what an {@code Idempotency-Key} remembers ({@link #toJson()}); a replay comes back with
  * {@code replayed} set.
  */

@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * The roles a node deploys, the one table of their names: the key under {@code verticles} in
  * conf/bridge.json, the {@code VERTICLES_<ROLE>_INSTANCES} variable, the package whose classes
- * log under the role, and how many instances a node may run.
+ * log under the role (its subpackages too), and how many instances a node may run.
  */
 public enum Role {
   GATEWAY(1, "link", "discord"),

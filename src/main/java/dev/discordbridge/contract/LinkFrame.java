@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A frame the hub sends on the link (contract section 1), validated once when it is read
- * ({@code gateway.InboundFrame}); readers switch over the records and never look a field up by
+ * ({@code link.InboundFrame}); readers switch over the records and never look a field up by
  * name again. The {@code event} object of an {@link Event} is validated later, by
  * {@link GatewayEvent#fromJson}, so that its own failure reasons and trace id are kept.
  */

@@ -40,8 +40,7 @@ public final class DiscordRestCommands implements DiscordCommands, DiscordRest.L
   }
 
   public static RestOptions options(BridgeConfig config) {
-    return RestOptions.defaults(config.discord().apiBase(), config.discord().botToken())
-        .withUserAgentUrl(config.discord().userAgentUrl());
+    return RestOptions.of(config.discord());
   }
 
   @Override

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * is off; otherwise origin check, token, upgrade with deprecation headers, frames relayed to the
  * legacy bridge verticle, per-guild broadcasts fanned out to the sockets of this instance.
  *
- * <p>One instance per SSE router instance; every method runs on that verticle's event loop, so
+ * <p>One instance per {@code EdgeVerticle} instance; every method runs on that verticle's event loop, so
  * the socket bookkeeping needs no locks. Bus traffic of the legacy socket stays on this node
  * ({@code localOnly}): each node's legacy bridge serves the sockets of that node.
  */

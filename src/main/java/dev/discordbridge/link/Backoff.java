@@ -7,7 +7,8 @@ import java.util.function.DoubleSupplier;
  * Reconnect delays: capped exponential backoff with full jitter,
  * {@code delay = random(0, min(max, base * 2^attempt))}. Full jitter spreads a crowd of
  * reconnecting clients over the whole window instead of letting them retry in lock step.
- * Not thread-safe; the gateway verticle uses it from its own context only.
+ * Not thread-safe: each user keeps its own instance on its own context ({@code HubLink}, each
+ * {@code ShardSession}, {@code DiscordShardsVerticle}'s {@code /gateway/bot} retries).
  */
 public final class Backoff {
   private final FullJitter jitter;

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The last {@code capacity} events this node saw on the bus, resets and ephemeral events
  * included, in stream-id order: what a handover serves to a new holder that, or whose peers,
- * missed some of them. Not thread-safe (the gateway verticle's context owns it).
+ * missed some of them. Not thread-safe ({@code LinkVerticle}'s context owns it).
  */
 final class RecentEvents {
   private final StreamEvent[] ring;

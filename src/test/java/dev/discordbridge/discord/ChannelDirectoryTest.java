@@ -47,7 +47,7 @@ class ChannelDirectoryTest {
     vertx.close().await();
   }
 
-  /** Runs on a context of its own, as the gateway verticle does. */
+  /** Runs on a context of its own, as LinkVerticle does. */
   <T> T on(Context ctx, Supplier<T> work) {
     Promise<T> p = Promise.promise();
     ctx.runOnContext(v -> p.complete(work.get()));

@@ -41,11 +41,11 @@ class DiscordRestSecrecyTest {
     FakeDiscordRest fake = RestFixtures.fake(vertx);
     DiscordRest rest = new DiscordRest(vertx, options(fake).withTimeouts(1_000, 300).withGuard(2, 60_000, 60_000),
         new RestFixtures.Heard());
-    DiscordRest nowhere = new DiscordRest(vertx, RestOptions.defaults(URI.create("http://127.0.0.1:1/api/v10"), TOKEN)
+    DiscordRest nowhere = new DiscordRest(vertx, RestOptions.of(URI.create("http://127.0.0.1:1/api/v10"), TOKEN, dev.discordbridge.discord.rest.RestFixtures.USER_AGENT_URL)
         .withTimeouts(500, 500), new RestFixtures.Heard());
     FakeDiscordRest other = new FakeDiscordRest(vertx, "another-token");
     other.start().await();
-    DiscordRest refused = new DiscordRest(vertx, RestOptions.defaults(other.apiBaseUri(), TOKEN), new RestFixtures.Heard());
+    DiscordRest refused = new DiscordRest(vertx, RestOptions.of(other.apiBaseUri(), TOKEN, dev.discordbridge.discord.rest.RestFixtures.USER_AGENT_URL), new RestFixtures.Heard());
     try {
       fake.nextErrorAfterCommit(500);
       seen.add(outcome(rest.execute(message("a", CH1, "x"))));

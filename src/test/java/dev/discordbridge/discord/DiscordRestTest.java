@@ -145,7 +145,7 @@ class DiscordRestTest {
 
   @Test
   void aRefusedTokenStopsEverything(Vertx vertx) {
-    DiscordRest bad = new DiscordRest(vertx, RestOptions.defaults(fake.apiBaseUri(), "wrong-token"), heard);
+    DiscordRest bad = new DiscordRest(vertx, RestOptions.of(fake.apiBaseUri(), "wrong-token", dev.discordbridge.discord.rest.RestFixtures.USER_AGENT_URL), heard);
     try {
       Future<UpstreamAck> first = bad.execute(message("cmd_a", CH1, "one"));
       Future<UpstreamAck> queued = bad.execute(message("cmd_b", CH1, "two"));

@@ -64,6 +64,8 @@ class JsonLogLinesTest {
   void rolesComeFromThePackageAndLibrariesAreLib() throws Exception {
     var ctx = configured();
     assertEquals("sse-router", line(ctx, event(ctx, "dev.discordbridge.edge.sse.Fanout", null, Map.of())).getString("role"));
+    assertEquals("sse-router", line(ctx, event(ctx, "dev.discordbridge.edge.CommandRoutes", null, Map.of())).getString("role"));
+    assertEquals("gateway", line(ctx, event(ctx, "dev.discordbridge.link.hub.HubLink", null, Map.of())).getString("role"));
     assertEquals("sim-hub", line(ctx, event(ctx, "dev.discordbridge.sim.SimulatedHub", null, Map.of())).getString("role"));
     assertEquals("app", line(ctx, event(ctx, "dev.discordbridge.app.Node", null, Map.of())).getString("role"));
     assertEquals("lib", line(ctx, event(ctx, "io.vertx.core.Vertx", null, Map.of())).getString("role"));

@@ -1,5 +1,6 @@
 package dev.discordbridge.discord.rest;
 
+import dev.discordbridge.config.DiscordConfig;
 import dev.discordbridge.discord.DiscordRest;
 import java.net.URI;
 import java.util.Objects;
@@ -7,9 +8,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Settings of the Discord REST client ({@link DiscordRest}). The bot token is sent only to
- * {@code apiBase}; {@link #toString()} never shows it. Defaults follow Discord's published
- * limits: 50 requests per second globally, and an IP ban at 10,000 invalid requests per 10
- * minutes, so the invalid-request guard trips at a tenth of that.
+ * {@code apiBase}; {@link #toString()} never shows it. The settings an operator chooses (the API
+ * base, the User-Agent URL) come from the configuration ({@link #of(DiscordConfig)}); the rest
+ * follow Discord's published limits (50 requests per second globally; an IP ban at 10,000 invalid
+ * requests per 10 minutes, so the invalid-request guard trips at a tenth of that) and are not settings.
  *
  * @param apiBase            e.g. {@code https://discord.com/api/v10}; no trailing slash needed
  * @param token              the bot token, without the {@code Bot } prefix
@@ -30,9 +32,8 @@ public record RestOptions(URI apiBase, String token, int connectTimeoutMs, long 
                           int guardThreshold, long guardWindowMs, long guardOpenMs,
                           String userAgentUrl, String userAgentVersion, LongSupplier clock) {
 
-  public static final URI DEFAULT_API_BASE = URI.create("https://discord.com/api/v10");
-  public static final String DEFAULT_USER_AGENT_URL = "https://example.invalid/discord-bridge";
-  public static final String DEFAULT_USER_AGENT_VERSION = "1.1";
+  /** The version in {@code User-Agent: DiscordBot (url, version)}. */
+  public static final String USER_AGENT_VERSION = "1.1";
 
   public RestOptions {
     Objects.requireNonNull(apiBase, "apiBase");
@@ -57,15 +58,20 @@ public record RestOptions(URI apiBase, String token, int connectTimeoutMs, long 
       throw new IllegalArgumentException("guardWindowMs must be at least 1000");
     }
     positive("guardOpenMs", guardOpenMs);
-    userAgentUrl = userAgentUrl == null ? DEFAULT_USER_AGENT_URL : userAgentUrl;
-    userAgentVersion = userAgentVersion == null ? DEFAULT_USER_AGENT_VERSION : userAgentVersion;
+    Objects.requireNonNull(userAgentUrl, "userAgentUrl");
+    userAgentVersion = userAgentVersion == null ? USER_AGENT_VERSION : userAgentVersion;
     clock = clock == null ? RestOptions::monotonicMillis : clock;
   }
 
-  /** Discord's defaults for {@code token} against {@code apiBase}. */
-  public static RestOptions defaults(URI apiBase, String token) {
+  /** Direct mode's client: {@code DISCORD_API_BASE}, {@code DISCORD_BOT_TOKEN}, {@code DISCORD_USER_AGENT_URL}. */
+  public static RestOptions of(DiscordConfig discord) {
+    return of(discord.apiBase(), discord.botToken(), discord.userAgentUrl());
+  }
+
+  /** {@code token} against {@code apiBase}, within Discord's published limits. */
+  public static RestOptions of(URI apiBase, String token, String userAgentUrl) {
     return new RestOptions(apiBase, token, 10_000, 15_000, 8_000, 50, 30_000,
-        1_000, 600_000, 60_000, null, null, null);
+        1_000, 600_000, 60_000, userAgentUrl, null, null);
   }
 
   public RestOptions withTypingDebounceMs(long ms) {
@@ -86,12 +92,6 @@ public record RestOptions(URI apiBase, String token, int connectTimeoutMs, long 
   public RestOptions withGuard(int threshold, long windowMs, long openMs) {
     return new RestOptions(apiBase, token, connectTimeoutMs, requestTimeoutMs, typingDebounceMs, globalPerSecond,
         maxRateLimitWaitMs, threshold, windowMs, openMs, userAgentUrl, userAgentVersion, clock);
-  }
-
-  /** {@code DISCORD_USER_AGENT_URL}: the URL in the User-Agent; null keeps the default. */
-  public RestOptions withUserAgentUrl(String url) {
-    return new RestOptions(apiBase, token, connectTimeoutMs, requestTimeoutMs, typingDebounceMs, globalPerSecond,
-        maxRateLimitWaitMs, guardThreshold, guardWindowMs, guardOpenMs, url, userAgentVersion, clock);
   }
 
   /** {@code DiscordBot (url, version)}, the form Discord requires of bots. */

@@ -249,11 +249,7 @@ public final class DiscordShardsVerticle extends VerticleBase implements ShardSe
   }
 
   private ShardOptions options(int shardId) {
-    DiscordConfig d = config.discord();
-    BridgeConfig.Link l = config.link();
-    return ShardOptions.of(d.botToken(), gatewayUrl, shardId, slots.length, d.intents()).withCompress(d.compress())
-        .withBackoff(l.backoffBaseMs(), l.backoffMaxMs()).withHelloTimeoutMs(l.helloTimeoutMs())
-        .withMaxMessageBytes(l.maxFrameBytes()).withMaxFailedResumes(l.maxFailedResumes());
+    return ShardOptions.of(config, gatewayUrl, shardId, slots.length);
   }
 
   /**

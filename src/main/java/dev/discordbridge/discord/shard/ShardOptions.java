@@ -1,12 +1,15 @@
 package dev.discordbridge.discord.shard;
 
+import dev.discordbridge.config.BridgeConfig;
+import dev.discordbridge.config.DiscordConfig;
 import java.net.URI;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * Settings of one {@link ShardSession}. Build with {@link #of} (defaults filled in one place)
- * and adjust with the {@code with...} methods. {@link #toString()} never shows the token.
+ * Settings of one {@link ShardSession}. Build with {@link #of} from the configuration (every
+ * default lives in conf/bridge.json) and adjust with the {@code with...} methods (tests). {@link #toString()} never shows the token.
  *
  * @param gatewayUrl the base URL ({@code /gateway/bot}'s {@code url} or DISCORD_GATEWAY_URL),
  *     ws:// or wss://, without query
@@ -23,7 +26,9 @@ public record ShardOptions(String token, URI gatewayUrl, int shardId, int shardC
                            int maxMessageBytes, int maxFailedResumes, long invalidSessionMinMs,
                            long invalidSessionMaxMs, DoubleSupplier random) {
 
-  public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+  /** Discord's documented wait before a new Identify after op 9 {@code d=false}: 1 to 5 s (protocol, not a setting). */
+  static final long INVALID_SESSION_MIN_MS = 1_000;
+  static final long INVALID_SESSION_MAX_MS = 5_000;
 
   public ShardOptions {
     if (token == null || token.isBlank()) {
@@ -50,10 +55,17 @@ public record ShardOptions(String token, URI gatewayUrl, int shardId, int shardC
     }
   }
 
-  /** Defaults: zlib-stream on, backoff 1 s to 60 s, Hello within 20 s, 16 MiB messages, 3 failed resumes, op 9 wait 1-5 s. */
-  public static ShardOptions of(String token, URI gatewayUrl, int shardId, int shardCount, int intents) {
-    return new ShardOptions(token, gatewayUrl, shardId, shardCount, intents, true, 1000, 60_000, 20_000,
-        DEFAULT_MAX_MESSAGE_BYTES, 3, 1000, 5000, () -> ThreadLocalRandom.current().nextDouble());
+  /**
+   * Shard {@code shardId} of {@code shardCount} from the configuration: the bot token, intents and
+   * compression of direct mode ({@code DISCORD_*}), the reconnect backoff, Hello timeout, message
+   * size and failed-resume limit of the link ({@code LINK_*}).
+   */
+  public static ShardOptions of(BridgeConfig config, URI gatewayUrl, int shardId, int shardCount) {
+    DiscordConfig d = Objects.requireNonNull(config.discord(), "direct mode (DISCORD_BOT_TOKEN) is not configured");
+    BridgeConfig.Link l = config.link();
+    return new ShardOptions(d.botToken(), gatewayUrl, shardId, shardCount, d.intents(), d.compress(), l.backoffBaseMs(),
+        l.backoffMaxMs(), l.helloTimeoutMs(), l.maxFrameBytes(), l.maxFailedResumes(), INVALID_SESSION_MIN_MS,
+        INVALID_SESSION_MAX_MS, () -> ThreadLocalRandom.current().nextDouble());
   }
 
   public ShardOptions withCompress(boolean on) {

@@ -69,7 +69,7 @@ public final class ChannelViews {
     MessageConsumer<ChannelUpdate> channels = bus.consumer(Addresses.DISCORD_CHANNELS, m -> {
       String guild = onChannelUpdate(m.body());
       if (guild != null) {
-        fanout.reviewViews(guild, null, this::view);
+        fanout.streams().reviewViews(guild, null, this::view);
       }
     });
     MessageConsumer<MemberRoles> members = bus.consumer(Addresses.DISCORD_MEMBERS, m -> changed(m.body()));
@@ -78,7 +78,7 @@ public final class ChannelViews {
     long every = Math.max(1, renewMs / RETRY_MS);
     renewTimer = vertx.setPeriodic(RETRY_MS, id -> {
       Set<String> pairs = new HashSet<>();
-      fanout.forEachViewed((g, u) -> pairs.add(key(g, u)));
+      fanout.streams().forEachViewed((g, u) -> pairs.add(key(g, u)));
       watchers.forEach(w -> w.accept((g, u) -> pairs.add(key(g, u))));
       // Every second the pairs whose roles are still unknown (the holder was unreachable); all of them every renewMs.
       renew(pairs, ++ticks % every == 0);
@@ -99,7 +99,7 @@ public final class ChannelViews {
 
   private void changed(MemberRoles m) {
     if (onMember(m) && fanout != null) {
-      fanout.reviewViews(m.guildId(), m.userId(), this::view);
+      fanout.streams().reviewViews(m.guildId(), m.userId(), this::view);
     }
   }
 
@@ -169,7 +169,7 @@ public final class ChannelViews {
           } else if (m.known()) {
             roles.put(k, m);
             if (fanout != null) {
-              fanout.reviewViews(guildId, userId, this::view); // roles learnt late: the open streams follow
+              fanout.streams().reviewViews(guildId, userId, this::view); // roles learnt late: the open streams follow
             }
           }
         });

@@ -17,14 +17,11 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
@@ -338,36 +335,9 @@ public final class Fanout {
     }
   }
 
-  // ---- Discord's permissions: open streams follow changes without reconnecting ----
-
-  /**
-   * The permissions of a guild changed (roles, overwrites, channels, owner), or, with a user, that
-   * user's roles there: every open stream concerned gets its visible set of that guild recomputed.
-   * Events already written stay written; from the next event on, the new set applies.
-   */
-  void reviewViews(String guildId, String userId, BiFunction<String, String, Set<String>> view) {
-    List<SseConnection> targets = userId == null ? streams.ofGuild(guildId) : streams.ofUser(userId);
-    if (targets == null) {
-      return;
-    }
-    for (int i = 0, n = targets.size(); i < n; i++) {
-      SseConnection c = targets.get(i);
-      if (!c.closed && c.visible != null && c.filter.allowsGuild(guildId)) {
-        Map<String, Set<String>> next = new HashMap<>(c.visible);
-        next.put(guildId, view.apply(guildId, c.userId));
-        c.visible = next;
-      }
-    }
-  }
-
-  /** Every (guild, user) an open stream filters by Discord's permissions (for the periodic role refresh). */
-  void forEachViewed(BiConsumer<String, String> pair) {
-    for (int i = 0, n = streams.size(); i < n; i++) {
-      SseConnection c = streams.get(i);
-      if (!c.closed && c.visible != null) {
-        c.visible.keySet().forEach(g -> pair.accept(g, c.userId));
-      }
-    }
+  /** The open streams; {@link ChannelViews} reviews their visible sets when Discord's permissions change. */
+  StreamRegistry streams() {
+    return streams;
   }
 
   /** Voice snapshot of the channels the caller may view, and the id it is valid at, read atomically on this loop. */

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * The open streams of one router instance, indexed by guild and by user (O(1) removal). A stream
@@ -47,6 +50,38 @@ final class StreamRegistry {
   /** The streams of a user, or null. */
   List<SseConnection> ofUser(String userId) {
     return byUser.get(userId);
+  }
+
+  // ---- Discord's permissions: open streams follow changes without reconnecting ----
+
+  /**
+   * The permissions of a guild changed (roles, overwrites, channels, owner), or, with a user, that
+   * user's roles there: every open stream concerned gets its visible set of that guild recomputed.
+   * Events already written stay written; from the next event on, the new set applies.
+   */
+  void reviewViews(String guildId, String userId, BiFunction<String, String, Set<String>> view) {
+    List<SseConnection> targets = userId == null ? ofGuild(guildId) : ofUser(userId);
+    if (targets == null) {
+      return;
+    }
+    for (int i = 0, n = targets.size(); i < n; i++) {
+      SseConnection c = targets.get(i);
+      if (!c.closed && c.visible != null && c.filter.allowsGuild(guildId)) {
+        Map<String, Set<String>> next = new HashMap<>(c.visible);
+        next.put(guildId, view.apply(guildId, c.userId));
+        c.visible = next;
+      }
+    }
+  }
+
+  /** Every (guild, user) an open stream filters by Discord's permissions (for the periodic role refresh). */
+  void forEachViewed(BiConsumer<String, String> pair) {
+    for (int i = 0, n = all.size(); i < n; i++) {
+      SseConnection c = all.get(i);
+      if (!c.closed && c.visible != null) {
+        c.visible.keySet().forEach(g -> pair.accept(g, c.userId));
+      }
+    }
   }
 
   /** A loop over these lists starts: closes are deferred until {@link #endFanout}. */

@@ -17,6 +17,9 @@ public final class RestFixtures {
   public static final String CH2 = "1181471853712130053";
   public static final String MSG = "1181471853712130099";
 
+  /** The URL in the User-Agent the tests send (DISCORD_USER_AGENT_URL in production). */
+  public static final String USER_AGENT_URL = "https://bridge.test/discord-bridge";
+
   private RestFixtures() {}
 
   public static GatewayCommand message(String id, String channel, String content) {
@@ -37,9 +40,9 @@ public final class RestFixtures {
         "4bf92f3577b34da6a3ce929d0e0e4736", System.currentTimeMillis());
   }
 
-  /** Options for the fake: short timeouts, everything else Discord's defaults. */
+  /** Options for the fake: short timeouts, everything else within Discord's limits. */
   public static RestOptions options(FakeDiscordRest fake) {
-    return RestOptions.defaults(fake.apiBaseUri(), TOKEN).withTimeouts(2_000, 5_000);
+    return RestOptions.of(fake.apiBaseUri(), TOKEN, USER_AGENT_URL).withTimeouts(2_000, 5_000);
   }
 
   /** A channel id of its own for {@code i}. */

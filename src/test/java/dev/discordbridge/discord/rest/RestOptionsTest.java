@@ -13,7 +13,7 @@ class RestOptionsTest {
 
   @Test
   void theTokenNeverShowsInToString() {
-    RestOptions o = RestOptions.defaults(URI.create("https://discord.com/api/v10/"), RestFixtures.TOKEN);
+    RestOptions o = RestOptions.of(URI.create("https://discord.com/api/v10/"), RestFixtures.TOKEN, RestFixtures.USER_AGENT_URL);
     assertFalse(o.toString().contains(RestFixtures.TOKEN), o.toString());
     assertFalse(o.toString().contains("secret"), o.toString());
     assertTrue(o.toString().contains("<redacted>"));
@@ -24,11 +24,11 @@ class RestOptionsTest {
   @Test
   void badSettingsAreRefusedWithoutEchoingTheToken() {
     var e = assertThrows(IllegalArgumentException.class,
-        () -> RestOptions.defaults(URI.create("https://discord.com/api/v10"), "has space"));
+        () -> RestOptions.of(URI.create("https://discord.com/api/v10"), "has space", RestFixtures.USER_AGENT_URL));
     assertFalse(e.getMessage().contains("has space"));
-    assertThrows(IllegalArgumentException.class, () -> RestOptions.defaults(URI.create("ftp://x/api"), "t"));
+    assertThrows(IllegalArgumentException.class, () -> RestOptions.of(URI.create("ftp://x/api"), "t", RestFixtures.USER_AGENT_URL));
     assertThrows(IllegalArgumentException.class,
-        () -> RestOptions.defaults(URI.create("https://discord.com/api/v10"), "t").withGuard(10, 500, 1000));
+        () -> RestOptions.of(URI.create("https://discord.com/api/v10"), "t", RestFixtures.USER_AGENT_URL).withGuard(10, 500, 1000));
   }
 
   @Test

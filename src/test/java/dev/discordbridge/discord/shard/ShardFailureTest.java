@@ -46,8 +46,7 @@ class ShardFailureTest extends ShardTestSupport {
   @Test
   void badTokenFailsWith4004() throws Exception {
     var probe = new ShardProbe();
-    var s = started(ShardOptions.of("wrong-token", options().gatewayUrl(), 0, 1, INTENTS)
-        .withCompress(false).withBackoff(20, 200).withRandom(random::get), probe);
+    var s = started(options("wrong-token", INTENTS), probe);
     assertFailedForGood(s, probe, 4004, "DISCORD_BOT_TOKEN");
     assertFalse(probe.states.toString().contains("wrong-token"));
   }
@@ -63,8 +62,7 @@ class ShardFailureTest extends ShardTestSupport {
   @Test
   void invalidIntentsFailWith4013() throws Exception {
     var probe = new ShardProbe();
-    var s = started(ShardOptions.of(TOKEN, options().gatewayUrl(), 0, 1, 1 << 30)
-        .withCompress(false).withBackoff(20, 200).withRandom(random::get), probe);
+    var s = started(options(TOKEN, 1 << 30), probe);
     assertFailedForGood(s, probe, 4013, "intents");
   }
 

@@ -1,8 +1,10 @@
 package dev.discordbridge.discord.shard;
 
+import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.discord.FakeDiscordGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +32,20 @@ public abstract class ShardTestSupport {
     return fake;
   }
 
+  /** Direct mode as conf/bridge.json sets it up, with the Message Content intent (INTENTS). */
+  public static final BridgeConfig CONFIG = BridgeConfig.parse(new JsonObject().put("DISCORD_BOT_TOKEN", TOKEN)
+      .put("DISCORD_MESSAGE_CONTENT", true).put("AUTH_JWT_SECRET", "0123456789abcdef0123456789abcdef"));
+
+  /** {@link #options()} with another token and intents (for the refusals Discord answers with a close code). */
+  public ShardOptions options(String token, int intents) {
+    ShardOptions o = options();
+    return new ShardOptions(token, o.gatewayUrl(), o.shardId(), o.shardCount(), intents, o.compress(),
+        o.backoffBaseMs(), o.backoffMaxMs(), o.helloTimeoutMs(), o.maxMessageBytes(), o.maxFailedResumes(),
+        o.invalidSessionMinMs(), o.invalidSessionMaxMs(), o.random());
+  }
+
   public ShardOptions options() {
-    return ShardOptions.of(TOKEN, URI.create(fake.url()), 0, 1, INTENTS)
+    return ShardOptions.of(CONFIG, URI.create(fake.url()), 0, 1)
         .withCompress(false)
         .withBackoff(20, 200)
         .withHelloTimeoutMs(3000)

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class GatewayCommandIngestTest {
+class LinkCommandIngestTest {
 
   private static GatewayCommand sendMessage(String content) {
     return new GatewayCommand(Ids.newCommandId(), GatewayCommand.SEND_MESSAGE, GUILD, CHANNEL, USER,

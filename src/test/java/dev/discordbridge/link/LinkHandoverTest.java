@@ -37,14 +37,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A link handover between two real gateways on one bus, against a real hub, with a third
+ * A link handover between two real link holders (LinkVerticle) on one bus, against a real hub, with a third
  * "node" played by the test: it answers the handover query with a tail of its own (ahead of or
- * behind the gateways) and serves its events. What a holder that died in the middle of a
+ * behind the two) and serves its events. What a holder that died in the middle of a
  * cluster-wide publish leaves behind, reproduced on purpose instead of by chance.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class GatewayHandoverTest {
+class LinkHandoverTest {
   private static final String PEER_FETCH = "test.handover.fetch.peer";
 
   /** The events on the bus, each with whether it came as a handover repair. */

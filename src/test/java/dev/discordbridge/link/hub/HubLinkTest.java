@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class GatewayLinkTest {
+class HubLinkTest {
 
   @Test
   void handshakesAndHeartbeatsWithTheAnnouncedInterval(Vertx vertx) throws Exception {
