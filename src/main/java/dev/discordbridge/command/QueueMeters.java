@@ -8,7 +8,8 @@ import java.util.Collection;
 import io.vertx.circuitbreaker.CircuitBreaker;
 
 /**
- * The command queue's meters. The gauges read volatile copies of the queue's state (the scrape
+ * The command path's meters, each defined here only: {@code bridge_commands} (by final outcome,
+ * refusals included), the queue's depth, age, breaker, retries, adoptions and freed lanes. The gauges read volatile copies of the queue's state (the scrape
  * runs on another thread), refreshed by {@link #queueChanged} on the owner context.
  */
 final class QueueMeters {
@@ -50,8 +51,13 @@ final class QueueMeters {
   }
 
   void ended(String name, String outcome) {
+    count(name, outcome);
+  }
+
+  /** The one definition of {@code bridge_commands}: every command counted once, by its final outcome. */
+  static void count(String name, String outcome) {
     Counter.builder("bridge_commands").tag("name", name).tag("outcome", outcome)
-        .description("Commands by final outcome").register(registry).increment();
+        .description("Commands by final outcome").register(Metrics.registry()).increment();
   }
 
   private static double breakerValue(CircuitBreaker breaker) {

@@ -10,7 +10,8 @@ import java.util.Locale;
 public enum Role {
   GATEWAY("gateway", 1),
   SSE_ROUTER("stream", 64),
-  COMMAND_DISPATCHER("command", 64),
+  /** One per node: it owns the node's command state (queue, journal, node-local idempotency keys). */
+  COMMAND_DISPATCHER("command", 1),
   RATE_LIMITER("ratelimit", 64),
   LEGACY_BRIDGE("legacy", 64);
 
