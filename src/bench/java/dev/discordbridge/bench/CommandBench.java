@@ -131,6 +131,7 @@ final class CommandBench {
         Thread.sleep(options.seconds() * 1000L);
         long cpu1 = ProcStats.cpuMicros(target.measuredPid());
         long own1 = ProcStats.cpuMicros(self);
+        String depth = metric(target.httpPort(), "bridge_command_queue_depth");
         var r = Bench.await(load.end(10), 20);
         double window = r.windowNanos() / 1e9;
         long ok = r.outcomes().getOrDefault("200", 0L) + r.outcomes().getOrDefault("202", 0L);
@@ -141,8 +142,8 @@ final class CommandBench {
             (own1 - own0) / (window * 1e6) * 100);
         rows.add(step);
         log("offered %d/s: answered %.0f/s, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, errors %d %s, bridge CPU %.0f %%, %.0f µs/command, "
-            + "load generator CPU %.0f %%", rate, step.answeredPerSecond(), ms(step.latency(), 50), ms(step.latency(), 99),
-            ms(step.latency(), 99.9), errors, step.outcomes(), step.cpuPercent(), step.cpuMicrosPerCommand(), step.loadgenCpuPercent());
+            + "load generator CPU %.0f %%, bridge queue depth at the end %s", rate, step.answeredPerSecond(), ms(step.latency(), 50), ms(step.latency(), 99),
+            ms(step.latency(), 99.9), errors, step.outcomes(), step.cpuPercent(), step.cpuMicrosPerCommand(), step.loadgenCpuPercent(), depth);
         Thread.sleep(1000); // the queue settles before the next step
       }
     } finally {
@@ -177,6 +178,23 @@ final class CommandBench {
       sb.append("(no step measured)\n");
     }
     return sb.toString();
+  }
+
+  /** A gauge's value from the bridge's /metrics, or "?" when it cannot be read. */
+  static String metric(int port, String name) {
+    try {
+      var http = java.net.http.HttpClient.newHttpClient();
+      String text = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+          .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      for (String line : text.split("\n")) {
+        if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+          return line.substring(line.lastIndexOf(' ') + 1);
+        }
+      }
+      return "?";
+    } catch (Exception e) {
+      return "?";
+    }
   }
 
   private static double ms(Histogram h, double percentile) {

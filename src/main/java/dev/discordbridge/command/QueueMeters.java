@@ -56,9 +56,22 @@ final class QueueMeters {
 
   /** The one definition of {@code bridge_commands}: every command counted once, by its final outcome. */
   static void count(String name, String outcome) {
-    Counter.builder("bridge_commands").tag("name", name).tag("outcome", outcome)
-        .description("Commands by final outcome").register(Metrics.registry()).increment();
+    // Registered once per (name, outcome) and registry: a lookup in the registry costs more than the
+    // increment. Both come from closed sets (the schemas' names or "unknown", the outcomes of the
+    // dispatcher), so the map is bounded; a new registry (a node started again in the JVM) starts a new map.
+    MeterRegistry registry = Metrics.registry();
+    Counters cached = commands;
+    if (cached.registry() != registry) {
+      cached = new Counters(registry, new java.util.concurrent.ConcurrentHashMap<>());
+      commands = cached;
+    }
+    cached.byKey().computeIfAbsent(name + '\u0000' + outcome, k -> Counter.builder("bridge_commands").tag("name", name)
+        .tag("outcome", outcome).description("Commands by final outcome").register(registry)).increment();
   }
+
+  private record Counters(MeterRegistry registry, java.util.Map<String, Counter> byKey) {}
+
+  private static volatile Counters commands = new Counters(null, java.util.Map.of());
 
   private static double breakerValue(CircuitBreaker breaker) {
     return switch (breaker.state()) {
