@@ -5,6 +5,10 @@
 #   bash bench/run.sh --sweep    rate sweep: per server, the highest rate held (20,000 x 1.25 up to 200,000)
 #   bash bench/run.sh --smoke --sweep   smoke-size sweep (2,000, 4,000, 8,000/s; under a minute; not in CI)
 #   bash bench/run.sh --help     all flags (--streams, --rates, --sweep, --seconds, --warmup, --servers, ...)
+#   bash bench/run.sh --commands [--jar PATH]   command throughput: no streams, hub mode, journal on, offered
+#                                rates in steps (2,000/3,000/5,000/7,000 per s), bridge pinned to one CPU;
+#                                --jar measures another build with the same load (--commands --help: its flags)
+#   bash bench/run.sh --commands --smoke        its smoke size (300 and 600/s, 3 s each; not comparable)
 # Extra for this script: --no-build (reuse target/bridge.jar and the compiled benchmark).
 # Servers are pinned to CPU 0, the load generator to CPU 1; everything runs on 127.0.0.1.
 set -euo pipefail
@@ -13,12 +17,14 @@ cd "$(dirname "$0")/.."
 smoke=0
 build=1
 want_nchan=1
+main=dev.discordbridge.bench.FanoutBench
 args=()
 prev=""
 for a in "$@"; do
   case "$a" in
     --smoke) smoke=1; args+=("$a") ;;
     --no-build) build=0 ;;
+    --commands) main=dev.discordbridge.bench.CommandBench; want_nchan=0 ;;
     *) args+=("$a") ;;
   esac
   if [[ "$prev" == "--servers" && "$a" != *nchan* ]] || [[ "$a" == --servers=* && "$a" != *nchan* ]]; then
@@ -84,7 +90,7 @@ trap 'exit 130' INT TERM
 # BENCH_JAVA_OPTS: extra JVM options of the load generator (e.g. a profiler).
 taskset -c "$client_cpu" java -Xms512m -Xmx3g -Dvertx.disableDnsResolver=true ${BENCH_JAVA_OPTS:-} \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  dev.discordbridge.bench.FanoutBench "${args[@]}" &
+  "$main" "${args[@]}" &
 bench_pid=$!
 set +e
 wait "$bench_pid"

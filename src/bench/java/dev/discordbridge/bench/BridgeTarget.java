@@ -149,6 +149,11 @@ final class BridgeTarget implements Target {
     }
   }
 
+  /** The bridge's HTTP port (its /metrics is there unless an admin port is set). */
+  int httpPort() {
+    return httpPort;
+  }
+
   @Override
   public long measuredPid() {
     return process.pid();

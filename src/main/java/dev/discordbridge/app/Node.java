@@ -12,7 +12,6 @@ import dev.discordbridge.cluster.LinkLease;
 import dev.discordbridge.cluster.LocalLinkLease;
 import dev.discordbridge.command.CommandDispatcherVerticle;
 import dev.discordbridge.command.CommandJournal;
-import dev.discordbridge.command.CommandQueueVerticle;
 import dev.discordbridge.command.FileCommandJournal;
 import dev.discordbridge.command.HazelcastCommandJournal;
 import dev.discordbridge.command.HazelcastIdempotencyStore;
@@ -28,8 +27,8 @@ import dev.discordbridge.legacy.LegacyPresenceVerticle;
 import dev.discordbridge.link.LinkVerticle;
 import dev.discordbridge.ops.JsonLimits;
 import dev.discordbridge.ops.Metrics;
-import dev.discordbridge.ratelimit.BucketStoreVerticle;
 import dev.discordbridge.ratelimit.HazelcastBucketStore;
+import dev.discordbridge.ratelimit.RateLimiter;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import dev.discordbridge.sim.SharedHubLog;
 import dev.discordbridge.sim.SimulatedHub;
@@ -298,14 +297,14 @@ public final class Node {
     }
     return upstream(vertx, initial, hub).compose(config -> {
       // Rate-limit buckets and idempotency keys are cluster-wide when clustered, node-wide otherwise.
-      // Node-local buckets and the command queue each have one owner (a single instance); the role's instances reach it over the bus.
-      Future<String> rateLimiter = (cluster == null ? deployOne(vertx, "bucket-store", BucketStoreVerticle::new)
-          : Future.succeededFuture("")).compose(id -> deploy(vertx, config, Role.RATE_LIMITER, () -> new RateLimiterVerticle(config,
-          cluster == null ? null : new HazelcastBucketStore(cluster.getHazelcastInstance()))));
-      Future<String> dispatcher = deployOne(vertx, "command-queue", () -> new CommandQueueVerticle(config,
-          cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()), CommandQueueVerticle.defaultBreaker(),
-          journal(vertx, config, cluster, hub)))
-          .compose(id -> deploy(vertx, config, Role.COMMAND_DISPATCHER, () -> new CommandDispatcherVerticle(config)));
+      // The node's one dispatcher owns its command state and calls the rate limiter in process
+      // (docs/architecture.md, "The command path": two bus hops from the edge to the upstream).
+      var rateLimits = cluster == null ? RateLimiter.local(config)
+          : new RateLimiter(config, new HazelcastBucketStore(cluster.getHazelcastInstance()));
+      Future<String> rateLimiter = deploy(vertx, config, Role.RATE_LIMITER, () -> new RateLimiterVerticle(rateLimits));
+      Future<String> dispatcher = deploy(vertx, config, Role.COMMAND_DISPATCHER, () -> new CommandDispatcherVerticle(config,
+          rateLimits, cluster == null ? null : new HazelcastIdempotencyStore(cluster.getHazelcastInstance()),
+          CommandDispatcherVerticle.defaultBreaker(), journal(vertx, config, cluster, hub)));
       Future<String> gateway = deploy(vertx, config, Role.GATEWAY, () -> new LinkVerticle(config, lease, Upstreams.of(config)))
           .compose(id -> config.direct() ? deployOne(vertx, "discord-shards",
               () -> new DiscordShardsVerticle(config, DirectWiring.of(vertx, config, cluster))) : Future.succeededFuture(id));

@@ -118,32 +118,22 @@ public final class Addresses {
 
   // ---- commands ----
 
-  /** Request from the HTTP edge: a {@link CommandRequest} (reply: a {@link CommandOutcome}). */
+  /**
+   * Request, local only, from the HTTP edge → this node's one command dispatcher: a
+   * {@link CommandRequest}; reply: a {@link CommandOutcome} (delivered, queued, or refused). The
+   * first of a command's two bus hops; the second is {@link #GATEWAY_COMMAND}.
+   */
   public static final String COMMAND_SUBMIT = "bridge.command.submit";
 
-  /**
-   * Request, local only → this node's one command queue: a {@link CommandAdmission} (validated by a
-   * dispatcher instance); reply: a {@link CommandOutcome} (queued, delivered, or refused).
-   */
-  public static final String COMMAND_ADMIT = "bridge.command.admit";
-
-  /** Published by the command queue: a {@link CommandStatus} per lifecycle transition (for the page and operators). */
+  /** Published by the command dispatcher's queue: a {@link CommandStatus} per lifecycle transition (for the page and operators). */
   public static final String COMMAND_STATUS = "bridge.command.status";
 
   /**
-   * Request, local only → this node's command queue: a {@link CommandDrain}. The queue refuses new
+   * Request, local only → this node's command dispatcher: a {@link CommandDrain}. Its queue refuses new
    * commands from now on, sends what it holds for up to {@code graceMs} (less when it empties or
    * the link is not usable), then stops; the reply is a {@link CommandDrain.Report}.
    */
   public static final String COMMAND_DRAIN = "bridge.command.drain";
-
-  // ---- rate limiting ----
-
-  /** Request: a {@link RateCheck}, one token from the user's and the channel's bucket (reply: a {@link RateDecision}). */
-  public static final String RATE_LIMIT_CHECK = "bridge.ratelimit.check";
-
-  /** Request, local only → the node's bucket store (node-local buckets): a {@link BucketOp} (reply: its result). */
-  public static final String RATE_BUCKETS = "bridge.ratelimit.buckets";
 
   // ---- legacy socket bridge ----
 

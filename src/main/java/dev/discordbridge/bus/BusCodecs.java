@@ -34,14 +34,10 @@ public final class BusCodecs {
       DemoRoster.class, DemoDropout.class, DemoDropoutOutcome.class,
       // cleanup (app.Node): NODE_SHUTDOWN, CLUSTER_STATUS_QUERY (request body: none)
       NodeShutdown.class, ClusterStatus.class,
-      // commands and rate limits: COMMAND_SUBMIT, COMMAND_ADMIT, COMMAND_STATUS, COMMAND_DRAIN, RATE_LIMIT_CHECK,
-      // RATE_BUCKETS
+      // commands: COMMAND_SUBMIT, COMMAND_STATUS, COMMAND_DRAIN (the rate limiter is called in process: no records)
       CommandRequest.class, CommandOutcome.class,
-      CommandAdmission.class,
       CommandStatus.class,
-      CommandDrain.class, CommandDrain.Report.class,
-      RateCheck.class, RateDecision.class,
-      BucketOp.class, BucketOp.Result.class
+      CommandDrain.class, CommandDrain.Report.class
   );
 
   private BusCodecs() {}

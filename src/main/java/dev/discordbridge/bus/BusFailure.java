@@ -16,8 +16,8 @@ public enum BusFailure {
   /** {@code bridge.gateway.command}: the request is not a command (id and name are required). */
   BAD_COMMAND(2),
   /**
-   * {@code bridge.ratelimit.check}, {@code bridge.ratelimit.buckets}, {@code bridge.command.drain}:
-   * the store behind the answer (buckets, command journal) failed; nothing was decided.
+   * {@code bridge.command.drain}: the store behind the answer (the command journal) failed;
+   * nothing was decided.
    */
   STORE_UNAVAILABLE(3);
 

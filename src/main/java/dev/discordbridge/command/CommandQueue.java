@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * per-channel rate limit (or for retries) does not hold up the others. Capacity
  * ({@code COMMAND_QUEUE_CAPACITY}) counts waiting and in-flight commands of the whole node.
  *
- * <p>Threading: the queue belongs to the context of its one owner, {@link CommandQueueVerticle};
- * every method runs there (dispatcher instances reach it over the bus), so the state needs no
+ * <p>Threading: the queue belongs to the context of its one owner, {@link CommandDispatcherVerticle};
+ * every method runs there (the edge reaches it over the bus), so the state needs no
  * locks and no context hops.
  *
  * <p>Sending pauses while the link is not usable (from {@code bridge.link.status}) and while the
@@ -79,7 +79,7 @@ final class CommandQueue {
   private Promise<Void> drained;
 
   /**
-   * Must be called on the owner context ({@link CommandQueueVerticle#start()}).
+   * Must be called on the owner context ({@link CommandDispatcherVerticle#start()}).
    *
    * @param journal keeps accepted commands beyond this node's life; see {@link CommandJournal}
    * @param restorer what the owner does with commands that come back from the journal

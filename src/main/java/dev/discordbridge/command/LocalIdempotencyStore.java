@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Idempotency entries in this JVM, held by the node's one {@link CommandQueueVerticle} (which
+ * Idempotency entries in this JVM, held by the node's one {@link CommandDispatcherVerticle} (which
  * admits every command of the node). Per-key atomicity comes from
  * {@code ConcurrentHashMap.compute}; an expired entry counts as absent at once and is removed by
  * {@link #evictExpired} (called periodically), so memory is bounded by traffic within one TTL.

@@ -8,7 +8,8 @@ import java.util.Collection;
 import io.vertx.circuitbreaker.CircuitBreaker;
 
 /**
- * The command queue's meters. The gauges read volatile copies of the queue's state (the scrape
+ * The command path's meters, each defined here only: {@code bridge_commands} (by final outcome,
+ * refusals included), the queue's depth, age, breaker, retries, adoptions and freed lanes. The gauges read volatile copies of the queue's state (the scrape
  * runs on another thread), refreshed by {@link #queueChanged} on the owner context.
  */
 final class QueueMeters {
@@ -50,9 +51,27 @@ final class QueueMeters {
   }
 
   void ended(String name, String outcome) {
-    Counter.builder("bridge_commands").tag("name", name).tag("outcome", outcome)
-        .description("Commands by final outcome").register(registry).increment();
+    count(name, outcome);
   }
+
+  /** The one definition of {@code bridge_commands}: every command counted once, by its final outcome. */
+  static void count(String name, String outcome) {
+    // Registered once per (name, outcome) and registry: a lookup in the registry costs more than the
+    // increment. Both come from closed sets (the schemas' names or "unknown", the outcomes of the
+    // dispatcher), so the map is bounded; a new registry (a node started again in the JVM) starts a new map.
+    MeterRegistry registry = Metrics.registry();
+    Counters cached = commands;
+    if (cached.registry() != registry) {
+      cached = new Counters(registry, new java.util.concurrent.ConcurrentHashMap<>());
+      commands = cached;
+    }
+    cached.byKey().computeIfAbsent(name + '\u0000' + outcome, k -> Counter.builder("bridge_commands").tag("name", name)
+        .tag("outcome", outcome).description("Commands by final outcome").register(registry)).increment();
+  }
+
+  private record Counters(MeterRegistry registry, java.util.Map<String, Counter> byKey) {}
+
+  private static volatile Counters commands = new Counters(null, java.util.Map.of());
 
   private static double breakerValue(CircuitBreaker breaker) {
     return switch (breaker.state()) {

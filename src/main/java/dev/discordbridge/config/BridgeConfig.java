@@ -114,7 +114,12 @@ public record BridgeConfig(Node node, Http http, Auth auth, Link link, Stream st
    */
   public record Command(int queueCapacity, long ackWaitMs, int maxAttempts, long backoffBaseMs, long backoffMaxMs,
                         long idempotencyTtlMs, long attemptTimeoutMs, Path journalDir, long maxAgeMs,
-                        long shutdownGraceMs, int maxInFlight) {}
+                        long shutdownGraceMs, int maxInFlight) {
+    /** The shares of {@code COMMAND_ACK_WAIT_MS} each stage of a command POST gets. */
+    public CommandBudget budget() {
+      return CommandBudget.of(ackWaitMs);
+    }
+  }
 
   public record Legacy(boolean enabled, int maxFrameBytes, long pingIntervalMs) {}
 

@@ -11,7 +11,8 @@ import java.util.Locale;
 public enum Role {
   GATEWAY(1, "link", "discord"),
   SSE_ROUTER(64, "edge"),
-  COMMAND_DISPATCHER(64, "command"),
+  /** One per node: it owns the node's command state (queue, journal, node-local idempotency keys). */
+  COMMAND_DISPATCHER(1, "command"),
   RATE_LIMITER(64, "ratelimit"),
   LEGACY_BRIDGE(64, "legacy");
 

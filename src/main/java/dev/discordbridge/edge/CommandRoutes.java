@@ -6,6 +6,7 @@ import dev.discordbridge.auth.OriginPolicy;
 import dev.discordbridge.bus.Addresses;
 import dev.discordbridge.bus.CommandOutcome;
 import dev.discordbridge.bus.CommandRequest;
+import dev.discordbridge.config.CommandBudget;
 import dev.discordbridge.ops.TraceLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The thin HTTP-to-bus relay of {@code POST /api/commands/:name} ({@code POST /internal/events} is
  * {@link IngestRoutes}). The edge authenticates, checks the origin, caps and parses the body,
- * sends a {@link CommandRequest} to this node's dispatcher and writes the {@link CommandOutcome}
+ * sends a {@link CommandRequest} to this node's dispatcher (the first of a command's two bus
+ * hops) and writes the {@link CommandOutcome}
  * as HTTP through {@link CommandAnswers}.
  */
 final class CommandRoutes {
@@ -30,16 +32,16 @@ final class CommandRoutes {
   private final Authenticator authenticator;
   private final OriginPolicy origins;
   private final int bodyLimit;
-  /** The dispatcher answers (queued at the latest) after COMMAND_ACK_WAIT_MS; this leaves it room. */
+  /** The edge's share of the command budget: the dispatcher answers (queued at the latest) before it. */
   private final DeliveryOptions submitOptions;
 
-  CommandRoutes(Vertx vertx, Authenticator authenticator, OriginPolicy origins, int bodyLimit, long commandAckWaitMs) {
+  CommandRoutes(Vertx vertx, Authenticator authenticator, OriginPolicy origins, int bodyLimit, CommandBudget budget) {
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.origins = origins;
     this.bodyLimit = bodyLimit;
     // Local only: a node's commands go to its own dispatcher (their state is cluster-wide anyway).
-    this.submitOptions = new DeliveryOptions().setSendTimeout(commandAckWaitMs + 5_000).setLocalOnly(true);
+    this.submitOptions = new DeliveryOptions().setSendTimeout(budget.edgeWaitMs()).setLocalOnly(true);
   }
 
   /** {@code POST /api/commands/:name}. */

@@ -216,7 +216,7 @@ public final class EdgeVerticle extends VerticleBase {
     router.get("/api/guilds/:guildId/voice").handler(streams::voice);
     router.get("/api/me").handler(streams::me);
     var relay = new CommandRoutes(vertx, authenticator, origins, config.http().bodyLimitBytes(),
-        config.command().ackWaitMs());
+        config.command().budget());
     router.post("/api/commands/:name").handler(relay::command);
     signIn = new SignInRoutes(vertx, config, authenticator, origins);
     signIn.mount(router);

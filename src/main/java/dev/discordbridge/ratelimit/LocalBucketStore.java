@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Buckets in this JVM, held by the node's one {@link BucketStoreVerticle} (limiter instances reach
- * it over the bus). Each operation is one {@code ConcurrentHashMap.compute} on the key, hence
- * atomic per key even if called from several threads (tests do).
+ * Buckets in this JVM, one store per node, used by the node's {@link RateLimiter} from whichever
+ * thread calls it. Each operation is one {@code ConcurrentHashMap.compute} on the key, hence
+ * atomic per key from several threads at once (tests do).
  */
 public final class LocalBucketStore implements BucketStore {
   /** A state and the time at which that bucket is full again (then it may be dropped). */

@@ -14,7 +14,8 @@ import dev.discordbridge.config.BridgeConfig;
 import dev.discordbridge.contract.GatewayCommand;
 import dev.discordbridge.contract.Ids;
 import dev.discordbridge.edge.CommandAnswers;
-import dev.discordbridge.ratelimit.BucketStoreVerticle;
+import dev.discordbridge.bus.RateLimits;
+import dev.discordbridge.ratelimit.RateLimiter;
 import dev.discordbridge.ratelimit.RateLimiterVerticle;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.DeploymentOptions;
@@ -64,18 +65,24 @@ class CommandDispatcherTest {
     deploy(vertx, overrides, instances, breaker, null);
   }
 
+  /** {@code instances}: of the rate limiter role (the dispatcher is one per node). */
   private void deploy(Vertx vertx, Map<String, Object> overrides, int instances, CircuitBreakerOptions breaker,
                       CommandJournal journal) {
+    deploy(vertx, overrides, instances, breaker, journal, null);
+  }
+
+  /** {@code rateLimits}: null for the node's {@link RateLimiter}. */
+  private void deploy(Vertx vertx, Map<String, Object> overrides, int instances, CircuitBreakerOptions breaker,
+                      CommandJournal journal, RateLimits rateLimits) {
     BridgeConfig config = config(overrides);
     BusCodecs.register(vertx.eventBus());
     gateway = new FakeGateway();
     vertx.eventBus().<CommandStatus>consumer(Addresses.COMMAND_STATUS, m -> statuses.add(m.body().toJson()));
+    var limiter = RateLimiter.local(config);
     await(vertx.deployVerticle(gateway)
-        .compose(id -> vertx.deployVerticle(new BucketStoreVerticle()))
-        .compose(id -> vertx.deployVerticle(() -> new RateLimiterVerticle(config), new DeploymentOptions().setInstances(instances)))
-        .compose(id -> vertx.deployVerticle(new CommandQueueVerticle(config, null, breaker, journal)))
-        .compose(id -> vertx.deployVerticle(() -> new CommandDispatcherVerticle(config),
-            new DeploymentOptions().setInstances(instances))));
+        .compose(id -> vertx.deployVerticle(() -> new RateLimiterVerticle(limiter), new DeploymentOptions().setInstances(instances)))
+        .compose(id -> vertx.deployVerticle(new CommandDispatcherVerticle(config, rateLimits == null ? limiter : rateLimits,
+            null, breaker, journal))));
   }
 
   private static CommandRequest envelope(String name, JsonObject body, String userId, String traceId, JsonObject headers) {
