@@ -5,21 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.discordbridge.app.Node;
-import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.auth.Profile;
-import dev.discordbridge.testing.Poll;
 import dev.discordbridge.testing.SseClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,72 +28,46 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DirectAttributionTest {
   static final String TOKEN = "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.direct-attribution-token";
-  static final String SECRET = "direct-attribution-secret-0123456789abcdef";
   static final String GUILD = "1181471853712130048";
   static final String TEXT = "1181471853712130052";
   static final String OTHER_TEXT = "1181471853712130053";
   static final String THREAD = "1181471853712130070";
   static final String USER = "1181471853712130199";
   static final String AVATAR = "0123456789abcdef0123456789abcdef";
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  Vertx vertx;
   FakeDiscord discord;
-  Node node;
-  final List<SseClient> streams = new ArrayList<>();
+  DirectNode direct;
 
   @BeforeEach
-  void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    discord = FakeDiscord.start(vertx, TOKEN, 1, 1).await();
-    discord.gateway.heartbeatIntervalMs(500);
+  void setUp() {
+    direct = DirectNode.fake(TOKEN);
+    discord = direct.discord;
     discord.guild(GUILD, List.of(TEXT, OTHER_TEXT), List.<String[]>of(new String[] {THREAD, TEXT}));
   }
 
   @AfterEach
-  void tearDown() throws Exception {
-    streams.forEach(SseClient::close);
-    if (node != null) {
-      node.stop().await();
-    }
-    discord.stop().await();
-    vertx.close().await();
+  void tearDown() {
+    direct.close();
   }
 
   void startNode(String attribution, Map<String, String> extra) throws Exception {
-    JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
-        .put("AUTH_JWT_SECRET", SECRET).put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "500")
-        .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("attribution-journal").toString())
-        .put("NODE_ID", "attribution-" + System.nanoTime());
-    discord.settings(TOKEN).forEach(settings::put);
-    settings.put("DISCORD_ATTRIBUTION", attribution);
-    extra.forEach(settings::put);
-    node = Node.start(Map.of(), settings).await();
-    Poll.until(20_000, "/health/ready 200", () -> {
-      try {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/health/ready")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("DISCORD_ATTRIBUTION", attribution));
+    settings.putAll(extra);
+    direct.start("attribution", settings);
+    direct.awaitReady(200);
   }
 
   String base() {
-    return "http://127.0.0.1:" + node.httpPort();
+    return direct.base();
   }
 
   /** A signed-in user's token: display name "Ana *B*" and an avatar. */
   String token() {
-    return new Authenticator(node.vertx(), node.config().auth()).mint(USER, List.of(GUILD), 3_600,
-        Profile.claims("ana", "Ana *B*", AVATAR));
+    return direct.mint(USER, List.of(GUILD), Profile.claims("ana", "Ana *B*", AVATAR));
   }
 
   HttpResponse<String> send(String channel, String content) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/commands/sendMessage"))
-        .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("guildId", GUILD).put("channelId", channel)
-            .put("content", content).encode())).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    return direct.post("/api/commands/sendMessage", token(),
+        new JsonObject().put("guildId", GUILD).put("channelId", channel).put("content", content), Duration.ofSeconds(30));
   }
 
   List<FakeDiscordRest.Recorded> executions() {
@@ -112,9 +77,7 @@ class DirectAttributionTest {
   @Test
   void aWebhookIsCreatedOncePerChannelAndPostsUnderTheSendersNameAndFace() throws Exception {
     startNode("webhook", Map.of());
-    SseClient stream = SseClient.open(base(), "/api/stream?guild=" + GUILD, token(), null);
-    streams.add(stream);
-    assertNotNull(stream.next("ready", 10_000));
+    SseClient stream = direct.stream("/api/stream?guild=" + GUILD, token(), null);
     HttpResponse<String> first = send(TEXT, "@everyone hello");
     assertEquals(200, first.statusCode(), first.body());
     assertEquals(200, send(TEXT, "again").statusCode());

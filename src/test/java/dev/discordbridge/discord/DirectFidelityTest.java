@@ -3,19 +3,11 @@ package dev.discordbridge.discord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.discordbridge.app.Node;
-import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.testing.Poll;
 import dev.discordbridge.testing.SseClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +25,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DirectFidelityTest {
   static final String TOKEN = "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.direct-fidelity-test-token";
-  static final String SECRET = "direct-fidelity-secret-0123456789abcdef-01";
   static final String GUILD = "1181471853712130048";
   static final String TEXT = "1181471853712130052";
   static final String VOICE = "1181471853712130060";
@@ -41,63 +32,37 @@ class DirectFidelityTest {
   static final String USER = "1181471853712130199";
   static final String MSG = "1181471853712139001";
   static final String HASH = "0123456789abcdef0123456789abcdef";
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  Vertx vertx;
   FakeDiscord discord;
-  Node node;
-  final List<SseClient> streams = new ArrayList<>();
+  DirectNode direct;
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    discord = FakeDiscord.start(vertx, TOKEN, 1, 1).await();
-    discord.gateway.heartbeatIntervalMs(500);
+    direct = DirectNode.fake(TOKEN);
+    discord = direct.discord;
     discord.guild(GUILD, List.of(TEXT, VOICE), List.of());
-    JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
-        .put("AUTH_JWT_SECRET", SECRET).put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "500")
-        .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("fidelity-journal").toString())
-        .put("NODE_ID", "fidelity-" + System.nanoTime());
-    discord.settings(TOKEN).forEach(settings::put);
-    node = Node.start(Map.of(), settings).await();
-    Poll.until(20_000, "/health/ready 200", () -> {
-      try {
-        return get("/health/ready").statusCode() == 200;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    direct.start("fidelity", Map.of());
+    direct.awaitReady(200);
   }
 
   @AfterEach
-  void tearDown() throws Exception {
-    streams.forEach(SseClient::close);
-    if (node != null) {
-      node.stop().await();
-    }
-    discord.stop().await();
-    vertx.close().await();
+  void tearDown() {
+    direct.close();
   }
 
   String base() {
-    return "http://127.0.0.1:" + node.httpPort();
+    return direct.base();
   }
 
   String token() {
-    return new Authenticator(node.vertx(), node.config().auth()).mint(USER, List.of(GUILD), 3_600);
+    return direct.mint(USER, List.of(GUILD));
   }
 
   SseClient stream(String lastEventId) throws Exception {
-    SseClient c = SseClient.open(base(), "/api/stream?guild=" + GUILD, token(), lastEventId);
-    assertEquals(200, c.status());
-    assertNotNull(c.next("ready", 10_000));
-    streams.add(c);
-    return c;
+    return direct.stream("/api/stream?guild=" + GUILD, token(), lastEventId);
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token())
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return direct.get(path, token());
   }
 
   static JsonObject ana() {
@@ -135,8 +100,7 @@ class DirectFidelityTest {
     assertEquals(new JsonObject().put("messageId", MSG), seen.get(2).getJsonObject("data"));
 
     // A client that saw only the create resumes: the three come again, in order.
-    SseClient resumed = SseClient.open(base(), "/api/stream?guild=" + GUILD, token(), created.id());
-    streams.add(resumed);
+    SseClient resumed = direct.track(SseClient.open(base(), "/api/stream?guild=" + GUILD, token(), created.id()));
     SseClient.Event ready = resumed.next("ready", 10_000);
     assertEquals(true, ready.json().getBoolean("resumed"));
     List<String> replayed = new ArrayList<>();

@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.discordbridge.app.Node;
-import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.testing.Poll;
 import dev.discordbridge.testing.SseClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +29,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DirectModeTest {
   static final String TOKEN = "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.direct-mode-test-token";
-  static final String SECRET = "direct-mode-secret-0123456789abcdef-0123";
   static final String GUILD = "1181471853712130048";
   static final String TEXT = "1181471853712130052";
   static final String VOICE = "1181471853712130060";
@@ -50,81 +43,54 @@ class DirectModeTest {
   static final String DM = "1181471853712130500";
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  Vertx vertx;
   FakeDiscord discord;
-  Node node;
-  final List<SseClient> streams = new ArrayList<>();
+  DirectNode direct;
 
   @BeforeEach
-  void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    discord = FakeDiscord.start(vertx, TOKEN, 1, 1).await();
-    discord.gateway.heartbeatIntervalMs(500);
+  void setUp() {
+    direct = DirectNode.fake(TOKEN);
+    discord = direct.discord;
     discord.guild(GUILD, List.of(TEXT, VOICE), List.<String[]>of(new String[] {THREAD, TEXT}));
     discord.guild(OTHER_GUILD, List.of(OTHER_TEXT), List.of());
   }
 
   @AfterEach
-  void tearDown() throws Exception {
-    streams.forEach(SseClient::close);
-    if (node != null) {
-      node.stop().await();
-    }
-    discord.stop().await();
-    vertx.close().await();
+  void tearDown() {
+    direct.close();
   }
 
   Node startNode(Map<String, String> extra) throws Exception {
-    JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
-        .put("AUTH_JWT_SECRET", SECRET).put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "500")
-        .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("direct-journal").toString())
-        .put("NODE_ID", "direct-" + System.nanoTime()).put("DISCORD_COMPRESS", "zlib-stream");
-    discord.settings(TOKEN).forEach(settings::put);
-    extra.forEach(settings::put);
-    node = Node.start(Map.of(), settings).await();
-    return node;
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("DISCORD_COMPRESS", "zlib-stream"));
+    settings.putAll(extra);
+    return direct.start("direct", settings);
   }
 
   String base() {
-    return "http://127.0.0.1:" + node.httpPort();
+    return direct.base();
   }
 
   String token() {
-    return new Authenticator(node.vertx(), node.config().auth()).mint(USER, List.of(GUILD), 3_600);
+    return direct.mint(USER, List.of(GUILD));
   }
 
   SseClient stream(String lastEventId) throws Exception {
-    SseClient c = SseClient.open(base(), "/api/stream?guild=" + GUILD, token(), lastEventId);
-    assertEquals(200, c.status());
-    assertNotNull(c.next("ready", 10_000));
-    streams.add(c);
-    return c;
+    return direct.stream("/api/stream?guild=" + GUILD, token(), lastEventId);
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token())
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return direct.get(path, token());
   }
 
   HttpResponse<String> command(String name, JsonObject body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/commands/" + name))
-        .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).timeout(Duration.ofSeconds(20)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return direct.post("/api/commands/" + name, token(), body, Duration.ofSeconds(20));
   }
 
   static void await(long timeoutMs, String what, java.util.function.BooleanSupplier condition) {
     Poll.until(timeoutMs, what, condition);
   }
 
-  void awaitReady(int status) throws InterruptedException {
-    await(20_000, "/health/ready " + status, () -> {
-      try {
-        return get("/health/ready").statusCode() == status;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+  void awaitReady(int status) {
+    direct.awaitReady(status);
   }
 
   static JsonObject message(String id, String content) {
@@ -330,11 +296,7 @@ class DirectModeTest {
   @Test
   void aRefusedBotTokenIsReportedByHealthWithoutTheToken() throws Exception {
     String wrong = "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.a-revoked-token-value";
-    JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
-        .put("AUTH_JWT_SECRET", SECRET).put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "500")
-        .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("direct-journal").toString())
-        .put("DISCORD_BOT_TOKEN", wrong).put("DISCORD_API_BASE", discord.rest.apiBase());
-    node = Node.start(Map.of(), settings).await();
+    startNode(Map.of("DISCORD_BOT_TOKEN", wrong));
     await(20_000, "a 503 saying the token was refused", () -> {
       try {
         HttpResponse<String> r = get("/health/ready");

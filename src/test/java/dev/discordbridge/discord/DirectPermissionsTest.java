@@ -3,17 +3,10 @@ package dev.discordbridge.discord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.discordbridge.app.Node;
-import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.testing.Poll;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +24,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DirectPermissionsTest {
   static final String TOKEN = "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.direct-perms-test-token";
-  static final String SECRET = "direct-perms-secret-0123456789abcdef-0123";
   static final String GUILD = "1181471853712130048";
   static final String TEXT = "1181471853712130052";
   static final String STAFF = "1181471853712130053";
@@ -42,45 +34,27 @@ class DirectPermissionsTest {
   static final long SEND = 1L << 11;
   static final long HISTORY = 1L << 16;
   static final long THREADS = 1L << 38;
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  Vertx vertx;
   FakeDiscord discord;
-  Node node;
+  DirectNode direct;
 
   @BeforeEach
-  void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    discord = FakeDiscord.start(vertx, TOKEN, 1, 1).await();
-    discord.gateway.heartbeatIntervalMs(500);
+  void setUp() {
+    direct = DirectNode.fake(TOKEN);
+    discord = direct.discord;
     discord.guild(GUILD, List.of(TEXT, STAFF), List.<String[]>of(new String[] {THREAD, TEXT}));
   }
 
   @AfterEach
   void tearDown() {
-    if (node != null) {
-      node.stop().await();
-    }
-    discord.stop().await();
-    vertx.close().await();
+    direct.close();
   }
 
   void startNode(Map<String, String> extra) throws Exception {
-    JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
-        .put("AUTH_JWT_SECRET", SECRET).put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "500")
-        .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("perms-journal").toString())
-        .put("NODE_ID", "perms-" + System.nanoTime()).put("DISCORD_COMPRESS", "none");
-    discord.settings(TOKEN).forEach(settings::put);
-    settings.put("RATE_LIMIT_USER", "1000/10s").put("RATE_LIMIT_CHANNEL", "1000/10s"); // the polls send many commands
-    extra.forEach(settings::put);
-    node = Node.start(Map.of(), settings).await();
-    Poll.until(20_000, "ready", () -> {
-      try {
-        return get("/health/ready").statusCode() == 200;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("DISCORD_COMPRESS", "none",
+        "RATE_LIMIT_USER", "1000/10s", "RATE_LIMIT_CHANNEL", "1000/10s")); // the polls send many commands
+    settings.putAll(extra);
+    direct.start("perms", settings);
+    direct.awaitReady(200);
   }
 
   /** The guild's permission facts change as Discord tells them: a CHANNEL_UPDATE with these overwrites. */
@@ -94,20 +68,16 @@ class DirectPermissionsTest {
   }
 
   String token() {
-    return new Authenticator(node.vertx(), node.config().auth()).mint(USER, List.of(GUILD), 3_600);
+    return direct.mint(USER, List.of(GUILD));
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path))
-        .header("Authorization", "Bearer " + token()).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return direct.get(path, token());
   }
 
   HttpResponse<String> command(String name, String channel, JsonObject data) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/api/commands/" + name))
-        .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(data.copy().put("guildId", GUILD).put("channelId", channel).encode()))
-        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    return direct.post("/api/commands/" + name, token(), data.copy().put("guildId", GUILD).put("channelId", channel),
+        Duration.ofSeconds(20));
   }
 
   static JsonObject text(String content) {

@@ -3,18 +3,13 @@ package dev.discordbridge.discord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.discordbridge.app.Node;
-import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.testing.Poll;
 import dev.discordbridge.testing.SseClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,52 +27,37 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DirectSessionLossTest {
   static final String TOKEN = "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.session-loss-test-token";
-  static final String SECRET = "session-loss-secret-0123456789abcdef-0123";
   static final String GUILD = "1181471853712130048";
   static final String VOICE = "1181471853712130060";
   static final String ANA = "1181471853712130101";
   static final String USER = "1181471853712130199";
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  Vertx vertx;
   FakeDiscord discord;
-  Node node;
+  DirectNode direct;
   SseClient stream;
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    discord = FakeDiscord.start(vertx, TOKEN, 1, 1).await();
-    discord.gateway.heartbeatIntervalMs(500);
-    JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
-        .put("AUTH_JWT_SECRET", SECRET).put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "500")
-        .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("loss-journal").toString())
-        .put("NODE_ID", "loss-" + System.nanoTime())
-        // about sessions, not rights: its hand-made GUILD_CREATE lists no channels or roles to judge a viewer by
-        .put("DISCORD_PERMISSIONS", "token");
-    discord.settings(TOKEN).forEach(settings::put);
-    node = Node.start(Map.of(), settings).await();
+    direct = DirectNode.fake(TOKEN);
+    discord = direct.discord;
+    // about sessions, not rights: its hand-made GUILD_CREATE lists no channels or roles to judge a viewer by
+    direct.start("loss", Map.of("DISCORD_PERMISSIONS", "token"));
   }
 
   @AfterEach
-  void tearDown() throws Exception {
+  void tearDown() {
     if (stream != null) {
       stream.close();
     }
-    if (node != null) {
-      node.stop().await();
-    }
-    discord.stop().await();
-    vertx.close().await();
+    direct.close();
   }
 
   String token() {
-    return new Authenticator(node.vertx(), node.config().auth()).mint(USER, List.of(GUILD), 3_600);
+    return direct.mint(USER, List.of(GUILD));
   }
 
   JsonArray voiceMembers() {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort()
+      HttpResponse<String> r = DirectNode.HTTP.send(HttpRequest.newBuilder(URI.create(direct.base()
               + "/api/guilds/" + GUILD + "/voice")).header("Authorization", "Bearer " + token())
           .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
       return r.statusCode() != 200 ? null : new JsonObject(r.body()).getJsonObject("channels").getJsonArray(VOICE, new JsonArray());
@@ -124,7 +104,7 @@ class DirectSessionLossTest {
     });
     guildCreate(true);
     Poll.until(10_000, "ana in voice", () -> voiceMembers() != null && voiceMembers().size() == 1);
-    stream = SseClient.open("http://127.0.0.1:" + node.httpPort(), "/api/stream?guild=" + GUILD, token(), null);
+    stream = SseClient.open(direct.base(), "/api/stream?guild=" + GUILD, token(), null);
     assertEquals(200, stream.status());
     assertNotNull(stream.next("ready", 10_000));
 

@@ -5,20 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.discordbridge.app.Node;
-import dev.discordbridge.auth.Authenticator;
 import dev.discordbridge.testing.Poll;
 import dev.discordbridge.testing.SseClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +28,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DirectStreamPermissionsTest {
   static final String TOKEN = "MTA5ODc2NDUyMzQwOTg3NjQ4Mg.Gx1234.direct-stream-perms-token";
-  static final String SECRET = "direct-stream-perms-secret-0123456789abcdef";
   static final String GUILD = "1181471853712130048";
   static final String TEXT = "1181471853712130052";
   static final String STAFF = "1181471853712130053";
@@ -48,47 +39,28 @@ class DirectStreamPermissionsTest {
   static final long VIEW = 1L << 10;
   /** A change applies within this (contract: 2 s), plus a margin for this shared, loaded machine. */
   static final long WITHIN_MS = 2_000 + 1_500;
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final AtomicLong ids = new AtomicLong(1181471853712140000L);
 
-  Vertx vertx;
   FakeDiscord discord;
-  Node node;
-  final List<SseClient> streams = new ArrayList<>();
+  DirectNode direct;
 
   @BeforeEach
   void setUp() {
-    vertx = Vertx.vertx();
-    discord = FakeDiscord.start(vertx, TOKEN, 1, 1).await();
-    discord.gateway.heartbeatIntervalMs(500);
+    direct = DirectNode.fake(TOKEN);
+    discord = direct.discord;
     discord.guild(GUILD, List.of(TEXT, STAFF, VOICE, STAFF_VOICE), List.of());
   }
 
   @AfterEach
   void tearDown() {
-    streams.forEach(SseClient::close);
-    if (node != null) {
-      node.stop().await();
-    }
-    discord.stop().await();
-    vertx.close().await();
+    direct.close();
   }
 
   void startNode(Map<String, String> extra) throws Exception {
-    JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", "0")
-        .put("AUTH_JWT_SECRET", SECRET).put("LINK_BACKOFF_BASE_MS", "50").put("LINK_BACKOFF_MAX_MS", "500")
-        .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("perms-journal").toString())
-        .put("NODE_ID", "stream-perms-" + System.nanoTime()).put("DISCORD_COMPRESS", "none");
-    discord.settings(TOKEN).forEach(settings::put);
-    extra.forEach(settings::put);
-    node = Node.start(Map.of(), settings).await();
-    Poll.until(20_000, "ready", () -> {
-      try {
-        return get("/health/ready").statusCode() == 200;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("DISCORD_COMPRESS", "none"));
+    settings.putAll(extra);
+    direct.start("stream-perms", settings);
+    direct.awaitReady(200);
     // The staff channels are closed to @everyone.
     hide(STAFF, new JsonArray());
     hide(STAFF_VOICE, new JsonArray());
@@ -110,24 +82,19 @@ class DirectStreamPermissionsTest {
   }
 
   String token() {
-    return new Authenticator(node.vertx(), node.config().auth()).mint(USER, List.of(GUILD), 3_600);
+    return direct.mint(USER, List.of(GUILD));
   }
 
   String base() {
-    return "http://127.0.0.1:" + node.httpPort();
+    return direct.base();
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token())
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return direct.get(path, token());
   }
 
   SseClient stream(String query, String lastEventId) throws Exception {
-    SseClient c = SseClient.open(base(), "/api/stream" + query, token(), lastEventId);
-    assertEquals(200, c.status(), c.body());
-    assertNotNull(c.next("ready", 10_000));
-    streams.add(c);
-    return c;
+    return direct.stream("/api/stream" + query, token(), lastEventId);
   }
 
   /** A message in a channel, as the gateway sends it; returns its content. */
@@ -290,8 +257,8 @@ class DirectStreamPermissionsTest {
     SseClient s = stream("", null);
     untilStaff(s, false);
     var frames = new java.util.concurrent.LinkedBlockingQueue<JsonObject>();
-    var socket = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token())
-        .buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/ws"), new java.net.http.WebSocket.Listener() {
+    var socket = DirectNode.HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token())
+        .buildAsync(URI.create(base().replace("http://", "ws://") + "/api/ws"), new java.net.http.WebSocket.Listener() {
           final StringBuilder text = new StringBuilder();
 
           @Override

@@ -73,7 +73,7 @@ class SignInPageIT {
         base + "/auth/discord/callback").user(SignInWithDiscordTest.USER, "ana", "Ana B.", SignInWithDiscordTest.AVATAR,
         List.of(DirectModeTest.GUILD)));
     JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", String.valueOf(port))
-        .put("AUTH_JWT_SECRET", DirectModeTest.SECRET).put("DISCORD_COMPRESS", "none")
+        .put("AUTH_JWT_SECRET", DirectNode.SECRET).put("DISCORD_COMPRESS", "none")
         .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("signin-page").toString())
         .put("NODE_ID", "signin-page-" + System.nanoTime())
         .put("DISCORD_CLIENT_ID", SignInWithDiscordTest.CLIENT_ID)

@@ -100,7 +100,7 @@ class SignInWithDiscordTest {
 
   void startNode(Map<String, String> extra) throws Exception {
     JsonObject settings = new JsonObject().put("HTTP_HOST", "127.0.0.1").put("HTTP_PORT", String.valueOf(port))
-        .put("AUTH_JWT_SECRET", DirectModeTest.SECRET).put("LINK_BACKOFF_BASE_MS", "50")
+        .put("AUTH_JWT_SECRET", DirectNode.SECRET).put("LINK_BACKOFF_BASE_MS", "50")
         .put("COMMAND_JOURNAL_DIR", Files.createTempDirectory("signin-journal").toString())
         .put("NODE_ID", "signin-" + System.nanoTime()).put("DISCORD_COMPRESS", "none")
         .put("DISCORD_CLIENT_ID", CLIENT_ID).put("DISCORD_CLIENT_SECRET", CLIENT_SECRET)
